@@ -1,0 +1,117 @@
+"""What every CLI command shares: the open context, output, and error reporting."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import click
+
+from tui_app import paths
+from tui_app.errors import Problem
+from tui_app.i18n import t
+from tui_app.services.context import Context, open_context
+
+
+def db_path(ctx: click.Context) -> Path:
+    return Path(ctx.find_root().params.get("db") or paths.default_db())
+
+
+@contextmanager
+def opened(ctx: click.Context) -> Iterator[Context]:
+    """The local database for this command, closed afterwards."""
+    context = open_context(db_path(ctx))
+    try:
+        yield context
+    finally:
+        context.close()
+
+
+def console():  # noqa: ANN201 - rich is imported lazily to keep start-up fast
+    from rich.console import Console
+
+    return Console(highlight=False, soft_wrap=False)
+
+
+def fail(message: str) -> None:
+    """One line (or a short list) on stderr, exit code 1."""
+    click.echo(message, err=True)
+    sys.exit(1)
+
+
+def echo_warnings(warnings: Sequence[Problem]) -> None:
+    for warning in warnings:
+        click.echo(t("cli.warning", where=warning.where, message=warning.message()), err=True)
+
+
+def emit_json(data: Any) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+def emit_csv(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(header)
+    writer.writerows(rows)
+    click.echo(buffer.getvalue(), nl=False)
+
+
+def emit_table(title: str | None, header: Sequence[str], rows: Sequence[Sequence[Any]],
+               justify: Sequence[str] | None = None) -> None:
+    from rich.table import Table
+
+    table = Table(title=title, show_lines=False)
+    for i, name in enumerate(header):
+        table.add_column(name, justify=(justify[i] if justify else "left"), overflow="fold")
+    for row in rows:
+        table.add_row(*["" if v is None else str(v) for v in row])
+    console().print(table)
+
+
+def parse_pairs(values: Sequence[str], option: str) -> dict[str, str]:
+    """`--field key=value` options → a dict, refusing malformed ones with a clear message."""
+    pairs = {}
+    for value in values:
+        key, sep, rest = value.partition("=")
+        if not sep or not key.strip():
+            raise click.BadParameter(t("cli.bad_pair", value=value), param_hint=option)
+        pairs[key.strip()] = rest
+    return pairs
+
+
+def parse_officers(values: Sequence[str]) -> list[dict[str, str]]:
+    """`--officer 张三:3201001` options → officers."""
+    officers = []
+    for value in values:
+        name, _, badge = value.replace("：", ":").partition(":")
+        officers.append({"name": name.strip(), "badge": badge.strip()})
+    return officers
+
+
+def default_officers(context: Context) -> list[dict[str, str]]:
+    """Today's pair from `fieldlog init`: the inspector and their partner."""
+    s = context.settings
+    pair = [(s.get("inspector_name"), s.get("badge")), (s.get("partner_name"), s.get("partner_badge"))]
+    return [{"name": name, "badge": badge or ""} for name, badge in pair if name]
+
+
+def report_import(report) -> None:  # noqa: ANN001 - services.importer.ImportReport
+    """Print what an import did; exit 1 when bad lines kept it (or part of it) out."""
+    for line, warning in report.warnings:
+        click.echo(t("cli.import.line_warning", line=line, message=warning.message()), err=True)
+    for error in report.errors:
+        for problem in error.problems:
+            click.echo(t("cli.import.line_error", line=error.line, where=problem.where,
+                         message=problem.message()), err=True)
+    if report.committed:
+        click.echo(t("cli.import.done", added=report.added, revised=report.revised,
+                     unchanged=report.unchanged, voided=report.voided))
+    if report.errors:
+        fail(t("cli.import.refused" if not report.committed else "cli.import.skipped",
+               count=len(report.errors)))

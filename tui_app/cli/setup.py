@@ -1,0 +1,55 @@
+"""`fieldlog init`: who the inspector is, their partner, unit and central store."""
+
+from __future__ import annotations
+
+import click
+
+from tui_app.cli.common import opened
+from tui_app.i18n import t
+
+INIT_OPTIONS = {
+    "inspector_name": "name",
+    "badge": "badge",
+    "partner_name": "partner_name",
+    "partner_badge": "partner_badge",
+    "unit": "unit",
+    "central_url": "central",
+    "timezone": "timezone",
+}
+
+
+def register(cli: click.Group) -> None:
+    cli.add_command(init)
+
+
+@click.command(help=t("cli.init.help"))
+@click.option("--name", help=t("cli.init.name"))
+@click.option("--badge", help=t("cli.init.badge"))
+@click.option("--partner-name", help=t("cli.init.partner_name"))
+@click.option("--partner-badge", help=t("cli.init.partner_badge"))
+@click.option("--unit", help=t("cli.init.unit"))
+@click.option("--central", help=t("cli.init.central"))
+@click.option("--timezone", help=t("cli.init.timezone"))
+@click.pass_context
+def init(ctx: click.Context, **options: str | None) -> None:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    with opened(ctx) as context:
+        values = {key: options[opt] for key, opt in INIT_OPTIONS.items() if options[opt]}
+        if not values and click.get_text_stream("stdin").isatty():
+            for key in INIT_OPTIONS:
+                answer = click.prompt(t(f"cli.init.prompt.{key}"),
+                                      default=context.settings.get(key, ""), show_default=True)
+                if answer:
+                    values[key] = answer
+        if "timezone" in values:
+            try:
+                ZoneInfo(values["timezone"])
+            except (ZoneInfoNotFoundError, ValueError):
+                raise click.BadParameter(t("cli.init.bad_timezone", tz=values["timezone"]),
+                                         param_hint="--timezone") from None
+        if "badge" in values:
+            values["inspector_id"] = values["badge"]
+        context.update_settings(values)
+        for key in INIT_OPTIONS:
+            click.echo(f"{t(f'cli.init.prompt.{key}')}: {context.settings.get(key, '')}")

@@ -1,0 +1,56 @@
+"""`fieldlog tally`: the campaign's figures for a period."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import click
+
+from tui_app.cli.common import emit_json, emit_table, opened
+from tui_app.domain.pack import Tally
+from tui_app.i18n import pick, t
+from tui_app.services import tally as tally_service
+
+
+def register(cli: click.Group) -> None:
+    cli.add_command(tally)
+
+
+def _date(value: str | None, option: str) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(t("value.not_date", value=value), param_hint=option) from None
+
+
+def shown_value(tally: Tally, value: int | float) -> str:
+    """Money (kept in fen) is shown in 万元 as in reports; percent with its decimals."""
+    if tally.is_money:
+        return f"{value / 1_000_000:.2f}"
+    if tally.unit == "%":
+        return f"{value:.{tally.decimals}f}"
+    return str(value)
+
+
+@click.command(help=t("cli.tally.help"))
+@click.option("--campaign", help=t("cli.opt.campaign"))
+@click.option("--from", "day_from", help=t("cli.opt.from"))
+@click.option("--to", "day_to", help=t("cli.opt.to"))
+@click.option("--scope", type=click.Choice(["local"]), default="local", help=t("cli.opt.scope"))
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
+@click.pass_context
+def tally(ctx: click.Context, campaign: str | None, day_from: str | None, day_to: str | None,
+          scope: str, fmt: str) -> None:
+    with opened(ctx) as context:
+        result = tally_service.compute(context, campaign, _date(day_from, "--from"),
+                                       _date(day_to, "--to"))
+        if fmt == "json":
+            emit_json(result.as_json())
+            return
+        title = t("cli.tally.title", name=pick(result.pack.name), start=result.day_from,
+                  end=result.day_to)
+        emit_table(title, [t("col.tally"), t("col.value"), t("col.unit"), t("col.id")],
+                   [(pick(tl.label), shown_value(tl, v), tl.unit, tl.id) for tl, v in result.items()],
+                   justify=["left", "right", "left", "left"])

@@ -1,0 +1,16 @@
+"""Identifiers and clocks: UUIDv7 made on the laptop, UTC timestamps."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import uuid6
+
+
+def new_id() -> str:
+    """A time-ordered UUIDv7: unique offline, and kind to SQLite's B-trees."""
+    return str(uuid6.uuid7())
+
+
+def utc_now() -> str:
+    return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")

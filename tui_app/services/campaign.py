@@ -1,0 +1,37 @@
+"""Campaign packs: which are installed, which is current, importing a new one."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tui_app.domain.ids import utc_now
+from tui_app.domain.pack import Pack, parse_pack
+from tui_app.errors import FieldLogError
+from tui_app.services.context import Context
+from tui_app.services.tally import rebuild_facts
+from tui_app.store import packs as pack_store
+
+
+def installed(ctx: Context) -> list[Pack]:
+    return [ctx.pack(pack_id) for pack_id, _source, _origin in pack_store.all_sources(ctx.db)]
+
+
+def use(ctx: Context, campaign_id: str) -> Pack:
+    pack = ctx.pack(campaign_id)
+    ctx.update_settings({"campaign": pack.id})
+    return pack
+
+
+def import_pack(ctx: Context, path: Path) -> Pack:
+    """Install a pack from a TOML file (refused whole if anything in it is wrong)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise FieldLogError("file.not_found", path=str(path)) from None
+    except UnicodeDecodeError:
+        raise FieldLogError("file.not_utf8", path=str(path)) from None
+    pack = parse_pack(text, str(path))
+    pack_store.put(ctx.db, pack.id, text, str(path), utc_now())
+    ctx.forget_packs()
+    rebuild_facts(ctx, pack.id)
+    return pack

@@ -1,0 +1,119 @@
+"""The working context every use case needs: the open database, settings, packs.
+
+Opened once per CLI command or TUI session. It installs the shipped campaign packs
+on first use, so a fresh machine works on embedded defaults with no setup.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from tui_app.domain.ids import new_id, utc_now
+from tui_app.domain.pack import Pack, parse_pack
+from tui_app.errors import FieldLogError
+from tui_app.store import packs as pack_store
+from tui_app.store import settings as setting_store
+from tui_app.store.db import Database
+
+DEFAULT_CAMPAIGN = "zhongqiu"
+DEFAULT_TZ = "Asia/Shanghai"
+
+
+def shipped_packs() -> dict[str, str]:
+    """File name → TOML text of the packs that ship inside the package."""
+    folder = resources.files("tui_app") / "packs"
+    return {p.name: p.read_text(encoding="utf-8") for p in folder.iterdir() if p.name.endswith(".toml")}
+
+
+@dataclass
+class Context:
+    """An open local database with its settings and installed packs."""
+
+    db: Database
+    settings: dict[str, str]
+    _packs: dict[str, Pack] = field(default_factory=dict)
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.settings.get("timezone", DEFAULT_TZ))
+
+    @property
+    def inspector_id(self) -> str:
+        return self.settings["inspector_id"]
+
+    @property
+    def device_id(self) -> str:
+        return self.settings["device_id"]
+
+    @property
+    def campaign_id(self) -> str:
+        return self.settings.get("campaign", DEFAULT_CAMPAIGN)
+
+    def today(self) -> dt.date:
+        return dt.datetime.now(self.tz).date()
+
+    def pack(self, campaign_id: str | None = None) -> Pack:
+        """The installed pack for `campaign_id` (default: the current campaign)."""
+        campaign_id = campaign_id or self.campaign_id
+        if campaign_id not in self._packs:
+            stored = pack_store.get(self.db, campaign_id)
+            if stored is None:
+                raise FieldLogError("campaign.unknown", id=campaign_id)
+            source, origin = stored
+            self._packs[campaign_id] = parse_pack(source, origin)
+        return self._packs[campaign_id]
+
+    def forget_packs(self) -> None:
+        self._packs.clear()
+
+    def update_settings(self, values: dict[str, str]) -> None:
+        setting_store.put(self.db, values)
+        self.settings.update(values)
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Context:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def open_context(path: Path | str) -> Context:
+    """Open (creating and migrating if needed) the database at `path`."""
+    db = Database(path)
+    settings = setting_store.get_all(db)
+    fresh = {}
+    if "device_id" not in settings:
+        fresh["device_id"] = new_id()
+    if "inspector_id" not in settings:
+        fresh["inspector_id"] = settings.get("badge") or f"device-{(settings.get('device_id') or fresh['device_id'])[-12:]}"
+    if fresh:
+        setting_store.put(db, fresh)
+        settings.update(fresh)
+    ctx = Context(db, settings)
+    install_shipped(ctx)
+    return ctx
+
+
+def install_shipped(ctx: Context) -> list[str]:
+    """Install or refresh the shipped packs; a pack imported by the user is left alone."""
+    changed = []
+    for name, text in shipped_packs().items():
+        pack = parse_pack(text, name)
+        stored = pack_store.get(ctx.db, pack.id)
+        if stored is None or (stored[1] == name and stored[0] != text):
+            pack_store.put(ctx.db, pack.id, text, name, utc_now())
+            changed.append(pack.id)
+    if changed:
+        ctx.forget_packs()
+        from tui_app.services.tally import rebuild_facts
+
+        for pack_id in changed:
+            rebuild_facts(ctx, pack_id)
+    return changed

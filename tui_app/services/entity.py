@@ -1,0 +1,87 @@
+"""The entity registry (市场主体): import from CSV or .xlsx, and search as you type."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from tui_app.errors import FieldLogError, Problem
+from tui_app.services.context import Context
+from tui_app.services.importer import ImportReport, Row, import_rows
+from tui_app.store import records as store
+
+# Registry headers as bureaus write them → entity fields.
+HEADERS = {
+    "name": ("名称", "主体名称", "企业名称", "单位名称", "经营者名称", "name"),
+    "uscc": ("统一社会信用代码", "信用代码", "统一社会信用代码（注册号）", "uscc"),
+    "kind": ("主体类型", "类型", "市场主体类型", "kind"),
+    "category": ("类别", "行业类别", "经营类别", "监管类别", "category"),
+    "address": ("地址", "住所", "经营场所", "住所（经营场所）", "address"),
+    "township": ("乡镇", "街道", "乡镇（街道）", "乡镇/街道", "township"),
+    "contact": ("联系电话", "联系方式", "电话", "联系人", "contact"),
+}
+
+
+def _field_for(header: str) -> str | None:
+    header = header.strip()
+    return next((key for key, names in HEADERS.items() if header in names), None)
+
+
+def _table_rows(path: Path) -> Iterator[list[Any]]:
+    if not path.exists():
+        raise FieldLogError("file.not_found", path=str(path))
+    suffix = path.suffix.lower()
+    if suffix == ".xlsx":
+        from openpyxl import load_workbook
+
+        try:
+            book = load_workbook(path, read_only=True, data_only=True)
+        except Exception as exc:  # openpyxl raises many types for a broken file
+            raise FieldLogError("file.bad_xlsx", path=str(path), detail=str(exc)) from None
+        for row in book.active.iter_rows(values_only=True):
+            yield ["" if v is None else str(v) for v in row]
+    elif suffix == ".csv":
+        for encoding in ("utf-8-sig", "gb18030"):  # Excel in China saves CSV as GBK
+            try:
+                with path.open(encoding=encoding, newline="") as handle:
+                    rows = list(csv.reader(handle))
+                break
+            except UnicodeDecodeError:
+                continue
+        else:
+            raise FieldLogError("file.not_utf8", path=str(path))
+        yield from rows
+    else:
+        raise FieldLogError("entity.bad_format", path=str(path))
+
+
+def registry_rows(path: Path, accept_bad_uscc: bool = False) -> Iterable[Row]:
+    """Numbered entity objects from a registry sheet whose first row names the columns."""
+    rows = _table_rows(path)
+    header = next(rows, None)
+    if header is None:
+        raise FieldLogError("entity.empty_file", path=str(path))
+    fields = [_field_for(h) for h in header]
+    if "name" not in fields:
+        raise FieldLogError("entity.no_name_column", path=str(path), names="、".join(HEADERS["name"]))
+    for number, row in enumerate(rows, start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) > len(fields):
+            yield number, Problem("-", "entity.extra_cells", {"count": len(row), "expected": len(fields)})
+            continue
+        raw: dict[str, Any] = {"type": "entity", "uscc_override": accept_bad_uscc}
+        raw.update({f: cell.strip() for f, cell in zip(fields, row, strict=False) if f})
+        yield number, raw
+
+
+def import_registry(ctx: Context, path: Path, *, skip_bad: bool = False,
+                    accept_bad_uscc: bool = False) -> ImportReport:
+    return import_rows(ctx, registry_rows(path, accept_bad_uscc), skip_bad=skip_bad)
+
+
+def search(ctx: Context, text: str, limit: int = 20) -> list[dict[str, Any]]:
+    """Entities matching a name fragment, pinyin initials or a USCC prefix."""
+    return store.search_entities(ctx.db, text, limit)

@@ -1,0 +1,167 @@
+"""Recording: add, edit (a new revision), void (with a reason), show and list records.
+
+Every save goes through `save`, which stamps the revision, works out what it changes
+in the campaign's tallies and hands both to the store in one transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from tui_app.domain import records as rules
+from tui_app.domain import tally as tally_rules
+from tui_app.domain.ids import new_id, utc_now
+from tui_app.errors import FieldLogError, Problem, ValidationFailed
+from tui_app.services.context import Context
+from tui_app.store import records as store
+
+META = ("id", "rev", "created_at", "updated_at", "inspector_id", "device_id", "voided", "void_reason")
+
+
+@dataclass(frozen=True)
+class Saved:
+    """What a save produced: the record's id, its new rev and warnings to show."""
+
+    kind: str
+    id: str
+    rev: int
+    warnings: list[Problem] = field(default_factory=list)
+
+
+def initials(name: str) -> str:
+    """Pinyin initials ('北京市场' → 'bjsc') so entities are found by a few keystrokes."""
+    from pypinyin import Style, lazy_pinyin  # heavy dictionaries: load only when needed
+
+    return "".join(p[0] for p in lazy_pinyin(name, style=Style.FIRST_LETTER, errors="ignore") if p).lower()
+
+
+def save(ctx: Context, kind: str, row: Mapping[str, Any], old: Mapping[str, Any] | None = None,
+         *, record_id: str | None = None) -> dict[str, Any]:
+    """Store `row` as the next revision of `old` (or as a new record) with its tally facts."""
+    now = utc_now()
+    body = {
+        **{k: v for k, v in row.items() if k not in META},
+        "id": old["id"] if old else (record_id or new_id()),
+        "rev": old["rev"] + 1 if old else 1,
+        "created_at": old["created_at"] if old else now,
+        "updated_at": now,
+        "inspector_id": old["inspector_id"] if old else ctx.inspector_id,
+        "device_id": ctx.device_id,
+        "voided": bool(row.get("voided", False)),
+        "void_reason": row.get("void_reason"),
+    }
+    store.write(ctx.db, store.Change(kind, body, new_id()), fact_delta(ctx, kind, old, body))
+    return body
+
+
+def fact_delta(ctx: Context, kind: str, old: Mapping[str, Any] | None,
+               new: Mapping[str, Any] | None) -> dict[tuple[str, str, str, str], int]:
+    """Tally fact changes, keyed by campaign, when `old` becomes `new`."""
+    if kind == "entity":
+        return {}
+    change: dict[tuple[str, str, str, str], int] = {}
+    for campaign in {r["campaign"] for r in (old, new) if r and r.get("campaign")}:
+        try:
+            pack = ctx.pack(campaign)
+        except FieldLogError:
+            continue  # a record of a campaign this laptop has no pack for counts nowhere here
+        for (tally_id, day, key), n in tally_rules.delta(
+            pack, kind, old if old and old.get("campaign") == campaign else None,
+            new if new and new.get("campaign") == campaign else None,
+        ).items():
+            change[(campaign, tally_id, day, key)] = n
+    return change
+
+
+def check(ctx: Context, kind: str, raw: Mapping[str, Any], resolve: rules.EntityResolver | None = None,
+          campaign: str | None = None) -> rules.Checked:
+    """Validate `raw` as a `kind` record for the current (or given) campaign."""
+    resolve = resolve or (lambda ref: store.resolve_entity(ctx.db, ref))
+    if kind == "entity":
+        return rules.check_entity(raw, initials)
+    if kind not in rules.CHECKERS:
+        raise ValidationFailed([Problem("type", "record.unknown_type",
+                                        {"type": kind, "known": ", ".join(rules.KINDS)})])
+    return rules.CHECKERS[kind](raw, ctx.pack(campaign), ctx.tz, resolve)
+
+
+def add(ctx: Context, kind: str, raw: Mapping[str, Any]) -> Saved:
+    checked = check(ctx, kind, raw)
+    body = save(ctx, kind, checked.row)
+    return Saved(kind, body["id"], body["rev"], checked.warnings)
+
+
+def resolve_id(ctx: Context, ref: str) -> tuple[str, dict[str, Any]]:
+    """A record from its id, or an unambiguous start or end of it (lists show the end)."""
+    found = store.find(ctx.db, ref)
+    if found:
+        return found
+    ids = store.find_by_fragment(ctx.db, ref.lower()) if len(ref) >= 6 else []
+    if len(ids) == 1:
+        found = store.find(ctx.db, ids[0])
+        if found:
+            return found
+    if len(ids) > 1:
+        raise FieldLogError("record.ambiguous_id", ref=ref)
+    raise FieldLogError("record.not_found", ref=ref)
+
+
+def as_input(kind: str, row: Mapping[str, Any]) -> dict[str, Any]:
+    """A stored row in the shape validators accept, so an edit revalidates everything."""
+    raw = {k: v for k, v in row.items() if k not in META and k != "entity_name"}
+    if "entity_id" in raw:
+        raw["entity"] = raw.pop("entity_id")
+    if kind == "entity" and "uscc_override" not in raw:
+        raw["uscc_override"] = "uscc.check_overridden" in (row.get("warnings") or [])
+    return raw
+
+
+def edit(ctx: Context, ref: str, changes: Mapping[str, Any]) -> Saved:
+    """A new revision with `changes` applied; the older revision stays readable."""
+    kind, old = resolve_id(ctx, ref)
+    if old["voided"]:
+        raise FieldLogError("record.is_voided", id=old["id"])
+    raw = as_input(kind, old)
+    for key, value in changes.items():
+        if key in ("fields", "measures") and isinstance(value, Mapping):
+            raw[key] = {**(raw.get(key) or {}), **value}
+        else:
+            raw[key] = value
+    checked = check(ctx, kind, raw, campaign=old.get("campaign"))
+    if _same(old, checked.row):
+        return Saved(kind, old["id"], old["rev"], checked.warnings)
+    body = save(ctx, kind, checked.row, old)
+    return Saved(kind, body["id"], body["rev"], checked.warnings)
+
+
+def _same(old: Mapping[str, Any], row: Mapping[str, Any]) -> bool:
+    return all(old.get(k) == v for k, v in row.items())
+
+
+def void(ctx: Context, ref: str, reason: str) -> Saved:
+    """Void a record with a reason: a new revision that counts nowhere, never a deletion."""
+    if not reason or not reason.strip():
+        raise ValidationFailed([Problem("reason", "record.void_needs_reason")])
+    kind, old = resolve_id(ctx, ref)
+    if old["voided"]:
+        raise FieldLogError("record.is_voided", id=old["id"])
+    row = {k: v for k, v in old.items() if k != "entity_name"}
+    row.update(voided=True, void_reason=reason.strip())
+    body = save(ctx, kind, row, old)
+    return Saved(kind, body["id"], body["rev"])
+
+
+def show(ctx: Context, ref: str) -> tuple[str, dict[str, Any], list[dict[str, Any]]]:
+    """A record whole, with every revision (oldest first)."""
+    kind, current = resolve_id(ctx, ref)
+    return kind, current, store.history(ctx.db, current["id"])
+
+
+def page(ctx: Context, query: store.ListQuery) -> list[dict[str, Any]]:
+    return store.page(ctx.db, query)
+
+
+def total(ctx: Context, query: store.ListQuery) -> int:
+    return store.count(ctx.db, query)

@@ -1,0 +1,64 @@
+"""Tallies for a campaign and period, from the incrementally kept fact table."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from tui_app.domain import tally as tally_rules
+from tui_app.domain.pack import Pack, Tally
+from tui_app.services.context import Context
+from tui_app.store import records as record_store
+from tui_app.store import tallies as tally_store
+
+
+@dataclass(frozen=True)
+class TallyResult:
+    """Tally values for one campaign and period, in the pack's order."""
+
+    pack: Pack
+    day_from: dt.date
+    day_to: dt.date
+    values: dict[str, int | float]
+
+    def items(self) -> list[tuple[Tally, int | float]]:
+        return [(t, self.values[t.id]) for t in self.pack.tallies]
+
+    def as_json(self) -> dict[str, object]:
+        """`{"campaign", "from", "to", "tallies"}`: money in fen, percent with its decimals."""
+        return {
+            "campaign": self.pack.id,
+            "from": self.day_from.isoformat(),
+            "to": self.day_to.isoformat(),
+            "tallies": dict(self.values),
+        }
+
+
+def compute(ctx: Context, campaign: str | None = None, day_from: dt.date | None = None,
+            day_to: dt.date | None = None) -> TallyResult:
+    """Tallies over [day_from, day_to], defaulting to the whole campaign period."""
+    pack = ctx.pack(campaign)
+    start = day_from or pack.period_from
+    end = day_to or pack.period_to
+    aggregates = tally_store.aggregate(ctx.db, pack.id, start.isoformat(), end.isoformat())
+    return TallyResult(pack, start, end, tally_rules.finish(pack, aggregates))
+
+
+def rebuild_facts(ctx: Context, campaign: str) -> int:
+    """Recompute a campaign's facts from its records (after its pack's tallies change)."""
+    pack = ctx.pack(campaign)
+    rows: list[tuple[str, str, str, str, int]] = []
+    count = 0
+    for kind in ("inspection", "case", "complaint", "activity"):
+        offset = 0
+        while True:
+            query = record_store.ListQuery(kind=kind, campaign=campaign, limit=5000, offset=offset)
+            batch = record_store.page(ctx.db, query)
+            for row in batch:
+                rows += tally_rules.fact_rows(pack.id, tally_rules.facts(pack, kind, row).items())
+            count += len(batch)
+            offset += len(batch)
+            if len(batch) < query.limit:
+                break
+    tally_store.rebuild(ctx.db, campaign, rows)
+    return count

@@ -1,0 +1,1 @@
+"""The local SQLite database: migrations, record revisions, the outbox, tallies."""

@@ -1,0 +1,63 @@
+"""Opening the local database: pragmas, migrations, explicit transactions.
+
+sqlite-utils gives the schema and ad-hoc queries; the hot write path uses the same
+connection's `execute` directly, because each save must be one short transaction
+(record + revision + outbox + tallies) and nothing more.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import sqlite_utils
+
+from tui_app.errors import FieldLogError
+from tui_app.store import migrate
+
+
+class Database:
+    """One open local database. Not shared across threads: open one per thread."""
+
+    def __init__(self, path: Path | str, *, migrate_now: bool = True) -> None:
+        self.path = Path(path)
+        if str(path) != ":memory:":
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
+            conn.execute("PRAGMA journal_mode=WAL")
+        except sqlite3.DatabaseError as exc:
+            raise FieldLogError("db.cannot_open", path=str(path), detail=str(exc)) from None
+        # FULL: an inspection that was reported saved must survive a battery pull.
+        conn.execute("PRAGMA synchronous=FULL")
+        conn.execute("PRAGMA foreign_keys=ON")
+        conn.execute("PRAGMA busy_timeout=5000")
+        self.conn = conn
+        self.db = sqlite_utils.Database(conn)
+        if migrate_now:
+            migrate.upgrade(conn)
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """BEGIN IMMEDIATE … COMMIT, or ROLLBACK on any error (nothing half-written)."""
+        if self.conn.in_transaction:
+            yield self.conn
+            return
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Database:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

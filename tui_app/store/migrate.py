@@ -1,0 +1,81 @@
+"""A small migrations runner: numbered SQL files, applied in order, each in a transaction.
+
+The local database and the central SQLite store use the same runner over different
+folders, so an upgrade is always "apply what is missing", recorded in `_migrations`.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from pathlib import Path
+
+import tui_app
+
+_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
+
+
+def migrations_root() -> Path:
+    """The installed wheel carries migrations inside the package; a checkout keeps them on top."""
+    package_dir = Path(tui_app.__file__).resolve().parent
+    for candidate in (package_dir / "migrations", package_dir.parent / "migrations"):
+        if candidate.is_dir():
+            return candidate
+    raise FileNotFoundError("migrations folder not found next to the tui_app package")
+
+
+def available(folder: Path) -> list[tuple[int, Path]]:
+    """Numbered SQL files in `folder`, in order."""
+    found = []
+    for path in folder.iterdir():
+        match = _NAME.match(path.name)
+        if match:
+            found.append((int(match.group(1)), path))
+    return sorted(found)
+
+
+def applied(conn: sqlite3.Connection) -> set[int]:
+    conn.execute(
+        "CREATE TABLE IF NOT EXISTS _migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL,"
+        " applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')))"
+    )
+    return {row[0] for row in conn.execute("SELECT version FROM _migrations")}
+
+
+def upgrade(conn: sqlite3.Connection, folder: Path | None = None, upto: int | None = None) -> list[str]:
+    """Apply every missing migration up to `upto`; return the names applied.
+
+    The connection must be in autocommit mode (isolation_level=None): each file runs
+    inside its own BEGIN IMMEDIATE … COMMIT, so a failing file leaves no trace.
+    """
+    folder = folder or migrations_root()
+    done = applied(conn)
+    names = []
+    for version, path in available(folder):
+        if version in done or (upto is not None and version > upto):
+            continue
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            for statement in _statements(path.read_text(encoding="utf-8")):
+                conn.execute(statement)
+            conn.execute("INSERT INTO _migrations (version, name) VALUES (?, ?)", (version, path.name))
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        names.append(path.name)
+    return names
+
+
+def _statements(script: str) -> list[str]:
+    """Split a migration file into statements (executescript would commit on its own)."""
+    statements, buffer = [], ""
+    for line in script.splitlines(keepends=True):
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            if buffer.strip():
+                statements.append(buffer.strip())
+            buffer = ""
+    if buffer.strip() and not buffer.strip().startswith("--"):
+        statements.append(buffer.strip())
+    return statements

@@ -1,0 +1,285 @@
+"""Record revisions in the local database: the write path and the reads that page.
+
+A write is one transaction: the record's current row, its revision (history), its
+outbox change (for sync) and its tally facts. A record without its outbox row, or
+tallies that disagree with the records, cannot exist.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from tui_app.store.db import Database
+
+TABLES = {
+    "entity": "entity",
+    "inspection": "inspection",
+    "case": '"case"',
+    "complaint": "complaint",
+    "activity": "activity",
+}
+JSON_COLUMNS = {"officers", "fields", "measures", "warnings"}
+# The order in which a list shows records of each kind: newest first.
+LIST_ORDER = {
+    "inspection": "started_at",
+    "case": "filed_on",
+    "complaint": "received_at",
+    "activity": "day",
+    "entity": "name",
+}
+
+
+def _columns(conn: sqlite3.Connection, kind: str) -> list[str]:
+    return [row[1] for row in conn.execute(f"PRAGMA table_info({TABLES[kind]})")]
+
+
+class _ColumnCache:
+    """Column names per table, read once per connection (schemas change only by migration)."""
+
+    def __init__(self) -> None:
+        self._cache: dict[tuple[int, str], list[str]] = {}
+
+    def get(self, conn: sqlite3.Connection, kind: str) -> list[str]:
+        key = (id(conn), kind)
+        if key not in self._cache:
+            self._cache[key] = _columns(conn, kind)
+        return self._cache[key]
+
+
+_COLUMNS = _ColumnCache()
+
+
+def to_row(body: Mapping[str, Any], columns: Iterable[str]) -> list[Any]:
+    """A body (nested JSON-able dict) → values for the table's columns, in order."""
+    values = []
+    for col in columns:
+        value = body.get(col)
+        if col in JSON_COLUMNS:
+            value = json.dumps(value if value is not None else ([] if col in ("officers", "warnings") else {}),
+                               ensure_ascii=False)
+        elif isinstance(value, bool):
+            value = int(value)
+        values.append(value)
+    return values
+
+
+def from_row(row: sqlite3.Row | tuple, columns: list[str]) -> dict[str, Any]:
+    """A table row → the body dict (JSON columns parsed, voided as bool)."""
+    body = dict(zip(columns, row, strict=True))
+    for col in JSON_COLUMNS & body.keys():
+        body[col] = json.loads(body[col]) if body[col] else None
+    body["voided"] = bool(body.get("voided"))
+    return body
+
+
+@dataclass(frozen=True)
+class Change:
+    """One revision on its way to the store: the kind, the full row and its change id."""
+
+    kind: str
+    body: dict[str, Any]
+    change_id: str
+
+
+def write(db: Database, change: Change, facts: Mapping[tuple[str, str, str, str], int],
+          *, outbox: bool = True) -> None:
+    """Store a revision: current row (if newer), history, outbox, tally facts; one transaction."""
+    conn = db.conn
+    kind, body = change.kind, change.body
+    columns = _COLUMNS.get(conn, kind)
+    body_json = json.dumps(body, ensure_ascii=False, sort_keys=True)
+    placeholders = ", ".join("?" for _ in columns)
+    updates = ", ".join(f"{c} = excluded.{c}" for c in columns if c != "id")
+    with db.transaction():
+        conn.execute(
+            f"INSERT INTO {TABLES[kind]} ({', '.join(columns)}) VALUES ({placeholders}) "
+            f"ON CONFLICT (id) DO UPDATE SET {updates} WHERE excluded.rev > rev",
+            to_row(body, columns),
+        )
+        conn.execute(
+            "INSERT INTO revision (id, rev, kind, change_id, body) VALUES (?, ?, ?, ?, ?)",
+            (body["id"], body["rev"], kind, change.change_id, body_json),
+        )
+        if outbox:
+            conn.execute(
+                "INSERT INTO outbox (change_id, kind, record_id, rev, body, created_at) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (change.change_id, kind, body["id"], body["rev"], body_json, body["updated_at"]),
+            )
+        apply_facts(conn, facts)
+
+
+def apply_facts(conn: sqlite3.Connection, facts: Mapping[tuple[str, str, str, str], int]) -> None:
+    """Add fact deltas ((campaign, tally, day, key) → n) and drop rows that reach zero."""
+    if not facts:
+        return
+    rows = [(*fact, n) for fact, n in facts.items()]
+    conn.executemany(
+        "INSERT INTO tally_fact (campaign, tally_id, day, key, n) VALUES (?, ?, ?, ?, ?) "
+        "ON CONFLICT (campaign, tally_id, day, key) DO UPDATE SET n = n + excluded.n",
+        rows,
+    )
+    conn.executemany(
+        "DELETE FROM tally_fact WHERE campaign = ? AND tally_id = ? AND day = ? AND key = ? AND n = 0",
+        [row[:4] for row in rows],
+    )
+
+
+def get(db: Database, kind: str, record_id: str) -> dict[str, Any] | None:
+    columns = _COLUMNS.get(db.conn, kind)
+    row = db.conn.execute(
+        f"SELECT {', '.join(columns)} FROM {TABLES[kind]} WHERE id = ?", (record_id,)
+    ).fetchone()
+    return from_row(row, columns) if row else None
+
+
+def find(db: Database, record_id: str) -> tuple[str, dict[str, Any]] | None:
+    """Which kind a record id belongs to, with its current row; ids are unique across kinds."""
+    row = db.conn.execute("SELECT kind FROM revision WHERE id = ? LIMIT 1", (record_id,)).fetchone()
+    if row is None:
+        return None
+    body = get(db, row[0], record_id)
+    return (row[0], body) if body else None
+
+
+def find_by_fragment(db: Database, fragment: str, limit: int = 2) -> list[str]:
+    """Ids starting or ending with `fragment`: lists show an id's last characters."""
+    rows = db.conn.execute(
+        "SELECT DISTINCT id FROM revision WHERE (id >= ? AND id < ?) OR id LIKE ? LIMIT ?",
+        (fragment, fragment + "\uffff", f"%{fragment}", limit),
+    )
+    return [r[0] for r in rows]
+
+
+def history(db: Database, record_id: str) -> list[dict[str, Any]]:
+    """Every revision of a record, oldest first (enforcement history stays readable)."""
+    rows = db.conn.execute(
+        "SELECT body FROM revision WHERE id = ? ORDER BY rev", (record_id,)
+    ).fetchall()
+    return [json.loads(r[0]) for r in rows]
+
+
+@dataclass(frozen=True)
+class ListQuery:
+    """A page of records: filters plus limit/offset (lists never load every row)."""
+
+    kind: str = "inspection"
+    campaign: str | None = None
+    day_from: str | None = None
+    day_to: str | None = None
+    action: str | None = None
+    entity_id: str | None = None
+    text: str | None = None
+    include_voided: bool = False
+    limit: int = 50
+    offset: int = 0
+
+
+def _where(query: ListQuery) -> tuple[str, list[Any]]:
+    clauses, params = [], []
+    table = "e" if query.kind == "entity" else TABLES[query.kind]
+    if query.campaign and query.kind != "entity":
+        clauses.append(f"{table}.campaign = ?")
+        params.append(query.campaign)
+    if query.day_from and query.kind != "entity":
+        clauses.append(f"{table}.day >= ?")
+        params.append(query.day_from)
+    if query.day_to and query.kind != "entity":
+        clauses.append(f"{table}.day <= ?")
+        params.append(query.day_to)
+    if query.action and query.kind != "entity":
+        clauses.append(f"{table}.action = ?")
+        params.append(query.action)
+    if query.entity_id:
+        clauses.append(f"{table}.entity_id = ?")
+        params.append(query.entity_id)
+    if not query.include_voided:
+        clauses.append(f"{table}.voided = 0")
+    if query.text:
+        like = f"%{query.text}%"
+        if query.kind == "entity":
+            clauses.append("(e.name LIKE ? OR e.address LIKE ?)")
+            params += [like, like]
+        else:
+            text_col = {"inspection": "findings", "case": "summary", "complaint": "summary",
+                        "activity": "note"}[query.kind]
+            clauses.append(f"(e.name LIKE ? OR {table}.{text_col} LIKE ?)")
+            params += [like, like]
+    return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+
+def _from(kind: str) -> str:
+    """FROM clause with the entity joined as `e` (an entity row is its own `e`)."""
+    if kind == "entity":
+        return "entity AS e"
+    table = TABLES[kind]
+    return f"{table} LEFT JOIN entity AS e ON e.id = {table}.entity_id"
+
+
+def page(db: Database, query: ListQuery) -> list[dict[str, Any]]:
+    """One page of current rows, newest first, each with `entity_name` joined in."""
+    table = "e" if query.kind == "entity" else TABLES[query.kind]
+    columns = _COLUMNS.get(db.conn, query.kind)
+    where, params = _where(query)
+    order = LIST_ORDER[query.kind]
+    direction = "" if query.kind == "entity" else " DESC"
+    select = ", ".join(f"{table}.{c}" for c in columns)
+    sql = (
+        f"SELECT {select}, e.name FROM {_from(query.kind)}{where} "
+        f"ORDER BY {table}.{order}{direction}, {table}.id{direction} LIMIT ? OFFSET ?"
+    )
+    rows = db.conn.execute(sql, [*params, query.limit, query.offset]).fetchall()
+    result = []
+    for row in rows:
+        body = from_row(row[:-1], columns)
+        body["entity_name"] = row[-1]
+        result.append(body)
+    return result
+
+
+def count(db: Database, query: ListQuery) -> int:
+    where, params = _where(query)
+    return db.conn.execute(f"SELECT COUNT(*) FROM {_from(query.kind)}{where}", params).fetchone()[0]
+
+
+def search_entities(db: Database, text: str, limit: int = 20) -> list[dict[str, Any]]:
+    """Entities whose name contains `text`, whose pinyin initials or USCC start with it."""
+    text = text.strip()
+    if not text:
+        return []
+    columns = _COLUMNS.get(db.conn, "entity")
+    rows = db.conn.execute(
+        f"SELECT {', '.join(columns)} FROM entity WHERE voided = 0 AND "
+        "(name LIKE ? OR initials LIKE ? OR uscc LIKE ?) "
+        "ORDER BY (uscc = ?) DESC, (name = ?) DESC, (initials LIKE ?) DESC, length(name), name LIMIT ?",
+        (f"%{text}%", f"{text.lower()}%", f"{text.upper()}%", text.upper(), text,
+         f"{text.lower()}%", limit),
+    ).fetchall()
+    return [from_row(r, columns) for r in rows]
+
+
+def resolve_entity(db: Database, ref: str) -> str | None:
+    """An entity id from a USCC or an exact name (import files name entities so)."""
+    row = db.conn.execute(
+        "SELECT id FROM entity WHERE voided = 0 AND (uscc = ? OR name = ? OR id = ?) "
+        "ORDER BY (uscc = ?) DESC LIMIT 1",
+        (ref.upper(), ref, ref, ref.upper()),
+    ).fetchone()
+    return row[0] if row else None
+
+
+def entity_by_uscc_or_name(db: Database, uscc: str | None, name: str) -> dict[str, Any] | None:
+    """The entity an imported registry row is about: same USCC, or same name when it has none."""
+    columns = _COLUMNS.get(db.conn, "entity")
+    if uscc:
+        row = db.conn.execute(
+            f"SELECT {', '.join(columns)} FROM entity WHERE uscc = ?", (uscc,)).fetchone()
+    else:
+        row = db.conn.execute(
+            f"SELECT {', '.join(columns)} FROM entity WHERE uscc IS NULL AND name = ?",
+            (name,)).fetchone()
+    return from_row(row, columns) if row else None
