@@ -53,6 +53,16 @@ class Database:
             raise
         self.conn.execute("COMMIT")
 
+    @contextmanager
+    def rolled_back(self) -> Iterator[sqlite3.Connection]:
+        """Work that must leave no trace (a dry run): everything is rolled back after."""
+        self.conn.execute("SAVEPOINT dry_run")
+        try:
+            yield self.conn
+        finally:
+            self.conn.execute("ROLLBACK TO dry_run")
+            self.conn.execute("RELEASE dry_run")
+
     def close(self) -> None:
         self.conn.close()
 
