@@ -15,11 +15,8 @@ def integrity(db: Database) -> str:
 
 def counts(db: Database) -> dict[str, int]:
     """Current rows per kind, plus the outbox and quarantine."""
-    result = {kind: db.conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
-              for kind, table in TABLES.items()}
-    for table in ("outbox", "quarantine"):
-        result[table] = db.conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
-    return result
+    tables = db.utils
+    return {name: tables.table(name).count for name in (*TABLES, "outbox", "quarantine")}
 
 
 def revision_gaps(db: Database) -> int:
