@@ -120,7 +120,8 @@ def records() -> list[dict[str, Any]]:
          "summary": "非法会议营销"},
     ]
     # complaints: 7 received, 4 handled, 3 pending
-    for i, status in enumerate(["已办结", "已办结", "处理中", "已办结", "已受理", "已办结", "处理中"]):
+    statuses = ["已办结", "已办结", "处理中", "已办结", "已受理", "已办结", "处理中"]
+    for i, status in enumerate(statuses):
         lines.append({"type": "complaint", "received_at": f"2026-09-{21 + i}T08:{10 + i}",
                       "channel": "12315热线" if i % 2 == 0 else "网络",
                       "entity": SHOPS[i], "summary": f"投诉举报事项{i + 1}", "status": status,

@@ -13,6 +13,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
                           "（approx 用于计数，wan、wan_approx 用于金额）",
                           "a report filter was applied to the wrong figure: {detail} "
                           "(approx is for counts, wan and wan_approx for money)"),
+    "report.unsafe": ("报告模板不能访问程序内部（{detail}），只能使用统计项、常量和过滤器。",
+                      "a report template may not reach program internals ({detail}); "
+                      "use tallies, constants and filters only."),
     "report.reserved_name": ("统计项 id 不能以“{name}”开头（报告模板的保留名：{reserved}）。",
                              "a tally id may not start with '{name}' "
                              "(reserved in report templates: {reserved})."),

@@ -11,10 +11,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from tui_app.report.template import Filled
-
 ROLES = ("title", "heading", "body", "signature")
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
+
+
+@dataclass(frozen=True)
+class Filled:
+    """A filled template's three parts: title, body (light Markdown), signature lines."""
+
+    title: str
+    body: str
+    signature: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -52,7 +59,8 @@ def paragraphs(filled: Filled) -> list[Paragraph]:
     """Title, then the body's headings and paragraphs in order, then the signature."""
     out = [Paragraph("title", (Run(filled.title),))] if filled.title else []
     for block in re.split(r"\n\s*\n", filled.body):
-        text = " ".join(line.strip() for line in block.strip().splitlines())
+        # Chinese has no spaces between words: a paragraph wrapped over lines is rejoined as is.
+        text = "".join(line.strip() for line in block.strip().splitlines())
         if not text:
             continue
         if text.startswith("## "):

@@ -14,8 +14,6 @@ from tui_app.domain.pack import Pack
 from tui_app.errors import FieldLogError
 from tui_app.i18n import pick, t
 from tui_app.report import document, ledgers
-from tui_app.report.docx_writer import Fonts, write_docx
-from tui_app.report.template import fill
 from tui_app.services import tally as tally_service
 from tui_app.services.context import Context
 from tui_app.store import ledgers as ledger_store
@@ -70,6 +68,8 @@ class Report:
         path.parent.mkdir(parents=True, exist_ok=True)
         try:
             if fmt == "docx":
+                from tui_app.report.docx_writer import Fonts, write_docx  # python-docx: slow import
+
                 fonts = Fonts.from_pack(self.result.pack.report.get("docx", {}))
                 write_docx(self.paragraphs, path, fonts, self.title)
             else:
@@ -79,10 +79,21 @@ class Report:
         return path
 
 
-def build(result: tally_service.TallyResult) -> Report:
+def build(result: tally_service.TallyResult, source: str | None = None) -> Report:
     """The pack's report filled with `result` (local or central figures alike)."""
-    filled = fill(result.pack, result.values, result.day_from, result.day_to)
+    from tui_app.report.template import fill  # Jinja2 loads only when a report is made
+
+    filled = fill(result.pack, result.values, result.day_from, result.day_to, source)
     return Report(result, document.paragraphs(filled))
+
+
+def check_template(pack: Pack, source: str) -> None:
+    """Fill a pack's template (if it has one) with zeros, so a bad one is refused at import."""
+    if "template" in pack.report:
+        from tui_app.domain.tally import finish
+
+        zeros = finish(pack, {})
+        build(tally_service.TallyResult(pack, pack.period_from, pack.period_to, zeros), source)
 
 
 def local(ctx: Context, campaign: str | None = None, day_from: dt.date | None = None,
