@@ -79,6 +79,9 @@ def test_docx_holds_the_same_paragraphs_in_named_fonts(campaign, tmp_path: Path)
     assert len(items) == 13
     assert all(p.runs[0].bold and p.runs[0].text.endswith("。") for p in items)
     assert all(p.alignment == 2 for p in signature)  # right
+    assert body[-1].paragraph_format.keep_with_next  # 落款 never alone on a page
+    footer = doc.sections[0].footer.paragraphs[0]._p.xml
+    assert 'w:instr="PAGE"' in footer and "— " in footer
     fonts_xml = next(r.target_part for r in doc.part.rels.values()
                      if r.reltype.endswith("/fontTable")).blob.decode("utf-8")
     for name, fallback in (("方正小标宋简体", "宋体"), ("仿宋_GB2312", "仿宋")):

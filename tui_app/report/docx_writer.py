@@ -20,6 +20,7 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Mm, Pt
 from docx.text.paragraph import Paragraph as DocxParagraph
+from lxml import etree
 
 from tui_app.report.document import Paragraph
 
@@ -63,7 +64,7 @@ def _first_line_indent(para: DocxParagraph, chars: int, size: Pt) -> None:
     ind.set(qn("w:firstLineChars"), str(chars * 100))
 
 
-def _add(doc: Any, para: Paragraph, fonts: Fonts) -> None:
+def _add(doc: Any, para: Paragraph, fonts: Fonts) -> DocxParagraph:
     out = doc.add_paragraph()
     fmt = out.paragraph_format
     fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
@@ -82,6 +83,7 @@ def _add(doc: Any, para: Paragraph, fonts: Fonts) -> None:
     elif para.role == "signature":
         out.alignment = WD_ALIGN_PARAGRAPH.RIGHT
         fmt.right_indent = Pt(size.pt * 4)
+        fmt.keep_with_next = True  # unit and date stay together, never split by a page break
     else:
         out.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
         _first_line_indent(out, 2, size)
@@ -90,6 +92,7 @@ def _add(doc: Any, para: Paragraph, fonts: Fonts) -> None:
         run.font.size = size
         run.font.bold = piece.bold or None
         _name_fonts(run._element.get_or_add_rPr(), font)
+    return out
 
 
 def _declare_fonts(doc: Any, fonts: Fonts) -> None:
@@ -100,9 +103,21 @@ def _declare_fonts(doc: Any, fonts: Fonts) -> None:
         table.append(parse_xml(
             f'<w:font {nsdecls("w")} w:name="{name}"><w:altName w:val="{fallback}"/>'
             '<w:charset w:val="86"/><w:family w:val="modern"/><w:pitch w:val="fixed"/></w:font>'))
-    from lxml import etree
-
     part._blob = etree.tostring(table, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def _page_numbers(doc: Any, fonts: Fonts) -> None:
+    """"— 1 —" centred at the foot of every page, as 公文 are numbered."""
+    para = doc.sections[0].footer.paragraphs[0]
+    para.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run_xml = (f'<w:r {nsdecls("w")}><w:rPr><w:rFonts w:ascii="{LATIN_FONT}" '
+               f'w:hAnsi="{LATIN_FONT}" w:eastAsia="{fonts.body[0]}"/><w:sz w:val="28"/></w:rPr>'
+               "<w:t xml:space=\"preserve\">{}</w:t></w:r>")
+    para._p.append(parse_xml(run_xml.format("— ")))
+    field = parse_xml(f'<w:fldSimple {nsdecls("w")} w:instr="PAGE"/>')
+    field.append(parse_xml(run_xml.format("1")))
+    para._p.append(field)
+    para._p.append(parse_xml(run_xml.format(" —")))
 
 
 def write_docx(paras: Sequence[Paragraph], path: Path, fonts: Fonts, title: str) -> None:
@@ -117,7 +132,14 @@ def write_docx(paras: Sequence[Paragraph], path: Path, fonts: Fonts, title: str)
     _name_fonts(normal.element.get_or_add_rPr(), fonts.body[0])
     doc.core_properties.title = title
     doc.core_properties.language = "zh-CN"
+    previous = None
     for para in paras:
-        _add(doc, para, fonts)
+        added = _add(doc, para, fonts)
+        if para.role == "signature" and previous is not None and previous[0] != "signature":
+            # 落款 two lines below the text, and never alone at the top of a page
+            added.paragraph_format.space_before = Pt(LINE_EXACT.pt * 2)
+            previous[1].paragraph_format.keep_with_next = True
+        previous = (para.role, added)
+    _page_numbers(doc, fonts)
     _declare_fonts(doc, fonts)
     doc.save(str(path))
