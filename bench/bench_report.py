@@ -4,7 +4,7 @@ Fills a fresh local database quickly (executemany straight into the record table
 tally facts worked out by `domain.tally` exactly as a save would, summed, then
 written once), then times what `fieldlog report` does: tallies for the period and the
 filled template, as Markdown and as .docx. It also times the whole command in a fresh
-process, as a user would run it.
+process, as a user would run it, and the ledger export of two days to .xlsx.
 
     .venv/bin/python bench/bench_report.py [--rows 1000000] [--db PATH] [--keep]
 """
@@ -135,6 +135,13 @@ def main() -> None:
     report = report_service.local(ctx, day_to=end)
     md_s = _median(lambda: report_service.local(ctx, day_to=end).markdown())
     docx_s = _median(lambda: report.write(folder / "bench.docx", "docx"))
+    started = time.perf_counter()
+    two_days = START + dt.timedelta(days=1)
+    report_service.export(ctx, "xlsx", folder / "ledgers.xlsx", day_from=START, day_to=two_days)
+    export_s = time.perf_counter() - started
+    exported = ctx.db.conn.execute(
+        "SELECT COUNT(*) FROM inspection WHERE day BETWEEN ? AND ?",
+        (START.isoformat(), two_days.isoformat())).fetchone()[0]
     ctx.close()
     started = time.perf_counter()
     subprocess.run([sys.executable, "-m", "tui_app", "--db", str(db_path), "report", "--to",
@@ -146,6 +153,8 @@ def main() -> None:
     print(f"report as .docx (python-docx), median of 5:          {docx_s * 1000:.1f} ms")
     print(f"`fieldlog report --format docx` in a new process:    {cli_s * 1000:.0f} ms")
     print(f"target ≤ {TARGET_S:.1f} s: whole command at {cli_s / TARGET_S:.2f}× the target")
+    print(f"ledgers of two days ({exported:,} inspections) to .xlsx: {export_s:.1f} s "
+          f"({exported / export_s:,.0f} rows/s)")
     if not args.keep and args.db is None:
         for path in folder.iterdir():
             path.unlink()

@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-ROLES = ("title", "heading", "body", "signature")
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
 
 

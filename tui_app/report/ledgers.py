@@ -10,9 +10,11 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import unicodedata
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
+from itertools import chain, islice
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -99,12 +101,12 @@ SUMMARY_COLUMNS = _cols(
 
 @dataclass(frozen=True)
 class Table:
-    """A ledger ready to write: a name, headers, cell kinds and typed rows."""
+    """A ledger ready to write: a name, headers, cell kinds and typed rows (read once)."""
 
     name: str
     headers: tuple[str, ...]
     kinds: tuple[str, ...]
-    rows: list[tuple[Cell, ...]]
+    rows: Iterable[tuple[Cell, ...]]
 
 
 def _local(utc_text: str | None, tz: ZoneInfo) -> dt.datetime | None:
@@ -131,13 +133,13 @@ def cell(kind: str, value: Any, tz: ZoneInfo, action_name: Callable[[str], str])
     return value
 
 
-def table(spec: LedgerSpec, rows: Sequence[Mapping[str, Any]], tz: ZoneInfo,
+def table(spec: LedgerSpec, rows: Iterable[Mapping[str, Any]], tz: ZoneInfo,
           action_name: Callable[[str], str]) -> Table:
     """A ledger's rows as a table, numbered (序号) from 1."""
     kinds = ("int", *(c.kind for c in spec.columns))
     headers = (t("ledger.col.seq"), *(t(c.header) for c in spec.columns))
-    body = [(i, *(cell(c.kind, row.get(c.id), tz, action_name) for c in spec.columns))
-            for i, row in enumerate(rows, start=1)]
+    body = ((i, *(cell(c.kind, row.get(c.id), tz, action_name) for c in spec.columns))
+            for i, row in enumerate(rows, start=1))
     return Table(t(spec.title), headers, kinds, body)
 
 
@@ -181,42 +183,66 @@ def write_csv(tables: Sequence[Table], folder: Path) -> list[Path]:
     return written
 
 
+@lru_cache(maxsize=65536)
 def display_width(text: str) -> int:
     """Columns a text takes on screen: CJK (wide) characters count two."""
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
-_NUMBER_FORMATS = {"date": "yyyy-mm-dd", "instant": "yyyy-mm-dd hh:mm", "money": "#,##0.00",
-                   "int": "0"}
+_NUMBER_FORMATS = {"date": "yyyy-mm-dd", "instant": "yyyy-mm-dd hh:mm", "money": "#,##0.00"}
 _SHOWN_WIDTH = {"date": 10, "instant": 16}
+WIDTH_SAMPLE = 2000  # rows read ahead to size the columns (the rest streams through)
+MAX_WIDTH = 60
+
+
+def _widths(tab: Table) -> tuple[list[int], Iterator[tuple[Cell, ...]]]:
+    """Column widths that fit the headers and the first rows, and the rows to write."""
+    rows = iter(tab.rows)
+    ahead = list(islice(rows, WIDTH_SAMPLE))
+    widths = [display_width(h) for h in tab.headers]
+    for row in ahead:
+        for i, (kind, value) in enumerate(zip(tab.kinds, row, strict=True)):
+            if value is not None:
+                shown = _SHOWN_WIDTH.get(kind) or display_width(_csv_value(kind, value))
+                widths[i] = max(widths[i], shown)
+    return [min(max(w, 4) + 2, MAX_WIDTH) for w in widths], chain(ahead, rows)
 
 
 def write_xlsx(tables: Sequence[Table], path: Path) -> None:
-    """One sheet per table: bold frozen header, CJK-aware widths, typed cells."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
+    """One sheet per table: bold frozen header, CJK-aware widths, typed cells.
 
-    book = Workbook()
-    book.remove(book.active)
+    The workbook is written in openpyxl's write-only mode, row by row, so its memory
+    stays flat however long the ledgers are.
+    """
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    book = Workbook(write_only=True)
+    bold, centre = Font(bold=True), Alignment(horizontal="center", vertical="center")
     for tab in tables:
         sheet = book.create_sheet(tab.name[:31])
-        sheet.append(list(tab.headers))
-        for cell_ in sheet[1]:
-            cell_.font = Font(bold=True)
-            cell_.alignment = Alignment(horizontal="center", vertical="center")
-        widths = [display_width(h) for h in tab.headers]
-        for row in tab.rows:
-            sheet.append(list(row))
-            for i, (kind, value) in enumerate(zip(tab.kinds, row, strict=True)):
-                shown = _SHOWN_WIDTH.get(kind) or display_width(_csv_value(kind, value))
-                widths[i] = max(widths[i], shown)
-        for i, kind in enumerate(tab.kinds, start=1):
-            fmt = _NUMBER_FORMATS.get(kind)
-            if fmt:
-                for (cell_,) in sheet.iter_rows(min_row=2, min_col=i, max_col=i):
-                    cell_.number_format = fmt
+        widths, rows = _widths(tab)
         for i, width in enumerate(widths, start=1):
-            letter = sheet.cell(row=1, column=i).column_letter
-            sheet.column_dimensions[letter].width = min(max(width, 4) + 2, 60)
+            sheet.column_dimensions[get_column_letter(i)].width = width
         sheet.freeze_panes = "A2"
+        header = []
+        for text in tab.headers:
+            head = WriteOnlyCell(sheet, value=text)
+            head.font, head.alignment = bold, centre
+            header.append(head)
+        sheet.append(header)
+        formats = [_NUMBER_FORMATS.get(kind) for kind in tab.kinds]
+        for row in rows:
+            sheet.append([_formatted(sheet, value, fmt, WriteOnlyCell) if fmt else value
+                          for value, fmt in zip(row, formats, strict=True)])
     book.save(str(path))
+
+
+def _formatted(sheet: Any, value: Cell, fmt: str, make: Any) -> Any:
+    if value is None:
+        return None
+    out = make(sheet, value=value)
+    out.number_format = fmt
+    return out

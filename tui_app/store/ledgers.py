@@ -1,8 +1,9 @@
 """The ledgers (台账) a bureau keeps, read from the local record tables.
 
-Each ledger is a list of plain dicts keyed by column id, oldest first, without voided
-records; turning ids into names and instants into local times is left to the caller.
-Rows are produced by one SELECT per ledger with the entity joined in.
+Each ledger is a stream of plain dicts keyed by column id, oldest first, without
+voided records; turning ids into names and instants into local times is left to the
+caller. Rows are produced by one SELECT per ledger with the entity joined in, and
+yielded as read, so a ledger of a million rows never sits in memory at once.
 """
 
 from __future__ import annotations
@@ -34,57 +35,54 @@ def _inspections(db: Database, campaign: str, day_from: str, day_to: str,
         (campaign, day_from, day_to))
 
 
-def inspections(db: Database, campaign: str, day_from: str, day_to: str) -> list[Row]:
+def inspections(db: Database, campaign: str, day_from: str, day_to: str) -> Iterator[Row]:
     """检查台账: one row per inspection."""
-    rows = []
     for (rid, action, started_at, day, place, officers, _fields, findings, measures, result,
          name, uscc, township) in _inspections(db, campaign, day_from, day_to):
         m = json.loads(measures) if measures else {}
         names, badges = _officers(officers)
-        rows.append({
+        yield {
             "started_at": started_at, "day": day, "action": action, "entity": name or place,
             "uscc": uscc, "township": township, "officers": names, "badges": badges,
             "findings": findings, "rectification": bool(m.get("rectification_ordered")),
             "directives": m.get("directives", 0), "sealed": m.get("sealed_units", 0),
             "seized_value_fen": sum(i.get("value_fen", 0) for i in m.get("seized") or []),
             "result": result, "id": rid,
-        })
-    return rows
+        }
 
 
-def cases(db: Database, campaign: str, day_from: str, day_to: str) -> list[Row]:
+def cases(db: Database, campaign: str, day_from: str, day_to: str) -> Iterator[Row]:
     """案件台账: one row per case, by filing date."""
     cursor = db.conn.execute(
         "SELECT r.id, r.action, r.filed_on, r.case_type, r.status, r.fine_fen, r.confiscated_fen, "
         "r.goods_value_fen, r.summary, r.inspection_id, e.name, e.uscc "
         f'FROM "case" AS r {_ENTITY} WHERE {_SCOPE} ORDER BY r.filed_on, r.id',
         (campaign, day_from, day_to))
-    return [{
+    return ({
         "filed_on": filed_on, "action": action, "case_type": case_type, "entity": name,
         "uscc": uscc, "status": status, "fine_fen": fine, "confiscated_fen": confiscated,
         "penalty_fen": fine + confiscated, "goods_value_fen": goods, "summary": summary,
         "inspection_id": inspection_id, "id": rid,
     } for (rid, action, filed_on, case_type, status, fine, confiscated, goods, summary,
-           inspection_id, name, uscc) in cursor]
+           inspection_id, name, uscc) in cursor)
 
 
-def complaints(db: Database, campaign: str, day_from: str, day_to: str) -> list[Row]:
+def complaints(db: Database, campaign: str, day_from: str, day_to: str) -> Iterator[Row]:
     """投诉举报台账: one row per complaint, by time received."""
     cursor = db.conn.execute(
         "SELECT r.id, r.action, r.received_at, r.channel, r.subject, r.summary, r.status, "
         f"r.handled_at, e.name FROM complaint AS r {_ENTITY} WHERE {_SCOPE} "
         "ORDER BY r.received_at, r.id",
         (campaign, day_from, day_to))
-    return [{
+    return ({
         "received_at": received_at, "channel": channel, "entity": name or subject,
         "summary": summary, "status": status, "handled_at": handled_at, "action": action,
         "id": rid,
-    } for rid, action, received_at, channel, subject, summary, status, handled_at, name in cursor]
+    } for rid, action, received_at, channel, subject, summary, status, handled_at, name in cursor)
 
 
-def seizures(db: Database, campaign: str, day_from: str, day_to: str) -> list[Row]:
+def seizures(db: Database, campaign: str, day_from: str, day_to: str) -> Iterator[Row]:
     """查封扣押台账: equipment sealed (查封, 台) and goods seized (扣押) on inspections."""
-    rows = []
     for (rid, action, _started, day, place, _officers_json, _fields, _findings, measures,
          _result, name, uscc, _township) in _inspections(
             db, campaign, day_from, day_to,
@@ -94,31 +92,27 @@ def seizures(db: Database, campaign: str, day_from: str, day_to: str) -> list[Ro
         base = {"day": day, "action": action, "entity": name or place, "uscc": uscc,
                 "inspection_id": rid}
         if m.get("sealed_units"):
-            rows.append({**base, "measure": "查封", "item": "特种设备", "unit": "台",
-                         "quantity": m["sealed_units"], "value_fen": None})
+            yield {**base, "measure": "查封", "item": "特种设备", "unit": "台",
+                   "quantity": m["sealed_units"], "value_fen": None}
         for item in m.get("seized") or []:
-            rows.append({**base, "measure": "扣押", "item": item.get("item"),
-                         "unit": item.get("unit"), "quantity": item.get("quantity", 0),
-                         "value_fen": item.get("value_fen", 0)})
-    return rows
+            yield {**base, "measure": "扣押", "item": item.get("item"), "unit": item.get("unit"),
+                   "quantity": item.get("quantity", 0), "value_fen": item.get("value_fen", 0)}
 
 
-def directives(db: Database, campaign: str, day_from: str, day_to: str) -> list[Row]:
+def directives(db: Database, campaign: str, day_from: str, day_to: str) -> Iterator[Row]:
     """指令书台账: inspections that issued 特种设备安全监察指令书."""
-    rows = []
     for (rid, action, _started, day, place, officers, fields, findings, measures, _result,
          name, uscc, _township) in _inspections(
             db, campaign, day_from, day_to,
             " AND json_extract(r.measures, '$.directives') > 0"):
         form = json.loads(fields) if fields else {}
         equipment = form.get("equipment_types") or []
-        rows.append({
+        yield {
             "day": day, "action": action, "entity": name or place, "uscc": uscc,
             "equipment": "、".join(equipment) if isinstance(equipment, list) else str(equipment),
             "directives": json.loads(measures)["directives"], "findings": findings,
             "officers": _officers(officers)[0], "inspection_id": rid,
-        })
-    return rows
+        }
 
 
 _OFFICER_KEY = ("r.day || char(31) || COALESCE(NULLIF(json_extract(o.value, '$.badge'), ''), "
