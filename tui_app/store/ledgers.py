@@ -117,53 +117,52 @@ def directives(db: Database, campaign: str, day_from: str, day_to: str) -> Itera
 
 _OFFICER_KEY = ("r.day || char(31) || COALESCE(NULLIF(json_extract(o.value, '$.badge'), ''), "
                 "json_extract(o.value, '$.name'))")
-
-
+_ENTITY_KEY = "COALESCE(r.entity_id, 'place:' || r.place)"
+# Officers turn out for inspections and for activities (notices, patrols) alike.
+_OFFICER_ROWS = ("(SELECT action, day, officers, campaign, voided FROM inspection UNION ALL "
+                 "SELECT action, day, officers, campaign, voided FROM activity) AS r, "
+                 "json_each(r.officers) AS o")
 TOTAL = ""  # the summary's key for the whole campaign (action ids are never empty)
 
 
 def summary(db: Database, campaign: str, day_from: str, day_to: str) -> dict[str | None, Row]:
     """统计报表 figures per action (key = action id) and for the whole campaign (key TOTAL).
 
-    The campaign row is counted directly, never summed from the actions: an entity or
-    an officer-day seen under two actions is one 家 or one 人次 overall.
+    Counts and sums add up across actions, so the total is their sum. Distinct figures
+    (家, 人次) do not: an entity or an officer-day seen under two actions is one in the
+    campaign total, which is therefore counted directly.
     """
     params = (campaign, day_from, day_to)
     out: dict[str | None, Row] = {}
-
-    def put(key: str | None, **values: Any) -> None:
-        out.setdefault(key, {}).update(values)
-
-    for grouped in (True, False):
-        group = " GROUP BY r.action" if grouped else ""
-        select = "r.action, " if grouped else "'', "
-        for key, visits, units, rectified, directives_n, sealed, seized in db.conn.execute(
-            f"SELECT {select}COUNT(*), COUNT(DISTINCT COALESCE(r.entity_id, 'place:' || r.place)), "
-            "SUM(json_extract(r.measures, '$.rectification_ordered') = 1), "
+    queries = {
+        ("inspections", "entities", "rectified", "directives", "sealed"):
+            f"SELECT r.action, COUNT(*), COUNT(DISTINCT {_ENTITY_KEY}), "
+            "TOTAL(json_extract(r.measures, '$.rectification_ordered') = 1), "
             "TOTAL(json_extract(r.measures, '$.directives')), "
-            "TOTAL(json_extract(r.measures, '$.sealed_units')), "
-            "(SELECT TOTAL(json_extract(s.value, '$.value_fen')) FROM inspection AS r2, "
-            " json_each(r2.measures, '$.seized') AS s WHERE r2.campaign = ? "
-            " AND r2.day BETWEEN ? AND ? AND r2.voided = 0"
-            + (" AND r2.action = r.action)" if grouped else ")")
-            + f" FROM inspection AS r WHERE {_SCOPE}{group}", params + params,
-        ):
-            put(key, inspections=visits, entities=units, rectified=rectified or 0,
-                directives=int(directives_n), sealed=int(sealed), seized_value_fen=int(seized))
-        for key, officer_days in db.conn.execute(
-            f"SELECT {select}COUNT(DISTINCT {_OFFICER_KEY}) FROM ("
-            "SELECT action, day, officers, campaign, voided FROM inspection UNION ALL "
-            "SELECT action, day, officers, campaign, voided FROM activity) AS r, "
-            f"json_each(r.officers) AS o WHERE {_SCOPE}{group}", params,
-        ):
-            put(key, officer_days=officer_days)
-        for key, filed, penalty in db.conn.execute(
-            f"SELECT {select}COUNT(*), TOTAL(r.fine_fen + r.confiscated_fen) "
-            f'FROM "case" AS r WHERE {_SCOPE}{group}', params,
-        ):
-            put(key, cases=filed, penalty_fen=int(penalty))
-        for key, received in db.conn.execute(
-            f"SELECT {select}COUNT(*) FROM complaint AS r WHERE {_SCOPE}{group}", params,
-        ):
-            put(key, complaints=received)
+            "TOTAL(json_extract(r.measures, '$.sealed_units')) "
+            f"FROM inspection AS r WHERE {_SCOPE} GROUP BY r.action",
+        ("seized_value_fen",):
+            "SELECT r.action, TOTAL(json_extract(s.value, '$.value_fen')) FROM inspection AS r, "
+            f"json_each(r.measures, '$.seized') AS s WHERE {_SCOPE} GROUP BY r.action",
+        ("officer_days",):
+            f"SELECT r.action, COUNT(DISTINCT {_OFFICER_KEY}) FROM {_OFFICER_ROWS} "
+            f"WHERE {_SCOPE} GROUP BY r.action",
+        ("cases", "penalty_fen"):
+            "SELECT r.action, COUNT(*), TOTAL(r.fine_fen + r.confiscated_fen) "
+            f'FROM "case" AS r WHERE {_SCOPE} GROUP BY r.action',
+        ("complaints",):
+            f"SELECT r.action, COUNT(*) FROM complaint AS r WHERE {_SCOPE} GROUP BY r.action",
+    }
+    for names, sql in queries.items():
+        for action, *values in db.conn.execute(sql, params):
+            out.setdefault(action, {}).update(zip(names, map(int, values), strict=True))
+    figures = {name for names in queries for name in names}
+    total = {name: sum(row.get(name, 0) for row in out.values()) for name in figures}
+    total["entities"] = db.conn.execute(
+        f"SELECT COUNT(DISTINCT {_ENTITY_KEY}) FROM inspection AS r WHERE {_SCOPE}", params,
+    ).fetchone()[0]
+    total["officer_days"] = db.conn.execute(
+        f"SELECT COUNT(DISTINCT {_OFFICER_KEY}) FROM {_OFFICER_ROWS} WHERE {_SCOPE}", params,
+    ).fetchone()[0]
+    out[TOTAL] = total
     return out
