@@ -93,7 +93,7 @@ def test_docx_holds_the_same_paragraphs_in_named_fonts(campaign, tmp_path: Path)
 def test_default_docx_name_and_period_check(campaign, tmp_path: Path, monkeypatch) -> None:
     monkeypatch.chdir(tmp_path)
     result = campaign("report", *PERIOD, "--format", "docx")
-    assert (tmp_path / "中秋守护_2026-10-08.docx").exists(), result.stdout
+    assert (tmp_path / "中秋守护工作汇报_2026-10-08.docx").exists(), result.stdout
     bad = campaign("report", "--from", "2026-10-01", "--to", "2026-09-20", ok=False)
     assert bad.exit_code == 1
     assert "起始日期 2026-10-01 晚于截止日期 2026-09-20" in bad.stderr

@@ -23,6 +23,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
                           "tally id '{id}' clashes with another (one is a prefix of the other)."),
     "report.bad_period": ("起始日期 {start} 晚于截止日期 {end}。",
                           "the start date {start} is after the end date {end}."),
+    "report.file_stem": ("{name}工作汇报_{day}", "{name}_report_{day}"),
     "file.cannot_write": ("无法写入 {path}：{detail}", "cannot write {path}: {detail}"),
     # ---- CLI
     "cli.report.help": ("生成专项行动工作汇报（Markdown、纯文本或公文格式 .docx）",

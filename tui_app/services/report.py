@@ -111,8 +111,9 @@ def markdown(ctx: Context, campaign: str | None = None, day_from: dt.date | None
 
 def default_name(report: Report, fmt: str) -> Path:
     """`中秋守护工作汇报_2026-10-08.docx`: the campaign, the last day, the format."""
-    name = pick(report.result.pack.name)
-    return Path(f"{name}_{report.result.day_to.isoformat()}.{fmt}")
+    stem = t("report.file_stem", name=pick(report.result.pack.name),
+             day=report.result.day_to.isoformat())
+    return Path(f"{stem}.{fmt}")
 
 
 # ---------------------------------------------------------------- ledgers
