@@ -105,3 +105,13 @@ def test_a_shorter_period_counts_only_its_days(campaign) -> None:
     assert "出动执法人员4人次，检查各类食品经营单位及学校及周边食品经营单位3户次" in text
     assert "其中冷链食品经营单位2户次，组织冷链食品从业人员20人" in text
     assert text.rstrip().endswith("2026年9月21日")
+
+
+def test_an_unwritable_output_is_one_clear_line(campaign, tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x", encoding="utf-8")
+    for args in (("report", "--format", "docx", "-o", str(blocker / "r.docx")),
+                 ("export", "--format", "csv", "-o", str(blocker))):
+        result = campaign(*args, ok=False)
+        assert result.exit_code == 1
+        assert result.stderr.startswith("无法写入") and "Traceback" not in result.output

@@ -65,8 +65,8 @@ class Report:
 
     def write(self, path: Path, fmt: str) -> Path:
         """Save as md, txt or docx; the folder is created if missing."""
-        path.parent.mkdir(parents=True, exist_ok=True)
         try:
+            path.parent.mkdir(parents=True, exist_ok=True)
             if fmt == "docx":
                 from tui_app.report.docx_writer import Fonts, write_docx  # python-docx: slow import
 
