@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -115,3 +117,16 @@ def test_an_unwritable_output_is_one_clear_line(campaign, tmp_path: Path) -> Non
         result = campaign(*args, ok=False)
         assert result.exit_code == 1
         assert result.stderr.startswith("无法写入") and "Traceback" not in result.output
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None,
+                    reason="LibreOffice (soffice) is not installed")
+def test_libreoffice_opens_the_docx(campaign, tmp_path: Path) -> None:
+    out = tmp_path / "report.docx"
+    campaign("report", *PERIOD, "--format", "docx", "-o", str(out))
+    profile = (tmp_path / "lo-profile").as_uri()
+    subprocess.run(["soffice", f"-env:UserInstallation={profile}", "--headless",
+                    "--convert-to", "txt:Text (encoded):UTF8", "--outdir", str(tmp_path), str(out)],
+                   check=True, capture_output=True, timeout=120)
+    text = (tmp_path / "report.txt").read_text(encoding="utf-8-sig")
+    assert [line for line in text.splitlines() if line] == [TITLE, *expected_body(), *SIGNATURE]
