@@ -16,8 +16,8 @@ from typing import Any
 
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
-from docx.oxml import parse_xml
-from docx.oxml.ns import nsdecls, qn
+from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 from docx.text.paragraph import Paragraph as DocxParagraph
 from lxml import etree
@@ -99,10 +99,12 @@ def _declare_fonts(doc: Any, fonts: Fonts) -> None:
     """List the Chinese fonts in word/fontTable.xml with their substitutes."""
     part = next(r.target_part for r in doc.part.rels.values() if r.reltype.endswith("/fontTable"))
     table = parse_xml(part.blob)
-    for name, fallback in {fonts.title, fonts.heading, fonts.body}:
-        table.append(parse_xml(
-            f'<w:font {nsdecls("w")} w:name="{name}"><w:altName w:val="{fallback}"/>'
-            '<w:charset w:val="86"/><w:family w:val="modern"/><w:pitch w:val="fixed"/></w:font>'))
+    for name, fallback in dict.fromkeys((fonts.title, fonts.heading, fonts.body)):
+        font = OxmlElement("w:font", {qn("w:name"): name})  # names come from the pack: escaped
+        for tag, value in (("w:altName", fallback), ("w:charset", "86"),  # 86: GB2312
+                           ("w:family", "modern"), ("w:pitch", "fixed")):
+            font.append(OxmlElement(tag, {qn("w:val"): value}))
+        table.append(font)
     part._blob = etree.tostring(table, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
@@ -110,14 +112,20 @@ def _page_numbers(doc: Any, fonts: Fonts) -> None:
     """"— 1 —" centred at the foot of every page, as 公文 are numbered."""
     para = doc.sections[0].footer.paragraphs[0]
     para.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    run_xml = (f'<w:r {nsdecls("w")}><w:rPr><w:rFonts w:ascii="{LATIN_FONT}" '
-               f'w:hAnsi="{LATIN_FONT}" w:eastAsia="{fonts.body[0]}"/><w:sz w:val="28"/></w:rPr>'
-               "<w:t xml:space=\"preserve\">{}</w:t></w:r>")
-    para._p.append(parse_xml(run_xml.format("— ")))
-    field = parse_xml(f'<w:fldSimple {nsdecls("w")} w:instr="PAGE"/>')
-    field.append(parse_xml(run_xml.format("1")))
-    para._p.append(field)
-    para._p.append(parse_xml(run_xml.format(" —")))
+
+    def run(text: str) -> Any:
+        element = OxmlElement("w:r")
+        rpr = element.get_or_add_rPr()
+        _name_fonts(rpr, fonts.body[0])
+        rpr.append(OxmlElement("w:sz", {qn("w:val"): "28"}))  # 四号 (14 pt)
+        element.append(OxmlElement("w:t", {qn("xml:space"): "preserve"}))
+        element[-1].text = text
+        return element
+
+    field = OxmlElement("w:fldSimple", {qn("w:instr"): "PAGE"})
+    field.append(run("1"))
+    for part in (run("— "), field, run(" —")):
+        para._p.append(part)
 
 
 def write_docx(paras: Sequence[Paragraph], path: Path, fonts: Fonts, title: str) -> None:
