@@ -21,7 +21,8 @@ ACTIONS = {"food": "食品安全专项整治", "drug": "药品问题专项整治
            "product": "重点产品专项整治", "fraud": "执法打假专项行动",
            "price": "市场稳供保价专项行动", "epidemic": "疫情防控常态化"}
 EQUIPMENT, PRODUCT = ACTIONS["equipment"], ACTIONS["product"]
-SHEETS = ["检查台账", "案件台账", "投诉举报台账", "查封扣押台账", "指令书台账", "统计报表"]
+SHEETS = ["检查台账", "案件台账", "投诉举报台账", "查封扣押台账", "指令书台账", "统计报表",
+          "报告数据"]
 
 
 @pytest.fixture
@@ -56,7 +57,7 @@ def database_rows(db: Path) -> dict[str, list[tuple]]:
 
     inspections = conn.execute(
         "SELECT * FROM inspection WHERE voided = 0 ORDER BY started_at, id").fetchall()
-    out: dict[str, list[tuple]] = {sheet: [] for sheet in SHEETS}
+    out: dict[str, list[tuple]] = {sheet: [] for sheet in SHEETS[:5]}
     for r in inspections:
         m = json.loads(r["measures"])
         out["检查台账"].append((
@@ -108,6 +109,23 @@ SUMMARY = [
 ]
 
 
+# 报告数据: the pack's tallies, as counted by hand in tests/report_fixture.py (money in 元).
+FIGURES = [
+    ("食品安全出动执法人员", 6, "人次"), ("检查食品经营单位", 5, "户次"),
+    ("其中冷链食品经营单位", 3, "户次"), ("组织冷链从业人员接种", 25, "人"),
+    ("药品出动执法人员", 6, "人次"), ("检查药店", 2, "家"), ("检查医疗机构", 2, "家"),
+    ("其中疫苗接种单位", 1, "家"), ("检查特种设备使用单位", 4, "家"),
+    ("下达特种设备安全监察指令书", 3, "份"), ("查封存在安全隐患的特种设备", 3, "台"),
+    ("特种设备立案查处", 2, "起"), ("检查电梯使用单位", 3, "家"),
+    ("其中已投保电梯安全责任险", 2, "家"), ("电梯使用单位投保率", 66.7, "%"),
+    ("重点产品出动执法人员", 4, "人次"), ("收缴劣质电取暖器", 23, "台件"),
+    ("查扣物品货值", 53400, "元"), ("执法打假出动执法人员", 7, "人次"),
+    ("张贴长江禁捕公告", 56, "份"), ("查处非法会议营销活动", 2, "次"),
+    ("虚假宣传广告案件罚没", 47345.67, "元"), ("接到投诉举报", 7, "起"),
+    ("已处理投诉举报", 4, "起"), ("正在处理投诉举报", 3, "起"), ("茅台酒价格专项检查", 12, "家"),
+]
+
+
 def test_xlsx_sheets_equal_the_database(campaign, db_path: Path, tmp_path: Path) -> None:
     out = tmp_path / "台账.xlsx"
     campaign("export", "--format", "xlsx", "-o", str(out), "--from", "2026-09-14",
@@ -120,9 +138,12 @@ def test_xlsx_sheets_equal_the_database(campaign, db_path: Path, tmp_path: Path)
         ws = book[sheet]
         assert ws.freeze_panes == "A2"
         rows = list(ws.iter_rows(min_row=2, values_only=True))
-        assert rows == (SUMMARY if sheet == "统计报表" else expected[sheet]), sheet
+        if sheet == "报告数据":
+            rows = [row[:3] for row in rows]  # the 4th column is the tally id
+        hand_counted = {"统计报表": SUMMARY, "报告数据": FIGURES}
+        assert rows == hand_counted.get(sheet, expected.get(sheet)), sheet
         header = [c.value for c in ws[1]]
-        assert header[0] == ("子行动" if sheet == "统计报表" else "序号")
+        assert header[0] == {"统计报表": "子行动", "报告数据": "统计项"}.get(sheet, "序号")
         for i, text in enumerate(header, start=1):  # CJK counts double: the header fits
             width = ws.column_dimensions[ws.cell(row=1, column=i).column_letter].width
             assert width >= 2 * sum(1 for ch in text if ord(ch) > 0x2E80), (sheet, text)
@@ -134,7 +155,7 @@ def test_csv_folder_one_file_per_ledger(campaign, tmp_path: Path) -> None:
     folder = tmp_path / "ledgers"
     result = campaign("export", "--format", "csv", "-o", str(folder), "--to", "2026-10-08")
     assert sorted(p.name for p in folder.iterdir()) == sorted(f"{s}.csv" for s in SHEETS)
-    assert result.stdout.count("已写入") == 6
+    assert result.stdout.count("已写入") == 7
     with (folder / "查封扣押台账.csv").open(encoding="utf-8-sig", newline="") as f:
         rows = [row[:-1] for row in csv.reader(f)]  # the last column is a generated record id
     assert rows == [
@@ -155,6 +176,6 @@ def test_export_in_english_and_a_period(campaign, tmp_path: Path) -> None:
              "--to", "2026-10-08")
     book = load_workbook(out)
     assert book.sheetnames == ["Inspections", "Cases", "Complaints", "Seizures", "Directives",
-                               "Summary"]
+                               "Summary", "Report figures"]
     assert book["Inspections"].max_row == 1 + 3 + 13  # fraud and price visits from 1 October
     assert [c.value for c in book["Summary"]["A"]][-1] == "Total"

@@ -19,7 +19,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from tui_app.i18n import t
+from tui_app.domain.pack import Tally
+from tui_app.i18n import pick, t
 from tui_app.report.numbers import yuan
 
 Cell = str | int | Decimal | dt.date | dt.datetime | None
@@ -154,6 +155,20 @@ def summary_table(figures: Mapping[str | None, Mapping[str, Any]],
         rows.append((name, *(cell(c.kind, values.get(c.id, 0), tz, str) or 0
                              for c in SUMMARY_COLUMNS)))
     return Table(t("ledger.summary"), headers, kinds, rows)
+
+
+def figures_table(items: Sequence[tuple[Tally, int | float]], tz: ZoneInfo) -> Table:
+    """报告数据: the pack's tallies for the period, the figures the report prints.
+
+    Money is given in 元 (the report rounds it to 万元) so it can be checked against the
+    ledgers' sums.
+    """
+    headers = tuple(t(k) for k in ("ledger.col.tally", "ledger.col.figure", "ledger.col.unit",
+                                   "ledger.col.tally_id"))
+    rows = [(pick(tally.label), cell("money", value, tz, str) if tally.is_money else value,
+             t("ledger.yuan") if tally.is_money else tally.unit, tally.id)
+            for tally, value in items]
+    return Table(t("ledger.figures"), headers, ("text", "number", "text", "text"), rows)
 
 
 def _csv_value(kind: str, value: Cell) -> str:

@@ -119,7 +119,7 @@ def default_name(report: Report, fmt: str) -> Path:
 # ---------------------------------------------------------------- ledgers
 
 def ledger_tables(ctx: Context, span: Period) -> list[ledgers.Table]:
-    """Every ledger of the period, then the summary sheet (统计报表)."""
+    """Every ledger of the period, the summary (统计报表) and the report's figures."""
     args = (ctx.db, span.pack.id, span.day_from.isoformat(), span.day_to.isoformat())
     readers = {
         "inspection": ledger_store.inspections, "case": ledger_store.cases,
@@ -136,6 +136,8 @@ def ledger_tables(ctx: Context, span: Period) -> list[ledgers.Table]:
     actions = [(a.id, pick(a.name)) for a in span.pack.actions]
     tables.append(ledgers.summary_table(ledger_store.summary(*args), actions,
                                         ledger_store.TOTAL, ctx.tz))
+    figures = tally_service.compute(ctx, span.pack.id, span.day_from, span.day_to)
+    tables.append(ledgers.figures_table(figures.items(), ctx.tz))
     return tables
 
 
