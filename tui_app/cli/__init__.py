@@ -69,9 +69,25 @@ def ui(ctx: click.Context) -> None:
 
 
 def _register() -> None:
-    from tui_app.cli import campaign, entity, maintenance, records, setup, tally
+    from tui_app.cli import (
+        campaign,
+        entity,
+        maintenance,
+        records,
+        report,
+        setup,
+        tally,
+    )
 
-    for module in (setup, campaign, entity, records, tally, maintenance):
+    for module in (
+        setup,
+        campaign,
+        entity,
+        records,
+        tally,
+        report,
+        maintenance,
+    ):
         module.register(cli)
 
 
