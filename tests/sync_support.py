@@ -144,3 +144,38 @@ def central_conflicts(url: str) -> list[str]:
         return sorted(c.change_id for c in store.conflicts(100000))
     finally:
         store.close()
+
+
+def local_revisions(db: Path) -> set[tuple[str, str, int]]:
+    """A laptop's revisions as (change id, record id, rev), read-only."""
+    import sqlite3
+
+    conn = sqlite3.connect(f"{db.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        return set(conn.execute("SELECT change_id, id, rev FROM revision").fetchall())
+    finally:
+        conn.close()
+
+
+def unsynced(db: Path) -> int:
+    import sqlite3
+
+    conn = sqlite3.connect(f"{db.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        return conn.execute("SELECT COUNT(*) FROM outbox").fetchone()[0]
+    finally:
+        conn.close()
+
+
+def assert_converged(url: str, *laptops: Laptop) -> None:
+    """Nothing lost, nothing twice: the central log is exactly the union of the laptops'
+    revisions, row for row and revision for revision, and every laptop holds all of it."""
+    log = central_log(url)
+    assert len(log) == len(set(log)), "a change is stored twice"
+    assert len({(r, v) for _c, r, v in log}) == len(log), "two changes hold one revision"
+    union = set().union(*(local_revisions(lap.db) for lap in laptops))
+    assert set(log) == union
+    for laptop in laptops:
+        assert unsynced(laptop.db) == 0
+        assert local_revisions(laptop.db) == union

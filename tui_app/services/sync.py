@@ -210,12 +210,22 @@ def run_sync(ctx: Context, url: str | None = None,
     from tui_app.sync import client
     from tui_app.sync.central import open_central
 
+    size = batch_size()
     central = open_central(central_url(ctx, url))
     try:
         return client.run(LaptopSide(ctx), central, ctx.inspector_id, ctx.device_id,
-                          progress_callback)
+                          progress_callback, batch=size, page=size)
     finally:
         central.close()
+
+
+def batch_size() -> int:
+    """Changes per push batch and pull page: FIELDLOG_SYNC_BATCH (default 1000, at most
+    5000); smaller batches suit a poor link, since a failed batch is sent again whole."""
+    try:
+        return max(1, min(5000, int(os.environ.get("FIELDLOG_SYNC_BATCH", "1000"))))
+    except ValueError:
+        return 1000
 
 
 def unsynced_count(ctx: Context) -> int:
