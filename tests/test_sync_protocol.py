@@ -83,6 +83,7 @@ def test_foreign_record_is_refused_and_quarantined(tmp_path: Path, central_url: 
     assert "quarantine" in result.stderr
     shown = b.json("conflicts")
     assert [q["reason"] for q in shown["quarantine"]] == ["not_owner"]
+    assert b.records()[ids[0]] == (1, "正常")  # back to what the central store holds
     # set aside, so the next sync is clean and the central record is untouched
     assert b.sync(central_url).exit_code == 0
     assert [v for _c, r, v in central_log(central_url) if r == ids[0]] == [1]
@@ -137,3 +138,15 @@ def test_restored_central_store_gets_everything_back(tmp_path: Path, central_url
     a.sync(central_url)
     assert sorted(central_log(central_url)) == before
     assert a.records() == b.records()
+
+
+def test_cli_start_loads_neither_psycopg_nor_textual() -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys, tui_app.cli, tui_app.services.sync, tui_app.sync.client, "
+            "tui_app.sync.sqlite_central; print('\\n'.join(sys.modules))")
+    loaded = set(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                                check=True).stdout.split())
+    assert "psycopg" not in loaded
+    assert not any(m == "textual" or m.startswith("textual.") for m in loaded)

@@ -73,7 +73,7 @@ class LaptopSide:
         ack = Acknowledged()
         now = utc_now()
         by_id = {c.change_id: c for c in sent}
-        stale: dict[str, list[tuple[Change, PushResult]]] = {}
+        aside: dict[str, list[tuple[Change, PushResult]]] = {}
         with self.db.transaction():
             for result in results:
                 change = by_id[result.change_id]
@@ -83,45 +83,48 @@ class LaptopSide:
                     else:
                         ack.rejected.append(self._note(change, result.reason))
                     continue
-                if result.status == "rejected":
-                    ledger.quarantine(self.db, [(
-                        change.change_id, change.kind, change.record_id, change.rev,
-                        json.dumps(change.body, ensure_ascii=False), result.reason or "", now)])
-                    ack.rejected.append(self._note(change, result.reason))
-                elif result.status == "stale":
-                    stale.setdefault(change.record_id, []).append((change, result))
-                else:
-                    ack.duplicates += result.status == "duplicate"
+                if result.status in ("rejected", "stale"):
+                    aside.setdefault(change.record_id, []).append((change, result))
+                ack.duplicates += result.status == "duplicate"
                 ack.settled += result.status != "rejected"
             ledger.forget_outbox(self.db, [r.change_id for r in results])
-            for record_changes in stale.values():
-                ack.conflicts += self._lose(record_changes, now)
+            for record_changes in aside.values():
+                conflicts, rejected = self._set_aside(record_changes, now)
+                ack.conflicts += conflicts
+                ack.rejected += rejected
             crash_point("in_ack")
         return ack
 
     def _note(self, change: Change, detail: str | None) -> Note:
         return Note(change.record_id, change.kind, change.rev, change.change_id, detail)
 
-    def _lose(self, lost: list[tuple[Change, PushResult]], now: str) -> list[Note]:
-        """Local versions that lost a conflict: into the conflict table, out of the history;
-        the record falls back to its newest remaining version, then adopts the central one."""
-        kind, record_id = lost[0][0].kind, lost[0][0].record_id
-        notes = []
-        taken = ledger.take_revisions(self.db, [c.change_id for c, _ in lost])
-        for change, result in lost:
+    def _set_aside(self, changes: list[tuple[Change, PushResult]],
+                   now: str) -> tuple[list[Note], list[Note]]:
+        """Local versions the central store will not hold (lost a conflict, or refused):
+        into the conflict or quarantine table with their full body, out of the history.
+        The record falls back to its newest remaining version, then adopts the central
+        one, so this laptop ends up holding what the central store holds."""
+        kind, record_id = changes[0][0].kind, changes[0][0].record_id
+        conflicts, rejected = [], []
+        taken = ledger.take_revisions(self.db, [c.change_id for c, _ in changes])
+        for change, result in changes:
             body = taken.get(change.change_id) or json.dumps(change.body, ensure_ascii=False)
-            if ledger.add_conflict(self.db, record_id, kind, change.rev, result.kept_change_id,
-                                   change.change_id, body, now):
-                notes.append(self._note(change, result.kept_change_id))
+            if result.status == "rejected":
+                ledger.quarantine(self.db, [(change.change_id, kind, record_id, change.rev, body,
+                                             result.reason or "", now)])
+                rejected.append(self._note(change, result.reason))
+            elif ledger.add_conflict(self.db, record_id, kind, change.rev, result.kept_change_id,
+                                     change.change_id, body, now):
+                conflicts.append(self._note(change, result.kept_change_id))
         before = record_store.get(self.db, kind, record_id)
         fallback = ledger.latest_revision(self.db, record_id)
         if before is not None and (fallback is None or fallback.get("rev") != before.get("rev")):
             ledger.set_current(self.db, kind, record_id, fallback)
             record_store.apply_facts(self.db.conn, fact_delta(self.ctx, kind, before, fallback))
-        current = lost[0][1].current
+        current = next((r.current for _c, r in changes if r.current is not None), None)
         if current is not None and not ledger.pending_for(self.db, record_id):
             self._apply_change(current, now, flag=False)
-        return notes
+        return conflicts, rejected
 
     # ------------------------------------------------------------------ pull side
 
