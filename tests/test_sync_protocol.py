@@ -150,3 +150,14 @@ def test_cli_start_loads_neither_psycopg_nor_textual() -> None:
                                 check=True).stdout.split())
     assert "psycopg" not in loaded
     assert not any(m == "textual" or m.startswith("textual.") for m in loaded)
+
+
+def test_awkward_text_travels_intact(tmp_path: Path, central_url: str) -> None:
+    a = Laptop(tmp_path / "a", "张三", "3201001")
+    b = Laptop(tmp_path / "b", "王五", "3201009")
+    ids = a.add(1)
+    text = 'tab\there, line\nbreak, back\\slash \\N, "quote", 中文，emoji 🥮'
+    a.edit(ids[0], text)
+    a.sync(central_url)
+    b.sync(central_url)
+    assert b.records()[ids[0]] == (2, text)

@@ -65,7 +65,7 @@ class LaptopSide:
         return changes
 
     def outbox_batch(self, limit: int) -> list[Change]:
-        return [Change(cid, kind, rid, rev, json.loads(body), base)
+        return [Change(cid, kind, rid, rev, json.loads(body), base, raw=body)
                 for cid, kind, rid, rev, body, base in ledger.outbox_batch(self.db, limit)]
 
     def acknowledge(self, sent: Sequence[Change], results: Sequence[PushResult]) -> Acknowledged:

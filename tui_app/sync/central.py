@@ -109,7 +109,7 @@ def decide(changes: Sequence[Change], inspector_id: str, known: Known) -> Decisi
         seen.add(cid)
         rid = change.record_id
         if change.kind == PACK_KIND:
-            change = Change(cid, PACK_KIND, rid, top.get(rid, 0) + 1, change.body)
+            change = Change(cid, PACK_KIND, rid, top.get(rid, 0) + 1, change.body, raw=change.raw)
         else:
             holder = known.slots.get((rid, change.rev))
             base = known.slots.get((rid, change.rev - 1)) if change.rev > 1 else None

@@ -28,6 +28,21 @@ from tui_app.sync.crash import crash_point
 from tui_app.sync.protocol import PACK_KIND, CentralConflict, Change, PullPage, PushResult
 
 _VISIBLE = "xid < pg_snapshot_xmin(pg_current_snapshot())"
+_SEP = "\x1f"  # unit separator: never inside an id
+_SPLIT = "string_to_array(%s, chr(31))"
+
+
+def _joined(ids: Iterable[str]) -> str:
+    return _SEP.join(ids)
+
+
+def _field(text: str) -> str:
+    """A value in COPY's text format: backslash, tab and line breaks escaped. The rows
+    are written as one block, which is several times cheaper than row by row."""
+    if "\\" in text or "\t" in text or "\n" in text or "\r" in text:
+        return (text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
+                .replace("\r", "\\r"))
+    return text
 
 
 def folder():  # noqa: ANN201 - a Path
@@ -108,46 +123,45 @@ class PgCentral:
     # ------------------------------------------------------------------ push
 
     def _known(self, cur: psycopg.Cursor[Any], changes: Sequence[Change]) -> Known:
+        """Three index lookups for the whole batch. The ids travel as one string split
+        server-side: cheaper than adapting a Python list element by element."""
         known = Known()
-        ids = [c.change_id for c in changes]
-        cur.execute("SELECT change_id FROM change WHERE change_id = ANY(%s)", (ids,))
+        ids = _joined(c.change_id for c in changes)
+        cur.execute(f"SELECT change_id FROM change WHERE change_id = ANY({_SPLIT})", (ids,))
         known.logged.update(r[0] for r in cur.fetchall())
-        cur.execute("SELECT change_id, kept_change_id FROM conflict WHERE change_id = ANY(%s)",
+        cur.execute(f"SELECT change_id, kept_change_id FROM conflict WHERE change_id = ANY({_SPLIT})",
                     (ids,))
         known.lost.update(cur.fetchall())
-        edited = sorted({c.record_id for c in changes if c.rev != 1})
-        if edited:
-            cur.execute("SELECT record_id, rev, change_id FROM change WHERE record_id = ANY(%s)",
-                        (edited,))
-            known.slots.update({(rid, rev): cid for rid, rev, cid in cur.fetchall()})
-        fresh = sorted({c.record_id for c in changes if c.rev == 1})
-        if fresh:
-            cur.execute("SELECT record_id, change_id FROM change WHERE rev = 1 AND "
-                        "record_id = ANY(%s)", (fresh,))
-            known.slots.update({(rid, 1): cid for rid, cid in cur.fetchall()})
+        records = _joined({c.record_id for c in changes})
+        cur.execute(f"SELECT record_id, rev, change_id FROM change WHERE record_id = ANY({_SPLIT})",
+                    (records,))
+        known.slots.update({(rid, rev): cid for rid, rev, cid in cur.fetchall()})
         return known
 
     def push(self, inspector_id: str, device_id: str,
              changes: Sequence[Change]) -> list[PushResult]:
-        """Decide and store a batch in one transaction; answer per change after COMMIT."""
+        """Decide and store a batch in one transaction; answer per change after COMMIT.
+
+        The advisory lock makes deciding and writing atomic against other pushes, so the
+        applied changes go straight into the log by COPY: none of them can collide."""
         now = utc_now()
-        dumps = json.dumps
         with self._txn("push") as cur:
             decision = decide(changes, inspector_id, self._known(cur, changes))
             if decision.applied:
+                tail = f"\t{_field(inspector_id)}\t{_field(device_id)}\t"
                 with cur.copy("COPY change (change_id, kind, record_id, rev, pushed_by, device_id,"
                               " body, received_at) FROM STDIN") as copy:
-                    for c in decision.applied:
-                        copy.write_row((c.change_id, c.kind, c.record_id, c.rev, inspector_id,
-                                        device_id, dumps(c.body, ensure_ascii=False), now))
+                    copy.write("".join(
+                        f"{_field(c.change_id)}\t{_field(c.kind)}\t{_field(c.record_id)}\t"
+                        f"{c.rev}{tail}{_field(c.body_json())}\t{now}\n"
+                        for c in decision.applied))
             if decision.lost:
                 cur.executemany(
                     "INSERT INTO conflict (change_id, kind, record_id, rev, base, kept_change_id,"
                     " pushed_by, device_id, body, received_at) VALUES"
                     " (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT DO NOTHING",
                     [(c.change_id, c.kind, c.record_id, c.rev, c.base, kept, inspector_id,
-                      device_id, dumps(c.body, ensure_ascii=False), now)
-                     for c, kept in decision.lost])
+                      device_id, c.body_json(), now) for c, kept in decision.lost])
             stale_ids = {r.change_id for r in decision.results if r.status == "stale"}
             current = self._current(cur, sorted({c.record_id for c in changes
                                                  if c.change_id in stale_ids}))
@@ -158,8 +172,8 @@ class PgCentral:
         if not record_ids:
             return {}
         cur.execute("SELECT DISTINCT ON (record_id) change_id, kind, record_id, rev, body "
-                    "FROM change WHERE record_id = ANY(%s) ORDER BY record_id, rev DESC",
-                    (record_ids,))
+                    f"FROM change WHERE record_id = ANY({_SPLIT}) ORDER BY record_id, rev DESC",
+                    (_joined(record_ids),))
         return {rid: Change(cid, kind, rid, rev, json.loads(body))
                 for cid, kind, rid, rev, body in cur.fetchall()}
 

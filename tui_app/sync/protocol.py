@@ -8,12 +8,15 @@ sending it twice can never store it twice.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 RECORD_KINDS = ("entity", "inspection", "case", "complaint", "activity")
 PACK_KIND = "campaign_pack"
 KINDS = (*RECORD_KINDS, PACK_KIND)
+
+encode = json.JSONEncoder(ensure_ascii=False).encode
 
 Status = Literal["applied", "duplicate", "stale", "rejected"]
 # Statuses after which the laptop may forget the outbox row: the central store holds
@@ -38,6 +41,12 @@ class Change:
     rev: int
     body: dict[str, Any]
     base: str | None = None
+    # The body as JSON text when the sender already holds it (the laptop's outbox does):
+    # a store keeps it verbatim instead of encoding `body` again. Never part of equality.
+    raw: str | None = field(default=None, compare=False, repr=False)
+
+    def body_json(self) -> str:
+        return self.raw if self.raw is not None else encode(self.body)
 
 
 @dataclass(frozen=True)

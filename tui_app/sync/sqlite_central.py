@@ -126,23 +126,22 @@ class SqliteCentral:
              changes: Sequence[Change]) -> list[PushResult]:
         """Decide and store a batch in one transaction; answer per change after COMMIT."""
         now = utc_now()
-        dumps = json.dumps
         with self._write() as conn:
             decision = decide(changes, inspector_id, self._known(changes))
             conn.executemany(
                 "INSERT INTO change (change_id, kind, record_id, rev, pushed_by, device_id, body,"
                 " received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 [(c.change_id, c.kind, c.record_id, c.rev, inspector_id, device_id,
-                  dumps(c.body, ensure_ascii=False), now) for c in decision.applied])
+                  c.body_json(), now) for c in decision.applied])
             conn.executemany(
                 "INSERT OR IGNORE INTO conflict (change_id, kind, record_id, rev, base,"
                 " kept_change_id, pushed_by, device_id, body, received_at)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [(c.change_id, c.kind, c.record_id, c.rev, c.base, kept, inspector_id, device_id,
-                  dumps(c.body, ensure_ascii=False), now) for c, kept in decision.lost])
-            stale = sorted({c.record_id for c in changes for r in decision.results
-                            if r.status == "stale" and r.change_id == c.change_id})
-            current = self._current(stale)
+                  c.body_json(), now) for c, kept in decision.lost])
+            stale_ids = {r.change_id for r in decision.results if r.status == "stale"}
+            current = self._current(sorted({c.record_id for c in changes
+                                            if c.change_id in stale_ids}))
         crash_point("after_central_commit")
         return with_current(decision.results, changes, current)
 
