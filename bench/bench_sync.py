@@ -38,9 +38,11 @@ def make_changes(n: int) -> list[Change]:
             "id": rid, "rev": 1, "created_at": now, "updated_at": now, "inspector_id": INSPECTOR,
             "device_id": DEVICE, "voided": False, "void_reason": None, "warnings": [],
             "campaign": "zhongqiu", "action": ACTIONS[i % 7], "entity_id": None,
-            "place": f"城关镇农贸市场{i % 500}号摊位", "started_at": f"2026-09-{14 + i % 20:02d}T02:30:00Z",
+            "place": f"城关镇农贸市场{i % 500}号摊位",
+            "started_at": f"2026-09-{14 + i % 20:02d}T02:30:00Z",
             "day": f"2026-09-{14 + i % 20:02d}",
-            "officers": [{"name": "张三", "badge": INSPECTOR}, {"name": "李四", "badge": "3201002"}],
+            "officers": [{"name": "张三", "badge": INSPECTOR},
+                         {"name": "李四", "badge": "3201002"}],
             "fields": {"place_type": "学校及周边", "cold_chain": i % 3 == 0},
             "findings": "现场检查未发现问题", "measures": {"rectification_ordered": i % 5 == 0,
                                                         "directives": i % 2, "sealed_units": 0,
@@ -138,7 +140,8 @@ def main() -> None:
               f"({n / pushed:,.0f} records/s) = {ratio:.2f}x raw (target <= 2x) "
               f"{'OK' if ratio <= 2 else 'MISSED'}")
         print(f"  replay (all duplicates) {replayed:.2f} s; pull all {pulled:.2f} s; "
-              f"catch-up + first tally {caught_up:.2f} s; next tally {tally_read(url) * 1000:.1f} ms")
+              f"catch-up + first tally {caught_up:.2f} s; "
+              f"next tally {tally_read(url) * 1000:.1f} ms")
     if args.no_pg:
         return
     import psycopg

@@ -61,5 +61,6 @@ def tally(ctx: click.Context, campaign: str | None, day_from: str | None, day_to
         title = t("cli.tally.title", name=pick(result.pack.name), start=result.day_from,
                   end=result.day_to)
         emit_table(title, [t("col.tally"), t("col.value"), t("col.unit"), t("col.id")],
-                   [(pick(tl.label), shown_value(tl, v), tl.unit, tl.id) for tl, v in result.items()],
+                   [(pick(tl.label), shown_value(tl, v), tl.unit, tl.id)
+                    for tl, v in result.items()],
                    justify=["left", "right", "left", "left"])

@@ -2,14 +2,15 @@
 
 MESSAGES: dict[str, tuple[str, str]] = {
     # ---- errors a sync can end with (one line each)
-    "sync.no_central": ("未设置中心库地址。请用 --central 指定，或运行 `fieldlog init --central URL`，"
-                        "或设置环境变量 FIELDLOG_CENTRAL。",
+    "sync.no_central": ("未设置中心库地址。请用 --central 指定，"
+                        "或运行 `fieldlog init --central URL`，或设置环境变量 FIELDLOG_CENTRAL。",
                         "No central store set. Pass --central, run `fieldlog init --central URL`, "
                         "or set FIELDLOG_CENTRAL."),
     "sync.bad_url": ("无法识别中心库地址“{url}”：请用 sqlite:///路径、postgresql://… 或文件路径。",
                      "Unrecognised central URL '{url}': use sqlite:///path, postgresql://… or a "
                      "file path."),
-    "sync.http_not_here": ("此版本尚不能通过 HTTP 同步（{url}）。请改用 sqlite:// 或 postgresql:// 地址。",
+    "sync.http_not_here": ("此版本尚不能通过 HTTP 同步（{url}）。"
+                           "请改用 sqlite:// 或 postgresql:// 地址。",
                            "This version cannot sync over HTTP yet ({url}); use a sqlite:// or "
                            "postgresql:// URL."),
     "sync.unreachable": ("无法连接中心库 {url}：{detail}。本机数据未做任何改动，联网后请重试。",
@@ -34,8 +35,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "sync.reason.missing_id": ("缺少编号", "missing id"),
     "sync.reason.bad_body": ("内容格式错误", "malformed content"),
     "sync.reason.bad_pack": ("行动配置包无效", "invalid campaign pack"),
-    "sync.reason.id_mismatch": ("编号或版本与内容不符", "id or revision does not match the content"),
-    "sync.reason.missing_base": ("缺少所依据的上一版本", "the revision it was made from is missing"),
+    "sync.reason.id_mismatch": ("编号或版本与内容不符",
+                                "id or revision does not match the content"),
+    "sync.reason.missing_base": ("缺少所依据的上一版本",
+                                 "the revision it was made from is missing"),
     "sync.reason.not_owner": ("记录属于其他执法人员，只能由本人上传",
                               "the record belongs to another inspector; only they may push it"),
     # ---- CLI
@@ -62,7 +65,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
                                 "See the versions kept aside with `fieldlog conflicts`."),
     "cli.sync.rejected_line": ("中心库拒收：记录 {id} 第 {rev} 版，原因：{reason}",
                                "Refused by the central store: record {id} rev {rev}: {reason}"),
-    "cli.sync.rejected": ("{count} 条修改被中心库拒收，已移入隔离区（`fieldlog conflicts` 可查看）。",
+    "cli.sync.rejected": ("{count} 条修改被中心库拒收，"
+                          "已移入隔离区（`fieldlog conflicts` 可查看）。",
                           "{count} change(s) were refused and set aside in quarantine (see "
                           "`fieldlog conflicts`)."),
     "cli.conflicts.help": ("查看同步时保留的冲突版本和被拒收的修改（从不丢弃）。",
@@ -71,7 +75,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cli.conflicts.title": ("冲突（共 {count} 条）", "Conflicts ({count})"),
     "cli.conflicts.central_title": ("中心库保留的冲突版本（共 {count} 条）",
                                     "Versions kept aside by the central store ({count})"),
-    "cli.conflicts.quarantine_title": ("被拒收的修改（共 {count} 条）", "Refused changes ({count})"),
+    "cli.conflicts.quarantine_title": ("被拒收的修改（共 {count} 条）",
+                                       "Refused changes ({count})"),
     "cli.central.help": ("中心库：创建或升级。", "The central store: create or upgrade it."),
     "cli.central.init.help": ("在 URL 处创建中心库，或将其升级到最新结构（sqlite:///路径 或 "
                               "postgresql://…）。",

@@ -89,7 +89,7 @@ def current_row(change: Change) -> tuple[Any, ...]:
         change.record_id, change.kind, change.rev, body.get("campaign"), body.get("action"),
         body.get("day"), None if sort_value is None else str(sort_value),
         int(bool(body.get("voided"))), body.get("entity_id"),
-        json.dumps(body, ensure_ascii=False, sort_keys=True),
+        change.body_json(),
     )
 
 

@@ -129,8 +129,8 @@ class PgCentral:
         ids = _joined(c.change_id for c in changes)
         cur.execute(f"SELECT change_id FROM change WHERE change_id = ANY({_SPLIT})", (ids,))
         known.logged.update(r[0] for r in cur.fetchall())
-        cur.execute(f"SELECT change_id, kept_change_id FROM conflict WHERE change_id = ANY({_SPLIT})",
-                    (ids,))
+        cur.execute("SELECT change_id, kept_change_id FROM conflict"
+                    f" WHERE change_id = ANY({_SPLIT})", (ids,))
         known.lost.update(cur.fetchall())
         records = _joined({c.record_id for c in changes})
         cur.execute(f"SELECT record_id, rev, change_id FROM change WHERE record_id = ANY({_SPLIT})",
@@ -174,7 +174,7 @@ class PgCentral:
         cur.execute("SELECT DISTINCT ON (record_id) change_id, kind, record_id, rev, body "
                     f"FROM change WHERE record_id = ANY({_SPLIT}) ORDER BY record_id, rev DESC",
                     (_joined(record_ids),))
-        return {rid: Change(cid, kind, rid, rev, json.loads(body))
+        return {rid: Change(cid, kind, rid, rev, json.loads(body), raw=body)
                 for cid, kind, rid, rev, body in cur.fetchall()}
 
     # ------------------------------------------------------------------ pull
@@ -202,7 +202,7 @@ class PgCentral:
         rows = rows[:limit]
         if rows:
             xid, seq = int(rows[-1][0]), rows[-1][1]
-        changes = [Change(cid, kind, rid, rev, json.loads(body))
+        changes = [Change(cid, kind, rid, rev, json.loads(body), raw=body)
                    for _x, _s, cid, kind, rid, rev, body in rows]
         return PullPage(changes, f"{epoch}:{xid}:{seq}", more, epoch)
 
@@ -225,7 +225,7 @@ class PgCentral:
                 rows = self._after(cur, xid, seq, chunk)
                 if not rows:
                     return total
-                changes = [Change(cid, kind, rid, rev, json.loads(body))
+                changes = [Change(cid, kind, rid, rev, json.loads(body), raw=body)
                            for _x, _s, cid, kind, rid, rev, body in rows]
                 self._apply_plan(cur, changes)
                 cur.execute("UPDATE meta SET v = %s WHERE k = 'materialized'",
@@ -269,7 +269,8 @@ class PgCentral:
             return
         cur.executemany(
             "INSERT INTO tally_fact (campaign, tally_id, day, key, n)"
-            " VALUES (%s, %s, %s, %s, %s) ON CONFLICT (campaign, tally_id, day, key) DO UPDATE SET n = tally_fact.n + excluded.n",
+            " VALUES (%s, %s, %s, %s, %s) ON CONFLICT (campaign, tally_id, day, key)"
+            " DO UPDATE SET n = tally_fact.n + excluded.n",
             rows)
         cur.executemany("DELETE FROM tally_fact WHERE campaign = %s AND tally_id = %s AND day = %s"
                         " AND key = %s AND n = 0", [r[:4] for r in rows])

@@ -172,7 +172,7 @@ class SqliteCentral:
         more = len(rows) > limit
         rows = rows[:limit]
         last = rows[-1][0] if rows else after
-        changes = [Change(cid, kind, rid, rev, json.loads(body))
+        changes = [Change(cid, kind, rid, rev, json.loads(body), raw=body)
                    for _seq, cid, kind, rid, rev, body in rows]
         return PullPage(changes, f"{epoch}:{last}", more, epoch)
 
@@ -196,7 +196,7 @@ class SqliteCentral:
                     "WHERE seq > ? ORDER BY seq LIMIT ?", (mark, chunk)).fetchall()
                 if not rows:
                     return total
-                changes = [Change(cid, kind, rid, rev, json.loads(body))
+                changes = [Change(cid, kind, rid, rev, json.loads(body), raw=body)
                            for _s, cid, kind, rid, rev, body in rows]
                 self._apply_plan(changes)
                 conn.execute("UPDATE meta SET v = ? WHERE k = 'materialized'", (str(rows[-1][0]),))
