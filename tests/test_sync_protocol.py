@@ -161,3 +161,23 @@ def test_awkward_text_travels_intact(tmp_path: Path, central_url: str) -> None:
     a.sync(central_url)
     b.sync(central_url)
     assert b.records()[ids[0]] == (2, text)
+
+
+def test_what_a_sync_screen_needs(tmp_path: Path, central_url: str) -> None:
+    from tui_app.services import sync as sync_service
+    from tui_app.services.context import open_context
+
+    a = Laptop(tmp_path / "a", "张三", "3201001")
+    a.add(3)
+    assert sync_service.is_reachable(central_url, timeout=5)
+    assert not sync_service.is_reachable(f"sqlite:///{tmp_path / 'none.db'}", timeout=5)
+    assert not sync_service.is_reachable("postgresql://postgres@127.0.0.1:1/x", timeout=5)
+    seen: list[tuple[str, int, int | None]] = []
+    with open_context(a.db) as ctx:
+        assert sync_service.unsynced_count(ctx) == 3
+        assert sync_service.last_sync(ctx) is None
+        summary = sync_service.run_sync(ctx, central_url, lambda *p: seen.append(p))
+        assert (summary.pushed, summary.complete) == (3, True)
+        assert sync_service.unsynced_count(ctx) == 0
+        assert sync_service.last_sync(ctx) is not None
+    assert ("push", 3, 3) in seen and any(phase == "pull" for phase, *_ in seen)

@@ -91,7 +91,7 @@ def decide(changes: Sequence[Change], inspector_id: str, known: Known) -> Decisi
     applied: list[Change] = []
     lost: list[tuple[Change, str | None]] = []
     seen: set[str] = set()
-    top: dict[str, int] = {}
+    top: dict[str, int] = {}  # highest rev per pack id
     for record_id, rev in known.slots:
         top[record_id] = max(top.get(record_id, 0), rev)
     for change in changes:
@@ -120,7 +120,8 @@ def decide(changes: Sequence[Change], inspector_id: str, known: Known) -> Decisi
                 lost.append((change, kept))
                 continue
         known.slots[(rid, change.rev)] = cid
-        top[rid] = max(top.get(rid, 0), change.rev)
+        if change.kind == PACK_KIND:
+            top[rid] = change.rev
         applied.append(change)
         results.append(PushResult(cid, "applied"))
     return Decision(results, applied, lost)

@@ -194,8 +194,10 @@ class PgCentral:
             epoch = cur.fetchone()[0]
             position = split_cursor(cursor, epoch, 2)
             xid, seq = position if position else (0, 0)
-            cur.execute("SELECT COALESCE(MAX(seq), 0) FROM change")
-            if seq > cur.fetchone()[0]:
+            cur.execute("SELECT xid::text AS xid_text, seq FROM change"
+                        " ORDER BY change.xid DESC, change.seq DESC LIMIT 1")
+            last = cur.fetchone()
+            if (xid, seq) > ((int(last[0]), last[1]) if last else (0, 0)):
                 xid, seq = 0, 0  # the cursor is past the end: a restored store
             rows = self._after(cur, xid, seq, limit + 1)
         more = len(rows) > limit

@@ -6,10 +6,11 @@ CREATE TABLE meta (k TEXT PRIMARY KEY, v TEXT NOT NULL);
 INSERT INTO meta (k, v) VALUES ('epoch', replace(gen_random_uuid()::text, '-', '')),
                                ('materialized', '0:0');
 
+-- change_id is the key; seq only orders the rows of one transaction inside the cursor.
 CREATE TABLE change (
-    seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    change_id TEXT PRIMARY KEY,
+    seq BIGINT GENERATED ALWAYS AS IDENTITY,
     xid xid8 NOT NULL DEFAULT pg_current_xact_id(),
-    change_id TEXT NOT NULL UNIQUE,
     kind TEXT NOT NULL,
     record_id TEXT NOT NULL,
     rev INTEGER NOT NULL,
