@@ -20,7 +20,7 @@ import pytest
 
 from tests.sync_support import Laptop, assert_converged, unsynced
 
-RECORDS = 1200
+RECORDS = 800
 ROUNDS = 24
 
 
@@ -54,7 +54,7 @@ def test_sigkill_during_push_then_resync(tmp_path: Path, central_url: str,
     kill_points: set[tuple[int, int]] = set()
     for _round in range(ROUNDS):
         left = watch.execute("SELECT COUNT(*) FROM outbox").fetchone()[0]
-        target = left - rng.randint(1, 40)
+        target = left - rng.randint(1, 25)
         proc = subprocess.Popen([sys.executable, "-m", "tui_app", "sync", "--central", central_url],
                                 env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.monotonic() + 30

@@ -106,5 +106,5 @@ def test_edits_and_syncs_in_any_order_converge(engine: str, request: pytest.Fixt
     if engine == "postgresql":
         request.getfixturevalue("pg_url")  # skips (or fails under FIELDLOG_REQUIRE_PG) when down
     run_state_machine_as_test(machine_for(engine), settings=settings(
-        max_examples=12, stateful_step_count=12, deadline=None, derandomize=True,
+        max_examples=8, stateful_step_count=10, deadline=None, derandomize=True,
         suppress_health_check=list(HealthCheck)))
