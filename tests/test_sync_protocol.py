@@ -181,3 +181,12 @@ def test_what_a_sync_screen_needs(tmp_path: Path, central_url: str) -> None:
         assert sync_service.unsynced_count(ctx) == 0
         assert sync_service.last_sync(ctx) is not None
     assert ("push", 3, 3) in seen and any(phase == "pull" for phase, *_ in seen)
+
+
+def test_postgresql_without_its_schema_is_one_clear_line(tmp_path: Path, pg_url: str) -> None:
+    a = Laptop(tmp_path / "a", "张三", "3201001")
+    missing = pg_url.replace("fl_", "nope_")
+    result = a("central", "init", missing, ok=False)
+    assert result.exit_code == 1
+    assert "The central store" in result.stderr and "Traceback" not in result.output
+    assert len(result.stderr.strip().splitlines()) == 1

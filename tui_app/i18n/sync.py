@@ -16,6 +16,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "sync.unreachable": ("无法连接中心库 {url}：{detail}。本机数据未做任何改动，联网后请重试。",
                          "Cannot reach the central store {url}: {detail}. Nothing was changed "
                          "here; retry when online."),
+    "sync.central_error": ("中心库 {url} 出错：{detail}。本机未确认的记录仍保留，稍后重试即可。",
+                           "The central store {url} failed: {detail}. Unacknowledged changes "
+                           "stay on this laptop; retry later."),
     "sync.central_missing": ("中心库文件不存在：{url}。请检查共享盘或 U 盘是否已连接；新建请运行 "
                              "`fieldlog central init {url}`。本机数据未做任何改动。",
                              "No central store file at {url}. Is the share or USB stick "

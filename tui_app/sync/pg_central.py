@@ -77,6 +77,9 @@ class PgCentral:
         except psycopg.OperationalError as exc:
             raise FieldLogError("sync.unreachable", url=_safe(self.url),
                                 detail=_first_line(exc)) from None
+        except psycopg.Error as exc:
+            raise FieldLogError("sync.central_error", url=_safe(self.url),
+                                detail=_first_line(exc)) from None
 
     def _check_schema(self) -> None:
         with self._txn() as cur:
