@@ -66,3 +66,16 @@ def test_bureau_pack_reaches_laptops_and_recounts(tmp_path: Path, central_url: s
     bureau.sync(central_url)
     packs = [c for c, record, _rev in central_log(central_url) if record == "zhongqiu"]
     assert len(packs) == 1  # the pack is sent once, and not echoed back by the laptop
+
+
+def test_catch_up_then_read_every_central_record(tmp_path: Path, central_url: str) -> None:
+    from tui_app.services import central as central_service
+    from tui_app.store.records import ListQuery
+
+    a = Laptop(tmp_path / "a", "张三", "3201001")
+    ids = a.add(7)
+    a.sync(central_url)
+    assert central_service.catch_up(central_url) == 0  # the sync already caught up
+    rows = list(central_service.iter_records(central_url, ListQuery(campaign="zhongqiu",
+                                                                    limit=3)))
+    assert sorted(r["id"] for r in rows) == sorted(ids)
