@@ -12,6 +12,9 @@ from click.testing import CliRunner, Result
 from tui_app.cli import cli
 from tui_app.services.context import Context, open_context
 
+# The sync tests' fixtures: a central store on each engine (tests/sync_support.py).
+pytest_plugins = ["tests.sync_support"]
+
 
 @pytest.fixture(autouse=True)
 def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -14,6 +14,7 @@ PREFIXES = (
     "import", "entity",
     "doctor", "backup",
     "report", "ledger",
+    "sync",
 )
 KEY = re.compile(r"""["']((?:""" + "|".join(PREFIXES) + r""")"""
                  r"""\.[a-z_]+(?:\.[a-z_]+)*)["']""")

@@ -76,6 +76,7 @@ def _register() -> None:
         records,
         report,
         setup,
+        sync,
         tally,
     )
 
@@ -86,6 +87,7 @@ def _register() -> None:
         records,
         tally,
         report,
+        sync,
         maintenance,
     ):
         module.register(cli)

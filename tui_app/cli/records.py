@@ -152,6 +152,9 @@ def list_options(fn: Any) -> Any:
         click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 10000)),
         click.option("--page", default=1, show_default=True, type=click.IntRange(1)),
         click.option("--format", "fmt", type=FORMATS, default="table"),
+        click.option("--scope", type=click.Choice(["local", "central"]), default="local",
+                     help=t("cli.opt.scope_central")),
+        click.option("--central", "url", help=t("cli.opt.central")),
     ]):
         fn = option(fn)
     return fn
@@ -159,13 +162,20 @@ def list_options(fn: Any) -> Any:
 
 def list_records(ctx: click.Context, kind: str, date: str | None, day_from: str | None,
                  day_to: str | None, action: str | None, text: str | None, include_voided: bool,
-                 limit: int, page: int, fmt: str) -> None:
+                 limit: int, page: int, fmt: str, scope: str,
+                 url: str | None) -> None:
     with opened(ctx) as context:
         start, end = _date_range(date, day_from, day_to, context)
         query = ListQuery(kind=kind, campaign=context.campaign_id, day_from=start, day_to=end,
                           action=action, text=text, include_voided=include_voided, limit=limit,
                           offset=(page - 1) * limit)
-        rows = record_service.page(context, query)
+        if scope == "central":
+            from tui_app.services import central as central_service
+            from tui_app.services.sync import central_url
+
+            rows, total = central_service.records(central_url(context, url), query)
+        else:
+            rows, total = record_service.page(context, query), None
         if fmt == "json":
             emit_json(rows)
             return
@@ -177,7 +187,8 @@ def list_records(ctx: click.Context, kind: str, date: str | None, day_from: str 
             return
         for row, shown in zip(rows, values, strict=True):
             shown[0] = short_id(row["id"]) + (" ✗" if row["voided"] else "")
-        total = record_service.total(context, query)
+        if total is None:
+            total = record_service.total(context, query)
         emit_table(t("cli.list.title", kind=t(f"kind.{kind}"), shown=len(rows), total=total,
                      page=page), header, values)
 

@@ -38,19 +38,29 @@ def shown_value(tally: Tally, value: int | float) -> str:
 @click.option("--campaign", help=t("cli.opt.campaign"))
 @click.option("--from", "day_from", help=t("cli.opt.from"))
 @click.option("--to", "day_to", help=t("cli.opt.to"))
-@click.option("--scope", type=click.Choice(["local"]), default="local", help=t("cli.opt.scope"))
+@click.option("--scope", type=click.Choice(["local", "central"]), default="local",
+              help=t("cli.opt.scope_central"))
+@click.option("--central", "url", help=t("cli.opt.central"))
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
 @click.pass_context
 def tally(ctx: click.Context, campaign: str | None, day_from: str | None, day_to: str | None,
-          scope: str, fmt: str) -> None:
+          scope: str, url: str | None, fmt: str) -> None:
     with opened(ctx) as context:
-        result = tally_service.compute(context, campaign, _date(day_from, "--from"),
-                                       _date(day_to, "--to"))
+        start, end = _date(day_from, "--from"), _date(day_to, "--to")
+        if scope == "central":
+            from tui_app.services import central as central_service
+            from tui_app.services.sync import central_url
+
+            result = central_service.compute_tallies(central_url(context, url),
+                                                     campaign or context.campaign_id, start, end)
+        else:
+            result = tally_service.compute(context, campaign, start, end)
         if fmt == "json":
             emit_json(result.as_json())
             return
         title = t("cli.tally.title", name=pick(result.pack.name), start=result.day_from,
                   end=result.day_to)
         emit_table(title, [t("col.tally"), t("col.value"), t("col.unit"), t("col.id")],
-                   [(pick(tl.label), shown_value(tl, v), tl.unit, tl.id) for tl, v in result.items()],
+                   [(pick(tl.label), shown_value(tl, v), tl.unit, tl.id)
+                    for tl, v in result.items()],
                    justify=["left", "right", "left", "left"])

@@ -1,0 +1,272 @@
+"""Sync use case: push the laptop's outbox to a central store, then pull the team's work.
+
+This module is the laptop side of the loop in `sync/client.py`: it reads the outbox,
+applies the central store's answers (forget what is held, quarantine what is refused,
+set aside what lost a conflict) and applies pulled changes with their tally facts.
+Each of those is one local transaction. The faces (CLI, TUI) call `run_sync` and the
+small helpers below; nothing here prints.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Sequence
+from typing import Any
+
+from tui_app.domain.ids import utc_now
+from tui_app.errors import FieldLogError
+from tui_app.services.context import Context, shipped_packs
+from tui_app.services.record import fact_delta
+from tui_app.services.tally import rebuild_facts
+from tui_app.store import packs as pack_store
+from tui_app.store import records as record_store
+from tui_app.store import sync_ledger as ledger
+from tui_app.sync.client import Acknowledged, Note, Progress, SyncSummary
+from tui_app.sync.crash import crash_point
+from tui_app.sync.protocol import PACK_KIND, Change, PullPage, PushResult
+
+CENTRAL_ORIGIN = "central"
+
+
+def central_url(ctx: Context, url: str | None = None) -> str:
+    """The central store: `--central`, else FIELDLOG_CENTRAL, else the `init` setting."""
+    chosen = url or os.environ.get("FIELDLOG_CENTRAL") or ctx.settings.get("central_url")
+    if not chosen:
+        raise FieldLogError("sync.no_central")
+    return chosen
+
+
+class LaptopSide:
+    """The `sync.client.Local` of one open local database."""
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self.db = ctx.db
+
+    # ------------------------------------------------------------------ push side
+
+    def pending(self) -> int:
+        return ledger.pending_count(self.db)
+
+    def pack_changes(self) -> list[Change]:
+        """Packs the bureau imported here (not shipped ones) that the central store lacks."""
+        from tui_app.sync.central import pack_change_id
+
+        shipped = set(shipped_packs())
+        changes = []
+        for pack_id, source, origin in pack_store.all_sources(self.db):
+            if origin in shipped or origin == CENTRAL_ORIGIN:
+                continue
+            change_id = pack_change_id(pack_id, source)
+            if ledger.state(self.db, f"pack:{pack_id}") != change_id:
+                changes.append(Change(change_id, PACK_KIND, pack_id, 0,
+                                      {"source": source, "origin": origin}))
+        return changes
+
+    def outbox_batch(self, limit: int) -> list[Change]:
+        return [Change(cid, kind, rid, rev, json.loads(body), base, raw=body)
+                for cid, kind, rid, rev, body, base in ledger.outbox_batch(self.db, limit)]
+
+    def acknowledge(self, sent: Sequence[Change], results: Sequence[PushResult]) -> Acknowledged:
+        """Apply the central store's answers in one transaction (nothing before them)."""
+        ack = Acknowledged()
+        now = utc_now()
+        by_id = {c.change_id: c for c in sent}
+        aside: dict[str, list[tuple[Change, PushResult]]] = {}
+        with self.db.transaction():
+            for result in results:
+                change = by_id[result.change_id]
+                if change.kind == PACK_KIND:
+                    if result.status != "rejected":
+                        ledger.set_state(self.db, {f"pack:{change.record_id}": change.change_id})
+                    else:
+                        ack.rejected.append(self._note(change, result.reason))
+                    continue
+                if result.status in ("rejected", "stale"):
+                    aside.setdefault(change.record_id, []).append((change, result))
+                ack.duplicates += result.status == "duplicate"
+                ack.settled += result.status != "rejected"
+            ledger.forget_outbox(self.db, [r.change_id for r in results])
+            for record_changes in aside.values():
+                conflicts, rejected = self._set_aside(record_changes, now)
+                ack.conflicts += conflicts
+                ack.rejected += rejected
+            crash_point("in_ack")
+        return ack
+
+    def _note(self, change: Change, detail: str | None) -> Note:
+        return Note(change.record_id, change.kind, change.rev, change.change_id, detail)
+
+    def _set_aside(self, changes: list[tuple[Change, PushResult]],
+                   now: str) -> tuple[list[Note], list[Note]]:
+        """Local versions the central store will not hold (lost a conflict, or refused):
+        into the conflict or quarantine table with their full body, out of the history.
+        The record falls back to its newest remaining version, then adopts the central
+        one, so this laptop ends up holding what the central store holds."""
+        kind, record_id = changes[0][0].kind, changes[0][0].record_id
+        conflicts, rejected = [], []
+        taken = ledger.take_revisions(self.db, [c.change_id for c, _ in changes])
+        for change, result in changes:
+            body = taken.get(change.change_id) or json.dumps(change.body, ensure_ascii=False)
+            if result.status == "rejected":
+                ledger.quarantine(self.db, [(change.change_id, kind, record_id, change.rev, body,
+                                             result.reason or "", now)])
+                rejected.append(self._note(change, result.reason))
+            elif ledger.add_conflict(self.db, record_id, kind, change.rev, result.kept_change_id,
+                                     change.change_id, body, now):
+                conflicts.append(self._note(change, result.kept_change_id))
+        before = record_store.get(self.db, kind, record_id)
+        fallback = ledger.latest_revision(self.db, record_id)
+        if before is not None and (fallback is None or fallback.get("rev") != before.get("rev")):
+            ledger.set_current(self.db, kind, record_id, fallback)
+            record_store.apply_facts(self.db.conn, fact_delta(self.ctx, kind, before, fallback))
+        current = next((r.current for _c, r in changes if r.current is not None), None)
+        if current is not None and not ledger.pending_for(self.db, record_id):
+            self._apply_change(current, now, flag=False)
+        return conflicts, rejected
+
+    # ------------------------------------------------------------------ pull side
+
+    def pull_state(self) -> tuple[str | None, str | None]:
+        return ledger.state(self.db, "epoch"), ledger.state(self.db, "cursor")
+
+    def start_epoch(self, epoch: str, resend: bool) -> None:
+        """A central store we have not seen (or a restored one): pull everything afresh,
+        and resend our own revisions, which a restored store may have lost."""
+        with self.db.transaction():
+            if resend:
+                ledger.enqueue_own(self.db, self.ctx.inspector_id)
+            ledger.set_state(self.db, {"epoch": epoch, "cursor": None})
+
+    def apply_page(self, page: PullPage) -> Acknowledged:
+        """Apply a pulled page and move the cursor, in one transaction.
+
+        Foreign keys are off for it: the central store's order is the truth, and a
+        reference to a record it does not hold must not stall every later pull."""
+        ack = Acknowledged()
+        now = utc_now()
+        conn = self.db.conn
+        conn.execute("PRAGMA foreign_keys=OFF")
+        try:
+            with self.db.transaction():
+                for change in page.changes:
+                    outcome = self._apply_change(change, now, flag=True)
+                    if outcome == "applied":
+                        ack.settled += 1
+                    elif isinstance(outcome, Note):
+                        ack.conflicts.append(outcome)
+                crash_point("mid_pull")
+                ledger.set_state(self.db, {"epoch": page.epoch, "cursor": page.next_cursor})
+        finally:
+            conn.execute("PRAGMA foreign_keys=ON")
+        return ack
+
+    def _apply_change(self, change: Change, now: str, *, flag: bool) -> str | Note:
+        """One central change into the local store: 'applied', 'skipped' or a conflict."""
+        if change.kind == PACK_KIND:
+            return self._apply_pack(change)
+        if ledger.has_revision(self.db, change.change_id):
+            return "skipped"  # an echo of our own change, or already pulled
+        holder = ledger.revision_holder(self.db, change.record_id, change.rev)
+        pending = [cid for cid, rev in ledger.pending_for(self.db, change.record_id)
+                   if rev <= change.rev]
+        if holder is not None or pending:
+            if not flag:
+                return "skipped"
+            body = json.dumps(change.body, ensure_ascii=False)
+            kept = holder or pending[0]
+            if ledger.add_conflict(self.db, change.record_id, change.kind, change.rev, kept,
+                                   change.change_id, body, now):
+                return Note(change.record_id, change.kind, change.rev, change.change_id, kept)
+            return "skipped"
+        old = record_store.get(self.db, change.kind, change.record_id)
+        newer = old is None or change.rev > old["rev"]
+        facts = fact_delta(self.ctx, change.kind, old, change.body) if newer else {}
+        record_store.write(self.db, record_store.Change(change.kind, change.body, change.change_id),
+                           facts, outbox=False)
+        return "applied"
+
+    def _apply_pack(self, change: Change) -> str:
+        source = change.body.get("source", "")
+        stored = pack_store.get(self.db, change.record_id)
+        ledger.set_state(self.db, {f"pack:{change.record_id}": change.change_id})
+        if stored is not None and stored[0] == source:
+            return "skipped"
+        pack_store.put(self.db, change.record_id, source, CENTRAL_ORIGIN, utc_now())
+        self.ctx.forget_packs()
+        rebuild_facts(self.ctx, change.record_id)
+        return "applied"
+
+    def finished(self, summary: SyncSummary) -> None:
+        with self.db.transaction():
+            ledger.set_state(self.db, {"last_sync": utc_now(),
+                                       "last_sync_central": summary.central})
+
+
+# ---------------------------------------------------------------------- what faces call
+
+
+def run_sync(ctx: Context, url: str | None = None,
+             progress_callback: Progress | None = None) -> SyncSummary:
+    """Push then pull against the central store at `url` (or the configured one)."""
+    from tui_app.sync import client
+    from tui_app.sync.central import open_central
+
+    size = batch_size()
+    central = open_central(central_url(ctx, url))
+    try:
+        return client.run(LaptopSide(ctx), central, ctx.inspector_id, ctx.device_id,
+                          progress_callback, batch=size, page=size)
+    finally:
+        central.close()
+
+
+def batch_size() -> int:
+    """Changes per push batch and pull page: FIELDLOG_SYNC_BATCH (default 1000, at most
+    5000); smaller batches suit a poor link, since a failed batch is sent again whole."""
+    try:
+        return max(1, min(5000, int(os.environ.get("FIELDLOG_SYNC_BATCH", "1000"))))
+    except ValueError:
+        return 1000
+
+
+def unsynced_count(ctx: Context) -> int:
+    """Changes saved here that the central store has not acknowledged yet."""
+    return ledger.pending_count(ctx.db)
+
+
+def last_sync(ctx: Context) -> str | None:
+    """UTC time of the last complete sync, or None."""
+    return ledger.state(ctx.db, "last_sync")
+
+
+def is_reachable(url: str, timeout: float = 2.0) -> bool:
+    from tui_app.sync.central import is_reachable as probe
+
+    return probe(url, timeout)
+
+
+def conflicts(ctx: Context, limit: int = 1000) -> list[dict[str, Any]]:
+    """Versions sync kept aside on this laptop, newest first, each with its body."""
+    keys = ("seq", "record_id", "kind", "rev", "kept_change_id", "lost_change_id", "lost_body",
+            "reported_at")
+    rows = []
+    for row in ledger.conflicts(ctx.db, limit):
+        item = dict(zip(keys, row, strict=True))
+        item["lost_body"] = json.loads(item["lost_body"])
+        rows.append(item)
+    return rows
+
+
+def quarantined(ctx: Context, limit: int = 1000) -> list[dict[str, Any]]:
+    """Changes the central store refused, with the reason."""
+    keys = ("change_id", "kind", "record_id", "rev", "reason", "quarantined_at")
+    return [dict(zip(keys, row, strict=True)) for row in ledger.quarantined(ctx.db, limit)]
+
+
+def init_central(url: str, new_epoch: bool = False) -> tuple[list[str], str]:
+    """Create or upgrade the central store at `url`; return migrations applied and its epoch."""
+    from tui_app.sync.central import initialise
+
+    return initialise(url, new_epoch=new_epoch)

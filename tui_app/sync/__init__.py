@@ -1,0 +1,1 @@
+"""Sync: the protocol types, the client loop and the central stores behind one interface."""

@@ -1,0 +1,217 @@
+"""One interface over every central store, chosen by URL.
+
+`sqlite:///path/central.db` (or a plain path) is a file on the office share or a USB
+stick; `postgresql://…` is the bureau's database. The HTTP service (its own module,
+later) serves the same interface over the network, so the sync client never knows
+which one it talks to. Both stores decide each pushed change by the same pure rule
+(`decide`), so they can never disagree about what is applied, stale or rejected.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from tui_app.domain.tally import Aggregate
+from tui_app.errors import FieldLogError
+from tui_app.sync.protocol import (
+    PACK_KIND,
+    CentralConflict,
+    Change,
+    PullPage,
+    PushResult,
+    check_change,
+)
+
+_PACK_NAMESPACE = uuid.UUID("6f1c2a52-6f0e-4d7e-9a55-3f2b8c1d9e10")
+
+
+def pack_change_id(pack_id: str, source: str) -> str:
+    """A pack's change id is a function of its content: re-sending a pack is a duplicate."""
+    return str(uuid.uuid5(_PACK_NAMESPACE, f"{pack_id}\0{source}"))
+
+
+class CentralStore(Protocol):
+    """What the sync client (and later the HTTP service) needs from a central store."""
+
+    url: str
+
+    def upgrade(self) -> list[str]: ...
+
+    def epoch(self) -> str: ...
+
+    def renew_epoch(self) -> str: ...
+
+    def push(self, inspector_id: str, device_id: str,
+             changes: Sequence[Change]) -> list[PushResult]: ...
+
+    def pull(self, cursor: str | None, limit: int = 1000) -> PullPage: ...
+
+    def materialize(self, chunk: int = 5000) -> int: ...
+
+    def aggregate(self, campaign: str, day_from: str, day_to: str) -> dict[str, Aggregate]: ...
+
+    def pack_source(self, campaign_id: str) -> str | None: ...
+
+    def page(self, query: Any) -> list[dict[str, Any]]: ...
+
+    def count(self, query: Any) -> int: ...
+
+    def conflicts(self, limit: int = 1000) -> list[CentralConflict]: ...
+
+    def close(self) -> None: ...
+
+
+@dataclass
+class Known:
+    """What the central store already holds about a batch, read in one go before deciding."""
+
+    logged: set[str] = field(default_factory=set)             # change ids in the log
+    lost: dict[str, str | None] = field(default_factory=dict)  # kept-aside id → winner
+    slots: dict[tuple[str, int], str] = field(default_factory=dict)  # (record, rev) → id
+
+
+@dataclass
+class Decision:
+    """Per-change answers (stale ones still lack `current`), plus what to write."""
+
+    results: list[PushResult]
+    applied: list[Change]
+    lost: list[tuple[Change, str | None]]
+
+
+def decide(changes: Sequence[Change], inspector_id: str, known: Known) -> Decision:
+    """The push rule, in batch order. The first change committed centrally for a
+    (record, rev) wins; a later one for the same slot, or one made on top of a version
+    that is not the central one, is stale and kept aside. Never a laptop clock."""
+    results: list[PushResult] = []
+    applied: list[Change] = []
+    lost: list[tuple[Change, str | None]] = []
+    seen: set[str] = set()
+    top: dict[str, int] = {}  # highest rev per pack id
+    for record_id, rev in known.slots:
+        top[record_id] = max(top.get(record_id, 0), rev)
+    for change in changes:
+        cid = change.change_id
+        if cid in seen or cid in known.logged:
+            results.append(PushResult(cid, "duplicate"))
+            continue
+        if cid in known.lost:
+            results.append(PushResult(cid, "stale", kept_change_id=known.lost[cid]))
+            continue
+        reason = check_change(change, inspector_id)
+        if reason:
+            results.append(PushResult(cid, "rejected", reason=reason))
+            continue
+        seen.add(cid)
+        rid = change.record_id
+        if change.kind == PACK_KIND:
+            change = Change(cid, PACK_KIND, rid, top.get(rid, 0) + 1, change.body, raw=change.raw)
+        else:
+            holder = known.slots.get((rid, change.rev))
+            base = known.slots.get((rid, change.rev - 1)) if change.rev > 1 else None
+            if holder is not None or base != change.base:
+                kept = holder if holder is not None else base
+                results.append(PushResult(cid, "stale", kept_change_id=kept))
+                known.lost[cid] = kept
+                lost.append((change, kept))
+                continue
+        known.slots[(rid, change.rev)] = cid
+        if change.kind == PACK_KIND:
+            top[rid] = change.rev
+        applied.append(change)
+        results.append(PushResult(cid, "applied"))
+    return Decision(results, applied, lost)
+
+
+def with_current(results: list[PushResult], sent: Sequence[Change],
+                 current: dict[str, Change]) -> list[PushResult]:
+    """Attach the record's current central revision to each stale answer."""
+    record_of = {c.change_id: c.record_id for c in sent}
+    return [PushResult(r.change_id, r.status, r.reason, r.kept_change_id,
+                       current.get(record_of[r.change_id]))
+            if r.status == "stale" else r for r in results]
+
+
+def split_cursor(cursor: str | None, epoch: str, parts: int) -> list[int] | None:
+    """The positions inside an opaque cursor, or None to start over (other epoch, junk)."""
+    if not cursor:
+        return None
+    fields = cursor.split(":")
+    if len(fields) != parts + 1 or fields[0] != epoch:
+        return None
+    try:
+        return [int(f) for f in fields[1:]]
+    except ValueError:
+        return None
+
+
+def kind_of_url(url: str) -> str:
+    """'sqlite', 'postgresql' or 'http' for a central URL; a plain path is a SQLite file."""
+    lowered = url.lower()
+    if lowered.startswith(("postgresql://", "postgres://")):
+        return "postgresql"
+    if lowered.startswith(("http://", "https://")):
+        return "http"
+    if lowered.startswith("sqlite://") or "://" not in url:
+        return "sqlite"
+    raise FieldLogError("sync.bad_url", url=url)
+
+
+def sqlite_path(url: str) -> Path:
+    """`sqlite:///abs/central.db` (or `sqlite:////abs/…`) → /abs/central.db;
+    `sqlite://rel.db` or a plain path → that path."""
+    if not url.lower().startswith("sqlite://"):
+        return Path(url)
+    rest = url[len("sqlite://"):]
+    return Path(rest[1:] if rest.startswith("//") else rest)
+
+
+def open_central(url: str, *, create: bool = False) -> CentralStore:
+    """Open the central store at `url` (creating its schema only when `create`)."""
+    kind = kind_of_url(url)
+    if kind == "sqlite":
+        from tui_app.sync.sqlite_central import SqliteCentral
+
+        return SqliteCentral(url, create=create)
+    if kind == "postgresql":
+        from tui_app.sync.pg_central import PgCentral
+
+        return PgCentral(url, create=create)
+    raise FieldLogError("sync.http_not_here", url=url)
+
+
+def initialise(url: str, *, new_epoch: bool = False) -> tuple[list[str], str]:
+    """Create or upgrade the central store's schema; return the migrations applied and epoch."""
+    store = open_central(url, create=True)
+    try:
+        applied = store.upgrade()
+        if new_epoch and not applied:
+            store.renew_epoch()
+        return applied, store.epoch()
+    finally:
+        store.close()
+
+
+def is_reachable(url: str, timeout: float = 2.0) -> bool:
+    """Cheap: can a central store be opened at `url` within `timeout` seconds?"""
+    import concurrent.futures
+
+    def probe() -> bool:
+        try:
+            store = open_central(url)
+        except FieldLogError:
+            return False
+        store.close()
+        return True
+
+    pool = concurrent.futures.ThreadPoolExecutor(max_workers=1)
+    try:
+        return pool.submit(probe).result(timeout=timeout)
+    except concurrent.futures.TimeoutError:
+        return False
+    finally:
+        pool.shutdown(wait=False)

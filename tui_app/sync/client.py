@@ -1,0 +1,140 @@
+"""The sync loop: push the outbox in batches, catch the district figures up, then pull.
+
+The loop knows nothing about the laptop's database: it talks to a `Local` (the
+services layer implements it over the local store) and to a `CentralStore`. Nothing
+is forgotten locally before the central store has answered, and every local step is
+one transaction, so a crash anywhere leaves a state the next run completes.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from tui_app.sync.central import CentralStore
+from tui_app.sync.crash import crash_point
+from tui_app.sync.protocol import Change, PullPage, PushResult
+
+# phase ("push", "tallies", "pull"), done, total (None when unknown)
+Progress = Callable[[str, int, int | None], None]
+
+
+@dataclass(frozen=True)
+class Note:
+    """A change set aside in this run: a conflict (kept centrally) or a rejection."""
+
+    record_id: str
+    kind: str
+    rev: int
+    change_id: str
+    detail: str | None = None  # the winning change id, or the rejection reason
+
+
+@dataclass
+class Acknowledged:
+    """What the laptop did with one batch's answers."""
+
+    settled: int = 0
+    duplicates: int = 0
+    conflicts: list[Note] = field(default_factory=list)
+    rejected: list[Note] = field(default_factory=list)
+
+
+@dataclass
+class SyncSummary:
+    """One sync run, as the CLI and the TUI report it."""
+
+    central: str
+    pushed: int = 0
+    duplicates: int = 0
+    pulled: int = 0
+    conflicts: list[Note] = field(default_factory=list)
+    rejected: list[Note] = field(default_factory=list)
+    new_epoch: bool = False
+    seconds: float = 0.0
+
+    @property
+    def complete(self) -> bool:
+        """Everything sent was acknowledged and nothing was refused."""
+        return not self.rejected
+
+
+class Local(Protocol):
+    """The laptop side of the loop (services/sync.py implements it)."""
+
+    def pending(self) -> int: ...
+
+    def pack_changes(self) -> list[Change]: ...
+
+    def outbox_batch(self, limit: int) -> list[Change]: ...
+
+    def acknowledge(self, sent: Sequence[Change],
+                    results: Sequence[PushResult]) -> Acknowledged: ...
+
+    def pull_state(self) -> tuple[str | None, str | None]: ...
+
+    def start_epoch(self, epoch: str, resend: bool) -> None: ...
+
+    def apply_page(self, page: PullPage) -> Acknowledged: ...
+
+    def finished(self, summary: SyncSummary) -> None: ...
+
+
+def _merge(summary: SyncSummary, ack: Acknowledged) -> None:
+    summary.conflicts += ack.conflicts
+    summary.rejected += ack.rejected
+
+
+def run(local: Local, central: CentralStore, inspector_id: str, device_id: str,
+        progress: Progress | None = None, *, batch: int = 1000, page: int = 1000) -> SyncSummary:
+    """Push everything, then pull everything; return what happened."""
+    report = progress or (lambda _phase, _done, _total: None)
+    started = time.monotonic()
+    summary = SyncSummary(central.url)
+    epoch = central.epoch()
+    known_epoch, cursor = local.pull_state()
+    if known_epoch != epoch:
+        local.start_epoch(epoch, resend=known_epoch is not None)
+        summary.new_epoch = known_epoch is not None
+        cursor = None
+
+    packs = local.pack_changes()
+    if packs:
+        _merge(summary, local.acknowledge(packs, central.push(inspector_id, device_id, packs)))
+    total = local.pending()
+    done = 0
+    report("push", 0, total)
+    while True:
+        changes = local.outbox_batch(batch)
+        if not changes:
+            break
+        crash_point("before_send")
+        results = central.push(inspector_id, device_id, changes)
+        crash_point("after_answer")
+        ack = local.acknowledge(changes, results)
+        summary.pushed += ack.settled - ack.duplicates
+        summary.duplicates += ack.duplicates
+        _merge(summary, ack)
+        done += len(changes)
+        report("push", done, max(total, done))
+
+    report("tallies", 0, None)
+    central.materialize()
+
+    pulled = 0
+    while True:
+        result = central.pull(cursor, page)
+        ack = local.apply_page(result)
+        _merge(summary, ack)
+        summary.pulled += ack.settled
+        pulled += len(result.changes)
+        report("pull", pulled, None)
+        cursor = result.next_cursor
+        if not result.more:
+            break
+        crash_point("between_pages")
+    summary.seconds = time.monotonic() - started
+    local.finished(summary)
+    return summary

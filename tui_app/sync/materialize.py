@@ -1,0 +1,159 @@
+"""District figures from the change log: current rows and tally facts, caught up lazily.
+
+Pushing only appends to the change log, so a push costs little more than the raw
+insert of its rows. Current rows and tally facts are derived from the log afterwards,
+in order, from a watermark kept in the same transaction as what it produced: the
+sync client catches up right after pushing, and every central read catches up first.
+The tally rules are the domain's own (`domain.tally.delta`), so a district figure is
+computed exactly as a laptop computes its own.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import Any
+
+from tui_app.domain import tally as tally_rules
+from tui_app.domain.pack import Pack, parse_pack
+from tui_app.errors import FieldLogError
+from tui_app.sync.protocol import PACK_KIND, Change
+
+# The field each kind's lists sort on, newest first (entities by name).
+SORT_FIELD = {
+    "inspection": "started_at",
+    "case": "filed_on",
+    "complaint": "received_at",
+    "activity": "day",
+    "entity": "name",
+}
+
+FactKey = tuple[str, str, str, str]  # (campaign, tally id, day, key)
+
+
+def shipped_pack(campaign_id: str) -> str | None:
+    """The TOML of a pack shipped inside the package, for a central store none was pushed to."""
+    folder = resources.files("tui_app") / "packs"
+    for item in folder.iterdir():
+        if item.name.endswith(".toml"):
+            text = item.read_text(encoding="utf-8")
+            try:
+                if parse_pack(text, item.name).id == campaign_id:
+                    return text
+            except FieldLogError:
+                continue
+    return None
+
+
+class PackCache:
+    """Parsed packs by campaign id, read from the central store (or shipped) on first use."""
+
+    def __init__(self, source_of: Callable[[str], str | None]) -> None:
+        self._source_of = source_of
+        self._packs: dict[str, Pack | None] = {}
+
+    def get(self, campaign_id: str) -> Pack | None:
+        if campaign_id not in self._packs:
+            source = self._source_of(campaign_id) or shipped_pack(campaign_id)
+            pack = None
+            if source:
+                try:
+                    pack = parse_pack(source, campaign_id)
+                except FieldLogError:
+                    pack = None
+            self._packs[campaign_id] = pack
+        return self._packs[campaign_id]
+
+
+def facts_of(packs: PackCache, kind: str, body: Mapping[str, Any] | None) -> Counter[FactKey]:
+    """Every tally fact a record's body contributes, keyed by its campaign."""
+    out: Counter[FactKey] = Counter()
+    if body is None or kind == "entity" or not body.get("campaign"):
+        return out
+    pack = packs.get(body["campaign"])
+    if pack is None:
+        return out
+    for (tally_id, day, key), n in tally_rules.facts(pack, kind, body).items():
+        out[(pack.id, tally_id, day, key)] += n
+    return out
+
+
+def current_row(change: Change) -> tuple[Any, ...]:
+    """The `current` table row for a record revision."""
+    body = change.body
+    sort_value = body.get(SORT_FIELD.get(change.kind, "id"))
+    return (
+        change.record_id, change.kind, change.rev, body.get("campaign"), body.get("action"),
+        body.get("day"), None if sort_value is None else str(sort_value),
+        int(bool(body.get("voided"))), body.get("entity_id"),
+        change.body_json(),
+    )
+
+
+@dataclass
+class Plan:
+    """What a chunk of the log changes: current rows to upsert, fact deltas, packs renewed."""
+
+    current: dict[str, tuple[Any, ...]] = field(default_factory=dict)
+    facts: Counter[FactKey] = field(default_factory=Counter)
+    renewed_packs: set[str] = field(default_factory=set)
+
+
+def plan(changes: Iterable[Change], old: Mapping[str, tuple[str, dict[str, Any]]],
+         packs: PackCache) -> Plan:
+    """Fold log changes (in log order) onto the current rows `old` (record id → kind, body)."""
+    result = Plan()
+    now: dict[str, tuple[str, dict[str, Any]]] = dict(old)
+    for change in changes:
+        if change.kind == PACK_KIND:
+            result.renewed_packs.add(change.record_id)
+            continue
+        before = now.get(change.record_id)
+        if before is not None and before[1].get("rev", 0) >= change.rev:
+            continue
+        result.facts.update(facts_of(packs, change.kind, change.body))
+        if before is not None:
+            result.facts.subtract(facts_of(packs, before[0], before[1]))
+        now[change.record_id] = (change.kind, change.body)
+        result.current[change.record_id] = current_row(change)
+    # A renewed pack's campaign is recounted whole afterwards; its deltas would be wrong.
+    for fact in [f for f in result.facts if f[0] in result.renewed_packs or not result.facts[f]]:
+        del result.facts[fact]
+    return result
+
+
+def recount(packs: PackCache, campaign_id: str,
+            rows: Iterable[tuple[str, str]]) -> Counter[FactKey]:
+    """All facts of a campaign from its current rows (kind, body JSON), after a pack change."""
+    total: Counter[FactKey] = Counter()
+    for kind, body in rows:
+        total.update(facts_of(packs, kind, json.loads(body)))
+    return Counter({k: n for k, n in total.items() if n and k[0] == campaign_id})
+
+
+AGGREGATE_SQL = (
+    "SELECT tally_id, SUM(n), COUNT(*), COUNT(DISTINCT key) FROM tally_fact "
+    "WHERE campaign = {p} AND day BETWEEN {p} AND {p} AND n > 0 GROUP BY tally_id"
+)
+
+
+def list_where(query: Any, mark: str) -> tuple[str, list[Any]]:
+    """WHERE clause over the `current` table for a list query (store.records.ListQuery)."""
+    clauses, params = ["kind = " + mark], [query.kind]
+    for column, value, op in (("campaign", query.campaign, "="), ("day", query.day_from, ">="),
+                              ("day", query.day_to, "<="), ("action", query.action, "=")):
+        if value and query.kind != "entity":
+            clauses.append(f"{column} {op} {mark}")
+            params.append(value)
+    if query.entity_id:
+        clauses.append("entity_id = " + mark)
+        params.append(query.entity_id)
+    if not query.include_voided:
+        clauses.append("voided = 0")
+    if query.text:
+        clauses.append("body LIKE " + mark)
+        params.append(f"%{query.text}%")
+    return " AND ".join(clauses), params

@@ -1,0 +1,333 @@
+"""The central store in PostgreSQL (psycopg 3).
+
+Pushes are serialised per schema by a transaction-level advisory lock, so deciding a
+batch (duplicate, stale, applied) and writing it cannot race another push; the batch
+itself goes in by COPY, the fast path (research/sync_perf.md §2).
+
+The pull cursor is (xid, seq), read only below the oldest transaction still running
+(`pg_snapshot_xmin`): a plain sequence can commit out of order, and a reader that
+passed seq 7 while seq 6 was still uncommitted would skip 6 for ever.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+import psycopg
+
+from tui_app.domain.ids import utc_now
+from tui_app.domain.tally import Aggregate
+from tui_app.errors import FieldLogError
+from tui_app.store import migrate
+from tui_app.sync import materialize as mat
+from tui_app.sync.central import Known, decide, split_cursor, with_current
+from tui_app.sync.crash import crash_point
+from tui_app.sync.protocol import PACK_KIND, CentralConflict, Change, PullPage, PushResult
+
+_VISIBLE = "xid < pg_snapshot_xmin(pg_current_snapshot())"
+_SEP = "\x1f"  # unit separator: never inside an id
+_SPLIT = "string_to_array(%s, chr(31))"
+
+
+def _joined(ids: Iterable[str]) -> str:
+    return _SEP.join(ids)
+
+
+def _field(text: str) -> str:
+    """A value in COPY's text format: backslash, tab and line breaks escaped. The rows
+    are written as one block, which is several times cheaper than row by row."""
+    if "\\" in text or "\t" in text or "\n" in text or "\r" in text:
+        return (text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
+                .replace("\r", "\\r"))
+    return text
+
+
+def folder():  # noqa: ANN201 - a Path
+    return migrate.migrations_root() / "central" / "postgres"
+
+
+class PgCentral:
+    """A central store in a PostgreSQL database (the schema is the URL's search_path)."""
+
+    def __init__(self, url: str, *, create: bool = False) -> None:
+        self.url = url
+        try:
+            # autocommit: every unit of work is an explicit `transaction()` block below
+            self.conn = psycopg.connect(url, connect_timeout=10, autocommit=True)
+        except psycopg.Error as exc:
+            raise FieldLogError("sync.unreachable", url=_safe(url),
+                                detail=_first_line(exc)) from None
+        if not create:
+            self._check_schema()
+
+    # ------------------------------------------------------------------ plumbing
+
+    @contextmanager
+    def _txn(self, lock: str | None = None) -> Iterator[psycopg.Cursor[Any]]:
+        """One transaction; `lock` names an advisory lock held until it ends."""
+        try:
+            with self.conn.transaction(), self.conn.cursor() as cur:
+                if lock:
+                    cur.execute("SELECT pg_advisory_xact_lock(hashtext(current_schema() || %s))",
+                                (lock,))
+                yield cur
+        except psycopg.OperationalError as exc:
+            raise FieldLogError("sync.unreachable", url=_safe(self.url),
+                                detail=_first_line(exc)) from None
+        except psycopg.Error as exc:
+            raise FieldLogError("sync.central_error", url=_safe(self.url),
+                                detail=_first_line(exc)) from None
+
+    def _check_schema(self) -> None:
+        with self._txn() as cur:
+            cur.execute("SELECT to_regclass('_migrations') IS NOT NULL")
+            if not cur.fetchone()[0]:
+                raise FieldLogError("sync.central_not_initialised", url=_safe(self.url))
+            cur.execute("SELECT version FROM _migrations")
+            done = {r[0] for r in cur.fetchall()}
+        known = {version for version, _ in migrate.available(folder())}
+        if done - known:
+            raise FieldLogError("sync.central_newer", url=_safe(self.url))
+        if known - done:
+            raise FieldLogError("sync.central_old", url=_safe(self.url))
+
+    def upgrade(self) -> list[str]:
+        """Apply the missing numbered SQL files, each in its own transaction."""
+        names = []
+        with self._txn("migrate") as cur:
+            cur.execute("CREATE TABLE IF NOT EXISTS _migrations (version INTEGER PRIMARY KEY,"
+                        " name TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())")
+        for version, path in migrate.available(folder()):
+            with self._txn("migrate") as cur:
+                cur.execute("SELECT 1 FROM _migrations WHERE version = %s", (version,))
+                if cur.fetchone():
+                    continue
+                cur.execute(path.read_text(encoding="utf-8"))
+                cur.execute("INSERT INTO _migrations (version, name) VALUES (%s, %s)",
+                            (version, path.name))
+            names.append(path.name)
+        return names
+
+    def epoch(self) -> str:
+        with self._txn() as cur:
+            cur.execute("SELECT v FROM meta WHERE k = 'epoch'")
+            return cur.fetchone()[0]
+
+    def renew_epoch(self) -> str:
+        import uuid
+
+        with self._txn("push") as cur:
+            cur.execute("UPDATE meta SET v = %s WHERE k = 'epoch'", (uuid.uuid4().hex,))
+        return self.epoch()
+
+    # ------------------------------------------------------------------ push
+
+    def _known(self, cur: psycopg.Cursor[Any], changes: Sequence[Change]) -> Known:
+        """Three index lookups for the whole batch. The ids travel as one string split
+        server-side: cheaper than adapting a Python list element by element."""
+        known = Known()
+        ids = _joined(c.change_id for c in changes)
+        cur.execute(f"SELECT change_id FROM change WHERE change_id = ANY({_SPLIT})", (ids,))
+        known.logged.update(r[0] for r in cur.fetchall())
+        cur.execute("SELECT change_id, kept_change_id FROM conflict"
+                    f" WHERE change_id = ANY({_SPLIT})", (ids,))
+        known.lost.update(cur.fetchall())
+        records = _joined({c.record_id for c in changes})
+        cur.execute(f"SELECT record_id, rev, change_id FROM change WHERE record_id = ANY({_SPLIT})",
+                    (records,))
+        known.slots.update({(rid, rev): cid for rid, rev, cid in cur.fetchall()})
+        return known
+
+    def push(self, inspector_id: str, device_id: str,
+             changes: Sequence[Change]) -> list[PushResult]:
+        """Decide and store a batch in one transaction; answer per change after COMMIT.
+
+        The advisory lock makes deciding and writing atomic against other pushes, so the
+        applied changes go straight into the log by COPY: none of them can collide."""
+        now = utc_now()
+        with self._txn("push") as cur:
+            decision = decide(changes, inspector_id, self._known(cur, changes))
+            if decision.applied:
+                tail = f"\t{_field(inspector_id)}\t{_field(device_id)}\t"
+                with cur.copy("COPY change (change_id, kind, record_id, rev, pushed_by, device_id,"
+                              " body, received_at) FROM STDIN") as copy:
+                    copy.write("".join(
+                        f"{_field(c.change_id)}\t{_field(c.kind)}\t{_field(c.record_id)}\t"
+                        f"{c.rev}{tail}{_field(c.body_json())}\t{now}\n"
+                        for c in decision.applied))
+            if decision.lost:
+                cur.executemany(
+                    "INSERT INTO conflict (change_id, kind, record_id, rev, base, kept_change_id,"
+                    " pushed_by, device_id, body, received_at) VALUES"
+                    " (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT DO NOTHING",
+                    [(c.change_id, c.kind, c.record_id, c.rev, c.base, kept, inspector_id,
+                      device_id, c.body_json(), now) for c, kept in decision.lost])
+            stale_ids = {r.change_id for r in decision.results if r.status == "stale"}
+            current = self._current(cur, sorted({c.record_id for c in changes
+                                                 if c.change_id in stale_ids}))
+        crash_point("after_central_commit")
+        return with_current(decision.results, changes, current)
+
+    def _current(self, cur: psycopg.Cursor[Any], record_ids: list[str]) -> dict[str, Change]:
+        if not record_ids:
+            return {}
+        cur.execute("SELECT DISTINCT ON (record_id) change_id, kind, record_id, rev, body "
+                    f"FROM change WHERE record_id = ANY({_SPLIT}) ORDER BY record_id, rev DESC",
+                    (_joined(record_ids),))
+        return {rid: Change(cid, kind, rid, rev, json.loads(body), raw=body)
+                for cid, kind, rid, rev, body in cur.fetchall()}
+
+    # ------------------------------------------------------------------ pull
+
+    def _after(self, cur: psycopg.Cursor[Any], xid: int, seq: int,
+               limit: int) -> list[tuple[Any, ...]]:
+        cur.execute(
+            "SELECT xid::text AS xid_text, seq, change_id, kind, record_id, rev, body FROM change "
+            f"WHERE (xid, seq) > (%s::text::xid8, %s) AND {_VISIBLE} "
+            "ORDER BY change.xid, change.seq LIMIT %s", (str(xid), seq, limit))
+        return cur.fetchall()
+
+    def pull(self, cursor: str | None, limit: int = 1000) -> PullPage:
+        """Committed changes after `cursor`, in (xid, seq) order, never skipping a late one."""
+        with self._txn() as cur:
+            cur.execute("SELECT v FROM meta WHERE k = 'epoch'")
+            epoch = cur.fetchone()[0]
+            position = split_cursor(cursor, epoch, 2)
+            xid, seq = position if position else (0, 0)
+            cur.execute("SELECT xid::text AS xid_text, seq FROM change"
+                        " ORDER BY change.xid DESC, change.seq DESC LIMIT 1")
+            last = cur.fetchone()
+            if (xid, seq) > ((int(last[0]), last[1]) if last else (0, 0)):
+                xid, seq = 0, 0  # the cursor is past the end: a restored store
+            rows = self._after(cur, xid, seq, limit + 1)
+        more = len(rows) > limit
+        rows = rows[:limit]
+        if rows:
+            xid, seq = int(rows[-1][0]), rows[-1][1]
+        changes = [Change(cid, kind, rid, rev, json.loads(body), raw=body)
+                   for _x, _s, cid, kind, rid, rev, body in rows]
+        return PullPage(changes, f"{epoch}:{xid}:{seq}", more, epoch)
+
+    # ------------------------------------------------------------------ district figures
+
+    def pack_source(self, campaign_id: str) -> str | None:
+        with self._txn() as cur:
+            cur.execute("SELECT body FROM change WHERE kind = %s AND record_id = %s "
+                        "ORDER BY rev DESC LIMIT 1", (PACK_KIND, campaign_id))
+            row = cur.fetchone()
+        return json.loads(row[0])["source"] if row else None
+
+    def materialize(self, chunk: int = 5000) -> int:
+        """Catch current rows and tally facts up with the log; return changes read."""
+        total = 0
+        while True:
+            with self._txn("materialize") as cur:
+                cur.execute("SELECT v FROM meta WHERE k = 'materialized'")
+                xid, seq = (int(p) for p in cur.fetchone()[0].split(":"))
+                rows = self._after(cur, xid, seq, chunk)
+                if not rows:
+                    return total
+                changes = [Change(cid, kind, rid, rev, json.loads(body), raw=body)
+                           for _x, _s, cid, kind, rid, rev, body in rows]
+                self._apply_plan(cur, changes)
+                cur.execute("UPDATE meta SET v = %s WHERE k = 'materialized'",
+                            (f"{rows[-1][0]}:{rows[-1][1]}",))
+                total += len(rows)
+
+    def _apply_plan(self, cur: psycopg.Cursor[Any], changes: list[Change]) -> None:
+        packs = mat.PackCache(lambda campaign: self._pack_in(cur, campaign))
+        ids = sorted({c.record_id for c in changes if c.kind != PACK_KIND})
+        cur.execute("SELECT record_id, kind, body FROM current WHERE record_id = ANY(%s)", (ids,))
+        old = {rid: (kind, json.loads(body)) for rid, kind, body in cur.fetchall()}
+        plan = mat.plan(changes, old, packs)
+        if plan.current:
+            cur.executemany(
+                "INSERT INTO current (record_id, kind, rev, campaign, action, day, sort_key,"
+                " voided, entity_id, body) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
+                " ON CONFLICT (record_id) DO UPDATE SET kind = excluded.kind, rev = excluded.rev,"
+                " campaign = excluded.campaign, action = excluded.action, day = excluded.day,"
+                " sort_key = excluded.sort_key, voided = excluded.voided,"
+                " entity_id = excluded.entity_id, body = excluded.body",
+                list(plan.current.values()))
+        self._add_facts(cur, plan.facts.items())
+        for campaign in plan.renewed_packs:
+            cur.execute("DELETE FROM tally_fact WHERE campaign = %s", (campaign,))
+            cur.execute("SELECT kind, body FROM current WHERE campaign = %s", (campaign,))
+            fresh = mat.PackCache(lambda c: self._pack_in(cur, c))
+            self._add_facts(cur, mat.recount(fresh, campaign, cur.fetchall()).items())
+
+    @staticmethod
+    def _pack_in(cur: psycopg.Cursor[Any], campaign_id: str) -> str | None:
+        cur.execute("SELECT body FROM change WHERE kind = %s AND record_id = %s "
+                    "ORDER BY rev DESC LIMIT 1", (PACK_KIND, campaign_id))
+        row = cur.fetchone()
+        return json.loads(row[0])["source"] if row else None
+
+    @staticmethod
+    def _add_facts(cur: psycopg.Cursor[Any],
+                   facts: Iterable[tuple[tuple[str, str, str, str], int]]) -> None:
+        rows = [(*fact, n) for fact, n in facts]
+        if not rows:
+            return
+        cur.executemany(
+            "INSERT INTO tally_fact (campaign, tally_id, day, key, n)"
+            " VALUES (%s, %s, %s, %s, %s) ON CONFLICT (campaign, tally_id, day, key)"
+            " DO UPDATE SET n = tally_fact.n + excluded.n",
+            rows)
+        cur.executemany("DELETE FROM tally_fact WHERE campaign = %s AND tally_id = %s AND day = %s"
+                        " AND key = %s AND n = 0", [r[:4] for r in rows])
+
+    def aggregate(self, campaign: str, day_from: str, day_to: str) -> dict[str, Aggregate]:
+        with self._txn() as cur:
+            cur.execute(mat.AGGREGATE_SQL.format(p="%s"), (campaign, day_from, day_to))
+            return {tid: Aggregate(int(total), n, keys) for tid, total, n, keys in cur.fetchall()}
+
+    def page(self, query: Any) -> list[dict[str, Any]]:
+        where, params = mat.list_where(query, "%s")
+        direction = "" if query.kind == "entity" else " DESC"
+        with self._txn() as cur:
+            cur.execute(f"SELECT body FROM current WHERE {where} ORDER BY sort_key{direction},"
+                        f" record_id{direction} LIMIT %s OFFSET %s",
+                        [*params, query.limit, query.offset])
+            bodies = [json.loads(r[0]) for r in cur.fetchall()]
+            refs = sorted({b.get("entity_id") for b in bodies} - {None})
+            cur.execute("SELECT record_id, body FROM current WHERE record_id = ANY(%s)", (refs,))
+            names = {rid: json.loads(body).get("name") for rid, body in cur.fetchall()}
+        for body in bodies:
+            body["entity_name"] = names.get(body.get("entity_id"))
+        return bodies
+
+    def count(self, query: Any) -> int:
+        where, params = mat.list_where(query, "%s")
+        with self._txn() as cur:
+            cur.execute(f"SELECT COUNT(*) FROM current WHERE {where}", params)
+            return cur.fetchone()[0]
+
+    def conflicts(self, limit: int = 1000) -> list[CentralConflict]:
+        with self._txn() as cur:
+            cur.execute("SELECT change_id, kind, record_id, rev, kept_change_id, pushed_by,"
+                        " device_id, received_at, body FROM conflict"
+                        " ORDER BY received_at DESC LIMIT %s", (limit,))
+            return [CentralConflict(*r[:8], json.loads(r[8])) for r in cur.fetchall()]
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+def _first_line(exc: BaseException) -> str:
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+
+
+def _safe(url: str) -> str:
+    """The URL without its password, for messages."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    if parts.password:
+        host = parts.hostname or ""
+        netloc = f"{parts.username}:***@{host}" + (f":{parts.port}" if parts.port else "")
+        return urlunsplit(parts._replace(netloc=netloc))
+    return url

@@ -1,0 +1,278 @@
+"""The central store as one SQLite file (an office share, a USB stick).
+
+Rollback journal, not WAL: WAL needs shared memory and is unsafe on network file
+systems, where this file often lives. FULL sync: an answer "applied" is a promise the
+change survives a power cut. Writers take BEGIN IMMEDIATE, so there is one writer at
+a time and `seq` order is commit order: a plain `seq > cursor` never skips a row.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+from tui_app.domain.ids import utc_now
+from tui_app.domain.tally import Aggregate
+from tui_app.errors import FieldLogError
+from tui_app.store import migrate
+from tui_app.sync import materialize as mat
+from tui_app.sync.central import Known, decide, split_cursor, sqlite_path, with_current
+from tui_app.sync.crash import crash_point
+from tui_app.sync.protocol import PACK_KIND, CentralConflict, Change, PullPage, PushResult
+
+_CHUNK = 500  # ids per IN (...) list, well under SQLite's variable limit
+
+
+def _chunks(items: Sequence[Any], size: int = _CHUNK) -> Iterable[Sequence[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def _marks(n: int) -> str:
+    return ", ".join("?" * n)
+
+
+def folder():  # noqa: ANN201 - a Path
+    return migrate.migrations_root() / "central" / "sqlite"
+
+
+class SqliteCentral:
+    """A central store in one SQLite file."""
+
+    def __init__(self, url: str, *, create: bool = False) -> None:
+        self.url = url
+        path = sqlite_path(url)
+        if not create and not path.is_file():
+            raise FieldLogError("sync.central_missing", url=url)
+        try:
+            if create:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            mode = "rwc" if create else "rw"
+            conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode={mode}", uri=True,
+                                   isolation_level=None, timeout=30, check_same_thread=False)
+            conn.execute("PRAGMA journal_mode=DELETE")
+            conn.execute("PRAGMA synchronous=FULL")
+        except (sqlite3.Error, OSError) as exc:
+            raise FieldLogError("sync.unreachable", url=url, detail=str(exc)) from None
+        self.conn = conn
+        if not create:
+            self._check_schema()
+
+    # ------------------------------------------------------------------ schema
+
+    def _check_schema(self) -> None:
+        try:
+            done = {r[0] for r in self.conn.execute("SELECT version FROM _migrations")}
+        except sqlite3.DatabaseError:
+            raise FieldLogError("sync.central_not_initialised", url=self.url) from None
+        known = {version for version, _ in migrate.available(folder())}
+        if not done:
+            raise FieldLogError("sync.central_not_initialised", url=self.url)
+        if done - known:
+            raise FieldLogError("sync.central_newer", url=self.url)
+        if known - done:
+            raise FieldLogError("sync.central_old", url=self.url)
+
+    def upgrade(self) -> list[str]:
+        try:
+            return migrate.upgrade(self.conn, folder())
+        except sqlite3.DatabaseError as exc:
+            raise FieldLogError("sync.unreachable", url=self.url, detail=str(exc)) from None
+
+    def epoch(self) -> str:
+        return self.conn.execute("SELECT v FROM meta WHERE k = 'epoch'").fetchone()[0]
+
+    def renew_epoch(self) -> str:
+        import uuid
+
+        with self._write():
+            self.conn.execute("UPDATE meta SET v = ? WHERE k = 'epoch'", (uuid.uuid4().hex,))
+        return self.epoch()
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        """BEGIN IMMEDIATE … COMMIT: one writer at a time, nothing half-written."""
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.conn
+            except BaseException:
+                self.conn.execute("ROLLBACK")
+                raise
+            self.conn.execute("COMMIT")
+        except sqlite3.OperationalError as exc:  # locked for too long, disk full, share gone
+            raise FieldLogError("sync.central_error", url=self.url, detail=str(exc)) from None
+
+    # ------------------------------------------------------------------ push
+
+    def _known(self, changes: Sequence[Change]) -> Known:
+        known = Known()
+        ids = [c.change_id for c in changes]
+        records = sorted({c.record_id for c in changes})
+        for part in _chunks(ids):
+            known.logged.update(r[0] for r in self.conn.execute(
+                f"SELECT change_id FROM change WHERE change_id IN ({_marks(len(part))})", part))
+            known.lost.update(self.conn.execute(
+                f"SELECT change_id, kept_change_id FROM conflict "
+                f"WHERE change_id IN ({_marks(len(part))})", part))
+        for part in _chunks(records):
+            for record_id, rev, change_id in self.conn.execute(
+                    f"SELECT record_id, rev, change_id FROM change "
+                    f"WHERE record_id IN ({_marks(len(part))})", part):
+                known.slots[(record_id, rev)] = change_id
+        return known
+
+    def push(self, inspector_id: str, device_id: str,
+             changes: Sequence[Change]) -> list[PushResult]:
+        """Decide and store a batch in one transaction; answer per change after COMMIT."""
+        now = utc_now()
+        with self._write() as conn:
+            decision = decide(changes, inspector_id, self._known(changes))
+            conn.executemany(
+                "INSERT INTO change (change_id, kind, record_id, rev, pushed_by, device_id, body,"
+                " received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [(c.change_id, c.kind, c.record_id, c.rev, inspector_id, device_id,
+                  c.body_json(), now) for c in decision.applied])
+            conn.executemany(
+                "INSERT OR IGNORE INTO conflict (change_id, kind, record_id, rev, base,"
+                " kept_change_id, pushed_by, device_id, body, received_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [(c.change_id, c.kind, c.record_id, c.rev, c.base, kept, inspector_id, device_id,
+                  c.body_json(), now) for c, kept in decision.lost])
+            stale_ids = {r.change_id for r in decision.results if r.status == "stale"}
+            current = self._current(sorted({c.record_id for c in changes
+                                            if c.change_id in stale_ids}))
+        crash_point("after_central_commit")
+        return with_current(decision.results, changes, current)
+
+    def _current(self, record_ids: Sequence[str]) -> dict[str, Change]:
+        found: dict[str, Change] = {}
+        for part in _chunks(list(record_ids)):
+            rows = self.conn.execute(
+                f"SELECT change_id, kind, record_id, rev, body FROM change AS c "
+                f"WHERE record_id IN ({_marks(len(part))}) AND rev = "
+                f"(SELECT MAX(rev) FROM change WHERE record_id = c.record_id)", part)
+            for change_id, kind, record_id, rev, body in rows:
+                found[record_id] = Change(change_id, kind, record_id, rev, json.loads(body))
+        return found
+
+    # ------------------------------------------------------------------ pull
+
+    def pull(self, cursor: str | None, limit: int = 1000) -> PullPage:
+        """Changes after `cursor` in commit order (a cursor past the end means a restore)."""
+        epoch = self.epoch()
+        position = split_cursor(cursor, epoch, 1)
+        after = position[0] if position else 0
+        high = self.conn.execute("SELECT COALESCE(MAX(seq), 0) FROM change").fetchone()[0]
+        if after > high:
+            after = 0
+        rows = self.conn.execute(
+            "SELECT seq, change_id, kind, record_id, rev, body FROM change WHERE seq > ? "
+            "ORDER BY seq LIMIT ?", (after, limit + 1)).fetchall()
+        more = len(rows) > limit
+        rows = rows[:limit]
+        last = rows[-1][0] if rows else after
+        changes = [Change(cid, kind, rid, rev, json.loads(body), raw=body)
+                   for _seq, cid, kind, rid, rev, body in rows]
+        return PullPage(changes, f"{epoch}:{last}", more, epoch)
+
+    # ------------------------------------------------------------------ district figures
+
+    def pack_source(self, campaign_id: str) -> str | None:
+        row = self.conn.execute(
+            "SELECT body FROM change WHERE kind = ? AND record_id = ? ORDER BY rev DESC LIMIT 1",
+            (PACK_KIND, campaign_id)).fetchone()
+        return json.loads(row[0])["source"] if row else None
+
+    def materialize(self, chunk: int = 5000) -> int:
+        """Catch current rows and tally facts up with the log; return changes read."""
+        total = 0
+        while True:
+            with self._write() as conn:
+                mark = int(conn.execute(
+                    "SELECT v FROM meta WHERE k = 'materialized'").fetchone()[0])
+                rows = conn.execute(
+                    "SELECT seq, change_id, kind, record_id, rev, body FROM change "
+                    "WHERE seq > ? ORDER BY seq LIMIT ?", (mark, chunk)).fetchall()
+                if not rows:
+                    return total
+                changes = [Change(cid, kind, rid, rev, json.loads(body), raw=body)
+                           for _s, cid, kind, rid, rev, body in rows]
+                self._apply_plan(changes)
+                conn.execute("UPDATE meta SET v = ? WHERE k = 'materialized'", (str(rows[-1][0]),))
+                total += len(rows)
+
+    def _apply_plan(self, changes: list[Change]) -> None:
+        conn = self.conn
+        packs = mat.PackCache(self.pack_source)
+        ids = sorted({c.record_id for c in changes if c.kind != PACK_KIND})
+        old: dict[str, tuple[str, dict[str, Any]]] = {}
+        for part in _chunks(ids):
+            for rid, kind, body in conn.execute(
+                    f"SELECT record_id, kind, body FROM current "
+                    f"WHERE record_id IN ({_marks(len(part))})", part):
+                old[rid] = (kind, json.loads(body))
+        plan = mat.plan(changes, old, packs)
+        conn.executemany(
+            "INSERT INTO current (record_id, kind, rev, campaign, action, day, sort_key, voided,"
+            " entity_id, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (record_id) DO"
+            " UPDATE SET kind = excluded.kind, rev = excluded.rev, campaign = excluded.campaign,"
+            " action = excluded.action, day = excluded.day, sort_key = excluded.sort_key,"
+            " voided = excluded.voided, entity_id = excluded.entity_id, body = excluded.body",
+            list(plan.current.values()))
+        self._add_facts(plan.facts.items())
+        for campaign in plan.renewed_packs:
+            conn.execute("DELETE FROM tally_fact WHERE campaign = ?", (campaign,))
+            rows = conn.execute("SELECT kind, body FROM current WHERE campaign = ?", (campaign,))
+            self._add_facts(mat.recount(mat.PackCache(self.pack_source), campaign, rows).items())
+
+    def _add_facts(self, facts: Iterable[tuple[tuple[str, str, str, str], int]]) -> None:
+        rows = [(*fact, n) for fact, n in facts]
+        self.conn.executemany(
+            "INSERT INTO tally_fact (campaign, tally_id, day, key, n) VALUES (?, ?, ?, ?, ?) "
+            "ON CONFLICT (campaign, tally_id, day, key) DO UPDATE SET n = n + excluded.n", rows)
+        self.conn.executemany(
+            "DELETE FROM tally_fact WHERE campaign = ? AND tally_id = ? AND day = ? AND key = ? "
+            "AND n = 0", [r[:4] for r in rows])
+
+    def aggregate(self, campaign: str, day_from: str, day_to: str) -> dict[str, Aggregate]:
+        rows = self.conn.execute(mat.AGGREGATE_SQL.format(p="?"), (campaign, day_from, day_to))
+        return {tid: Aggregate(total, n, keys) for tid, total, n, keys in rows}
+
+    def page(self, query: Any) -> list[dict[str, Any]]:
+        where, params = mat.list_where(query, "?")
+        direction = "" if query.kind == "entity" else " DESC"
+        rows = self.conn.execute(
+            f"SELECT body FROM current WHERE {where} ORDER BY sort_key{direction},"
+            f" record_id{direction} LIMIT ? OFFSET ?", [*params, query.limit, query.offset])
+        bodies = [json.loads(r[0]) for r in rows]
+        names = self._entity_names({b.get("entity_id") for b in bodies} - {None})
+        for body in bodies:
+            body["entity_name"] = names.get(body.get("entity_id"))
+        return bodies
+
+    def count(self, query: Any) -> int:
+        where, params = mat.list_where(query, "?")
+        row = self.conn.execute(f"SELECT COUNT(*) FROM current WHERE {where}", params).fetchone()
+        return row[0]
+
+    def _entity_names(self, ids: set[str]) -> dict[str, str]:
+        names: dict[str, str] = {}
+        for part in _chunks(sorted(ids)):
+            for rid, body in self.conn.execute(
+                    f"SELECT record_id, body FROM current WHERE record_id IN ({_marks(len(part))})",
+                    part):
+                names[rid] = json.loads(body).get("name")
+        return names
+
+    def conflicts(self, limit: int = 1000) -> list[CentralConflict]:
+        rows = self.conn.execute(
+            "SELECT change_id, kind, record_id, rev, kept_change_id, pushed_by, device_id,"
+            " received_at, body FROM conflict ORDER BY received_at DESC LIMIT ?", (limit,))
+        return [CentralConflict(*r[:8], json.loads(r[8])) for r in rows]
+
+    def close(self) -> None:
+        self.conn.close()
