@@ -69,9 +69,9 @@ def ui(ctx: click.Context) -> None:
 
 
 def _register() -> None:
-    from tui_app.cli import campaign, entity, records, setup, tally
+    from tui_app.cli import campaign, demo, entity, records, setup, tally
 
-    for module in (setup, campaign, entity, records, tally):
+    for module in (setup, campaign, entity, records, tally, demo):
         module.register(cli)
 
 
