@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-import uuid6
-
 
 def new_id() -> str:
     """A time-ordered UUIDv7: unique offline, and kind to SQLite's B-trees."""
+    import uuid6  # reads package metadata on import (~20 ms): only commands that write pay
+
     return str(uuid6.uuid7())
 
 

@@ -103,15 +103,19 @@ def open_context(path: Path | str) -> Context:
 
 def install_shipped(ctx: Context) -> list[str]:
     """Install or refresh the shipped packs; a pack imported by the user is left alone."""
-    changed = []
+    changed, parsed = [], []
     for name, text in shipped_packs().items():
         pack = parse_pack(text, name)
         stored = pack_store.get(ctx.db, pack.id)
         if stored is None or (stored[1] == name and stored[0] != text):
             pack_store.put(ctx.db, pack.id, text, name, utc_now())
             changed.append(pack.id)
+        if stored is None or stored[1] == name:
+            parsed.append(pack)  # the stored pack is now this very text: parse it only once
     if changed:
         ctx.forget_packs()
+    ctx._packs.update((pack.id, pack) for pack in parsed)
+    if changed:
         from tui_app.services.tally import rebuild_facts
 
         for pack_id in changed:

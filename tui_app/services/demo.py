@@ -24,7 +24,6 @@ from tui_app.services.context import Context, open_context
 from tui_app.store.records import ListQuery
 
 SEED = 20260921
-DEFAULT_DAYS = 7
 # The demo week starts a week into the campaign, as if the newcomer joined mid-way.
 WEEK_OFFSET = 7
 RECORD_KINDS = ("entity", "inspection", "case", "complaint", "activity")
@@ -133,8 +132,7 @@ def demo_window(pack: Pack, days: int) -> list[dt.date]:
     return [start + dt.timedelta(days=i) for i in range(days)]
 
 
-def build(path: Path, real_db: Path, *, reset: bool = False,
-          days: int = DEFAULT_DAYS) -> DemoResult:
+def build(path: Path, real_db: Path, *, reset: bool, days: int) -> DemoResult:
     """Fill the demo database at `path` (once; again with `reset`) and return its figures."""
     if path.resolve() == real_db.resolve():
         raise FieldLogError("demo.same_as_real", path=str(path))
@@ -183,7 +181,8 @@ def fill(ctx: Context, days: list[dt.date], rng: random.Random) -> None:
 # ------------------------------------------------------------------ registry
 
 
-def _uscc(rng: random.Random, prefix: str) -> str:
+def make_uscc(rng: random.Random, prefix: str) -> str:
+    """A code that passes GB 32100: prefix (91 企业, 92 个体, 12 事业), division, body, check."""
     body = prefix + DIVISION + "".join(rng.choice("0123456789") for _ in range(7))
     body += rng.choice("0123456789ABCDEFGHJKLMNPQRTUWXY") + rng.choice("0123456789")
     return body + uscc.check_char(body)
@@ -213,9 +212,9 @@ def _registry(ctx: Context, rng: random.Random) -> list[Business]:
             }
             if arch.kind == "个体工商户":
                 if rng.random() < 0.6:
-                    raw["uscc"] = _uscc(rng, "92")
+                    raw["uscc"] = make_uscc(rng, "92")
             else:
-                raw["uscc"] = _uscc(rng, "12" if arch.kind == "医疗机构" and "诊所" not in name
+                raw["uscc"] = make_uscc(rng, "12" if arch.kind == "医疗机构" and "诊所" not in name
                                     else "91")
             record_service.add(ctx, "entity", raw)
             registry.append(Business(name, arch, town,

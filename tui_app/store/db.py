@@ -35,7 +35,8 @@ class Database:
         conn.execute("PRAGMA foreign_keys=ON")
         conn.execute("PRAGMA busy_timeout=5000")
         self.conn = conn
-        self.db = sqlite_utils.Database(conn)
+        # No sqlite-utils plugins: finding them scans every installed package on each open.
+        self.db = sqlite_utils.Database(conn, execute_plugins=False)
         if migrate_now:
             migrate.upgrade(conn)
 
