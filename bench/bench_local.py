@@ -67,6 +67,8 @@ def _args() -> argparse.Namespace:
     parser.add_argument("--starts", type=int, default=7, help="process starts to time")
     parser.add_argument("--workers", type=int, default=2, help="row-building processes")
     parser.add_argument("--dir", type=Path, help="keep the database here instead of a temp dir")
+    parser.add_argument("--reuse", action="store_true",
+                        help="measure the database already in --dir (skip the fill)")
     return parser.parse_args()
 
 
@@ -121,17 +123,19 @@ def _body(row: dict[str, Any], now: str) -> dict[str, Any]:
 def _build_chunk(task: tuple[int, int]) -> tuple[list[list[Any]], list[tuple], Counter]:
     """Rows, revisions and summed tally facts of one chunk (runs in a worker process)."""
     index, size = task
-    rng = random.Random(SEED + index)
+    rng = random.Random(SEED + 2 + index)
     pack, tz, ids, columns = _WORLD["pack"], _WORLD["tz"], _WORLD["ids"], _WORLD["columns"]
     days, now = _WORLD["days"], utc_now()
-    rows, revisions, facts = [], [], Counter()
+    bodies, facts = [], Counter()
     for _ in range(size):
         raw = _inspection_input(rng, rng.choice(days))
         body = _body(rules.check_inspection(raw, pack, tz, ids.get).row, now)
-        rows.append(store.to_row(body, columns))
-        revisions.append((body["id"], 1, "inspection", new_id(),
-                          json.dumps(body, ensure_ascii=False, sort_keys=True)))
+        bodies.append(body)
         facts.update(tally_rules.facts(pack, "inspection", body))
+    bodies.sort(key=lambda b: b["started_at"])  # index inserts in order land on hot pages
+    rows = [store.to_row(body, columns) for body in bodies]
+    revisions = [(body["id"], 1, "inspection", new_id(),
+                  json.dumps(body, ensure_ascii=False, sort_keys=True)) for body in bodies]
     return rows, revisions, facts
 
 
@@ -172,26 +176,37 @@ def _chunks(rows: int) -> Iterator[tuple[int, int]]:
         yield index, min(CHUNK, rows - start)
 
 
+def _world(ctx: Context, args: argparse.Namespace) -> list[demo.Business]:
+    """The registry, pairs and days every row draws from (seeded: the same on every run)."""
+    pack = ctx.pack()
+    businesses = _registry(args.entities, random.Random(SEED))
+    by_action: dict[str, list[demo.Business]] = {}
+    for b in businesses:
+        for action in b.arch.actions:
+            by_action.setdefault(action, []).append(b)
+    _WORLD.update(pack=pack, tz=ctx.tz, by_action=by_action, pairs=_pairs(args.pairs),
+                  columns=_columns(ctx.db.conn, "inspection"),
+                  inspector_id=ctx.inspector_id, device_id=ctx.device_id,
+                  days=[pack.period_from + dt.timedelta(days=i)
+                        for i in range((pack.period_to - pack.period_from).days + 1)])
+    return businesses
+
+
+def _size(path: Path, ctx: Context) -> dict[str, float]:
+    fact_rows = ctx.db.conn.execute("SELECT COUNT(*) FROM tally_fact").fetchone()[0]
+    return {"tally_fact_rows": fact_rows, "db_mb": path.stat().st_size / 2**20}
+
+
 def bulk_fill(path: Path, args: argparse.Namespace) -> dict[str, float]:
     started = time.perf_counter()
-    rng = random.Random(SEED)
     with open_context(path) as ctx:
         ctx.update_settings({"inspector_id": "3405001", "badge": "3405001",
                              "inspector_name": "王建国", "partner_name": "李明",
                              "partner_badge": "3405002"})
         ctx.db.conn.execute("PRAGMA synchronous=OFF")  # bulk only; measurements reopen FULL
         pack = ctx.pack()
-        businesses = _registry(args.entities, rng)
-        by_action: dict[str, list[demo.Business]] = {}
-        for b in businesses:
-            for action in b.arch.actions:
-                by_action.setdefault(action, []).append(b)
-        _WORLD.update(inspector_id=ctx.inspector_id, device_id=ctx.device_id)
-        ids = _fill_entities(ctx, businesses, rng)
-        _WORLD.update(pack=pack, tz=ctx.tz, ids=ids, by_action=by_action, pairs=_pairs(args.pairs),
-                      columns=_columns(ctx.db.conn, "inspection"),
-                      days=[pack.period_from + dt.timedelta(days=i)
-                            for i in range((pack.period_to - pack.period_from).days + 1)])
+        businesses = _world(ctx, args)
+        _WORLD["ids"] = _fill_entities(ctx, businesses, random.Random(SEED + 1))
         facts: Counter = Counter()
         done = 0
         revision_columns = ["id", "rev", "kind", "change_id", "body"]
@@ -209,9 +224,34 @@ def bulk_fill(path: Path, args: argparse.Namespace) -> dict[str, float]:
         with ctx.db.transaction() as conn:
             store.apply_facts(conn, {(pack.id, *fact): n for fact, n in facts.items()})
         ctx.db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        fact_rows = ctx.db.conn.execute("SELECT COUNT(*) FROM tally_fact").fetchone()[0]
-    return {"seconds": time.perf_counter() - started, "tally_fact_rows": fact_rows,
-            "db_mb": path.stat().st_size / 2**20}
+        size = _size(path, ctx)
+    seconds = time.perf_counter() - started
+    return {"seconds": seconds, "settle_seconds": _settle(path.parent), **size}
+
+
+def _settle(folder: Path, quiet: float = 0.002, needed: int = 20, limit: float = 300) -> float:
+    """Wait until the disk is quiet again after the unsynced bulk load.
+
+    The load leaves ~2 GB to write back (in the guest and, on a VM, in the host); until
+    that is done every fsync of a save waits behind it, which says nothing about a
+    laptop in use. Flush, then wait for `needed` consecutive small fsyncs under `quiet`.
+    """
+    started = time.perf_counter()
+    os.sync()
+    probe = folder / "settle.probe"
+    fd = os.open(probe, os.O_WRONLY | os.O_CREAT)
+    try:
+        streak = 0
+        while streak < needed and time.perf_counter() - started < limit:
+            os.pwrite(fd, b"x" * 4096, 0)
+            t0 = time.perf_counter()
+            os.fsync(fd)
+            streak = streak + 1 if time.perf_counter() - t0 < quiet else 0
+            time.sleep(0.05)
+    finally:
+        os.close(fd)
+        probe.unlink()
+    return time.perf_counter() - started
 
 
 # ------------------------------------------------------------------ measurements
@@ -278,16 +318,29 @@ def _query_plans(ctx: Context) -> dict[str, list[str]]:
             for name, (sql, params) in queries.items()}
 
 
+_T0 = time.perf_counter()
+
+
+def _stage(what: str) -> None:
+    print(f"[{time.perf_counter() - _T0:6.1f} s] {what} …", file=sys.stderr, flush=True)
+
+
 def main() -> None:
     args = _args()
     with tempfile.TemporaryDirectory(prefix="fieldlog-bench-") as tmp:
         folder = args.dir or Path(tmp)
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / "bench.db"
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
-        print(f"filling {path} …", file=sys.stderr)
-        fill = bulk_fill(path, args)
+        if args.reuse and path.exists():
+            with open_context(path) as ctx:
+                _world(ctx, args)
+                fill = {"seconds": 0.0, "settle_seconds": 0.0, **_size(path, ctx)}
+        else:
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{path}{suffix}").unlink(missing_ok=True)
+            _stage(f"filling {path}")
+            fill = bulk_fill(path, args)
+        _stage("measuring reads")
         with open_context(path) as ctx:
             query = store.ListQuery(kind="inspection", campaign=ctx.campaign_id, limit=50)
             tally_times = _timed(lambda: tally_service.compute(ctx), args.runs)
@@ -295,10 +348,12 @@ def main() -> None:
             total_times = _timed(lambda: record_service.total(ctx, query), args.runs)
             list_times = _timed(lambda: (record_service.page(ctx, query),
                                          record_service.total(ctx, query)), args.runs)
+            _stage("measuring saves")
             save_times = measure_saves(ctx, args.saves)
             plans = _query_plans(ctx)
             rows = record_service.total(ctx, store.ListQuery(kind="inspection",
                                                              campaign=ctx.campaign_id))
+        _stage("measuring process starts")
         start_times, import_times = measure_start(path, args.starts)
     ms = 1000
     results = {
@@ -338,7 +393,8 @@ def _report(r: dict[str, Any]) -> None:
     lines = [
         f"local DB: {d['inspections']:,} inspections, {d['entities']:,} entities, "
         f"{d['days']} days, {d['pairs']} pairs; {d['tally_fact_rows']:,} tally facts; "
-        f"{d['db_mb']:,.0f} MB; filled in {d['seconds']:.0f} s",
+        f"{d['db_mb']:,.0f} MB; filled in {d['seconds']:.0f} s, disk settled in "
+        f"{d['settle_seconds']:.0f} s",
         f"machine: {r['machine']['cpus']} CPUs, Python {r['machine']['python']}, "
         f"SQLite {r['machine']['sqlite']}",
         "",
