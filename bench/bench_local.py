@@ -306,16 +306,19 @@ def measure_start(path: Path, runs: int) -> tuple[list[float], list[float]]:
     return times["fieldlog"], times["imports"]
 
 
-def _query_plans(ctx: Context) -> dict[str, list[str]]:
-    """EXPLAIN QUERY PLAN of the measured reads, kept in the results for whoever tunes them."""
-    pack = ctx.pack()
-    queries = {
-        "tally": ("SELECT tally_id, SUM(n), COUNT(*), COUNT(DISTINCT key) FROM tally_fact "
-                  "WHERE campaign = ? AND day BETWEEN ? AND ? AND n > 0 GROUP BY tally_id",
-                  (pack.id, pack.period_from.isoformat(), pack.period_to.isoformat())),
-    }
-    return {name: [row[3] for row in ctx.db.conn.execute("EXPLAIN QUERY PLAN " + sql, params)]
-            for name, (sql, params) in queries.items()}
+def _query_plans(ctx: Context, reads: dict[str, Callable[[], object]]) -> dict[str, list[str]]:
+    """EXPLAIN QUERY PLAN of the statements each measured read really runs (traced)."""
+    conn, plans = ctx.db.conn, {}
+    for name, read in reads.items():
+        statements: list[str] = []
+        conn.set_trace_callback(statements.append)
+        try:
+            read()
+        finally:
+            conn.set_trace_callback(None)
+        plans[name] = sorted({f"{row[3]}" for sql in statements if sql.lstrip().startswith("SELECT")
+                              for row in conn.execute("EXPLAIN QUERY PLAN " + sql)})
+    return plans
 
 
 _T0 = time.perf_counter()
@@ -343,14 +346,16 @@ def main() -> None:
         _stage("measuring reads")
         with open_context(path) as ctx:
             query = store.ListQuery(kind="inspection", campaign=ctx.campaign_id, limit=50)
-            tally_times = _timed(lambda: tally_service.compute(ctx), args.runs)
-            page_times = _timed(lambda: record_service.page(ctx, query), args.runs)
-            total_times = _timed(lambda: record_service.total(ctx, query), args.runs)
-            list_times = _timed(lambda: (record_service.page(ctx, query),
-                                         record_service.total(ctx, query)), args.runs)
+            reads = {"tally": lambda: tally_service.compute(ctx),
+                     "list_page": lambda: record_service.page(ctx, query),
+                     "list_total": lambda: record_service.total(ctx, query)}
+            tally_times = _timed(reads["tally"], args.runs)
+            page_times = _timed(reads["list_page"], args.runs)
+            total_times = _timed(reads["list_total"], args.runs)
+            list_times = _timed(lambda: (reads["list_page"](), reads["list_total"]()), args.runs)
             _stage("measuring saves")
             save_times = measure_saves(ctx, args.saves)
-            plans = _query_plans(ctx)
+            plans = _query_plans(ctx, reads)
             rows = record_service.total(ctx, store.ListQuery(kind="inspection",
                                                              campaign=ctx.campaign_id))
         _stage("measuring process starts")
