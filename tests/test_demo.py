@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import Fieldlog
+from tui_app.domain import uscc
 
 WEEK = ("--from", "2026-09-21", "--to", "2026-09-27")
 
@@ -60,12 +61,17 @@ def test_the_registry_is_realistic_and_its_codes_are_valid(fieldlog: Fieldlog,
                                                            demo_db: Path) -> None:
     fieldlog("demo")
     demo = Fieldlog(demo_db)
-    found = demo("entity", "search", "大药房").stdout
-    assert "仁和大药房" in found or "老百姓大药房" in found or "益丰大药房" in found
+    assert "大药房(" in demo("entity", "search", "大药房").stdout
     assert "县人民医院" in demo("entity", "search", "县人民医院").stdout
-    # Every stored USCC passed the GB 32100 check on the way in: an entity with a wrong
-    # check character would have needed an override, which records a warning.
-    assert "uscc.check_overridden" not in demo_db.read_bytes().decode("utf-8", "ignore")
+    coded = [e for prefix in ("91", "92", "12")
+             for e in demo.json("entity", "search", prefix, "--limit", "500")
+             if (e["uscc"] or "").startswith(prefix)]
+    assert len(coded) > 200
+    assert [e["uscc"] for e in coded if uscc.problem(e["uscc"]) is not None] == []
+    assert {e["kind"] for e in coded} >= {"企业", "个体工商户", "医疗机构"}
+    small = demo.json("entity", "search", "记", "--limit", "500")
+    assert any(e["kind"] == "个体工商户" and e["uscc"] is None for e in small)
+    assert len({e["township"] for e in coded}) == 10
 
 
 def test_demo_is_deterministic(fieldlog: Fieldlog, tmp_path: Path,
