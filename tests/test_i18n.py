@@ -9,8 +9,14 @@ import tui_app
 from tui_app.i18n import CATALOG, pick, set_lang, t
 
 SOURCE = Path(tui_app.__file__).parent
-KEY = re.compile(r"""["']((?:error|pack|value|record|uscc|db|campaign|cli|col|kind|file|import"""
-                 r"""|entity|demo)"""
+PREFIXES = (
+    "error", "pack", "value", "record", "uscc", "db", "campaign", "cli", "col", "kind", "file",
+    "import", "entity",
+    "doctor", "backup",
+    "report", "ledger",
+    "demo",
+)
+KEY = re.compile(r"""["']((?:""" + "|".join(PREFIXES) + r""")"""
                  r"""\.[a-z_]+(?:\.[a-z_]+)*)["']""")
 
 

@@ -69,9 +69,27 @@ def ui(ctx: click.Context) -> None:
 
 
 def _register() -> None:
-    from tui_app.cli import campaign, demo, entity, records, setup, tally
+    from tui_app.cli import (
+        campaign,
+        demo,
+        entity,
+        maintenance,
+        records,
+        report,
+        setup,
+        tally,
+    )
 
-    for module in (setup, campaign, entity, records, tally, demo):
+    for module in (
+        setup,
+        campaign,
+        entity,
+        records,
+        tally,
+        report,
+        maintenance,
+        demo,
+    ):
         module.register(cli)
 
 

@@ -181,6 +181,12 @@ class _Parser:
             raise self.fail(f"{where}.{key}" if where else key, "pack.bad_type")
         return value
 
+    def known_keys(self, table: dict[str, Any], allowed: set[str], where: str) -> None:
+        """A misspelt key would be silently ignored and give a wrong form or tally: refuse it."""
+        for key in table:
+            if key not in allowed:
+                raise self.fail(f"{where}.{key}", "pack.unknown_key", known=", ".join(sorted(allowed)))
+
     def label(self, value: Any, where: str) -> Label:
         if isinstance(value, str):
             return {"zh": value}
@@ -249,6 +255,7 @@ class _Parser:
                 raise self.fail(f"{where}.id", "pack.duplicate_id", id=action_id)
             seen.add(action_id)
             where = f"actions.{action_id}"
+            self.known_keys(raw, {"id", "name", "fields"}, where)
             name = self.label(self.need(raw, "name", where, (str, dict)), f"{where}.name")
             fields = self.fields(raw.get("fields", []), where)
             actions.append(Action(action_id, name, fields))
@@ -269,6 +276,8 @@ class _Parser:
             if field_id in BUILTIN_ATTRS["inspection"]:
                 raise self.fail(fwhere, "pack.reserved_field", id=field_id)
             seen.add(field_id)
+            self.known_keys(raw, {"id", "type", "label", "required", "min", "max", "choices", "help"},
+                            fwhere)
             ftype = self.need(raw, "type", fwhere, str)
             if ftype not in FIELD_TYPES:
                 raise self.fail(
@@ -310,6 +319,7 @@ class _Parser:
             where = f"tallies.{tally_id}"
             if any(t.id == tally_id for t in tallies):
                 raise self.fail(where, "pack.duplicate_id", id=tally_id)
+            self.known_keys(raw, {"id", "label", "unit", *TALLY_OPS}, where)
             unit = self.need(raw, "unit", where, str)
             if unit not in UNITS:
                 raise self.fail(f"{where}.unit", "pack.unknown_unit", unit=unit, known=" ".join(UNITS))
@@ -334,6 +344,10 @@ class _Parser:
         where: str,
     ) -> Tally:
         where = f"{where}.{op}"
+        allowed = {"ratio": {"numerator", "denominator", "decimals"},
+                   "officer_days": {"action"},
+                   "sum": {"record", "action", "where", "field"}}.get(op, {"record", "action", "where"})
+        self.known_keys(spec, allowed, where)
         if op == "ratio":
             parts = {}
             for key in ("numerator", "denominator"):

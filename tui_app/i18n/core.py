@@ -234,6 +234,32 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cli.edit.unchanged": ("内容未变，{id} 没有生成新修订。", "No change; {id} keeps its revision."),
     "cli.tally.help": ("专项行动统计数（本机）。", "Campaign tallies (local)."),
     "cli.tally.title": ("{name} 统计（{start} 至 {end}）", "{name} tallies ({start} to {end})"),
+    "cli.doctor.help": ("检查本地数据库是否完好（完整性、版本、统计数与记录是否一致）。",
+                        "Check the local database: integrity, schema, tallies against records."),
+    "cli.doctor.repair": ("按记录重新计算统计数", "recount tallies from the records"),
+    "cli.doctor.db": ("数据库：{path}", "Database: {path}"),
+    "cli.doctor.integrity": ("完整性检查：{result}", "Integrity check: {result}"),
+    "cli.doctor.schema": ("数据库版本：{version}（最新 {latest}）", "Schema version: {version} (latest {latest})"),
+    "cli.doctor.counts": ("主体 {entity}，检查 {inspection}，案件 {case}，投诉 {complaint}，工作 {activity}；"
+                          "待同步 {outbox}，隔离 {quarantine}",
+                          "entities {entity}, inspections {inspection}, cases {case}, complaints "
+                          "{complaint}, activities {activity}; unsynced {outbox}, quarantined {quarantine}"),
+    "cli.doctor.ok": ("一切正常。", "All good."),
+    "cli.doctor.problems": ("发现 {count} 个问题。", "{count} problem(s) found."),
+    "doctor.integrity": ("数据库文件损坏：{detail}。请用最近的备份恢复。",
+                         "The database file is damaged: {detail}. Restore the latest backup."),
+    "doctor.quarantined": ("有 {count} 条修改被中心库拒收，已隔离保存，请用 `fieldlog conflicts` 查看。",
+                           "{count} change(s) were refused by the central store and kept aside; "
+                           "see `fieldlog conflicts`."),
+    "doctor.revision_gaps": ("有 {count} 条记录的修订历史不完整。", "{count} record(s) have gaps in their history."),
+    "doctor.tallies_stale": ("“{campaign}”的统计数与记录不一致，运行 `fieldlog doctor --repair` 重新计算。",
+                             "Tallies of '{campaign}' disagree with the records; run "
+                             "`fieldlog doctor --repair`."),
+    "cli.backup.help": ("把本地数据库完整复制一份（运行中也安全）。",
+                        "Make a consistent copy of the local database (safe while running)."),
+    "cli.backup.output": ("备份文件路径", "backup file path"),
+    "cli.backup.done": ("已备份到 {path}", "Backed up to {path}"),
+    "backup.exists": ("{path} 已存在，请换一个文件名。", "{path} already exists; choose another name."),
     # ---- column headers
     "col.id": ("编号", "ID"),
     "col.name": ("名称", "Name"),

@@ -8,6 +8,7 @@ from tui_app.domain.ids import utc_now
 from tui_app.domain.pack import Pack, parse_pack
 from tui_app.errors import FieldLogError
 from tui_app.services.context import Context
+from tui_app.services.report import check_template
 from tui_app.services.tally import rebuild_facts
 from tui_app.store import packs as pack_store
 
@@ -31,6 +32,7 @@ def import_pack(ctx: Context, path: Path) -> Pack:
     except UnicodeDecodeError:
         raise FieldLogError("file.not_utf8", path=str(path)) from None
     pack = parse_pack(text, str(path))
+    check_template(pack, str(path))
     pack_store.put(ctx.db, pack.id, text, str(path), utc_now())
     ctx.forget_packs()
     rebuild_facts(ctx, pack.id)

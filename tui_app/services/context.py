@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -23,10 +22,12 @@ DEFAULT_CAMPAIGN = "zhongqiu"
 DEFAULT_TZ = "Asia/Shanghai"
 
 
+PACKS_DIR = Path(__file__).resolve().parent.parent / "packs"
+
+
 def shipped_packs() -> dict[str, str]:
     """File name → TOML text of the packs that ship inside the package."""
-    folder = resources.files("tui_app") / "packs"
-    return {p.name: p.read_text(encoding="utf-8") for p in folder.iterdir() if p.name.endswith(".toml")}
+    return {p.name: p.read_text(encoding="utf-8") for p in sorted(PACKS_DIR.glob("*.toml"))}
 
 
 @dataclass
@@ -103,19 +104,17 @@ def open_context(path: Path | str) -> Context:
 
 def install_shipped(ctx: Context) -> list[str]:
     """Install or refresh the shipped packs; a pack imported by the user is left alone."""
-    changed, parsed = [], []
+    changed = []
     for name, text in shipped_packs().items():
         pack = parse_pack(text, name)
         stored = pack_store.get(ctx.db, pack.id)
         if stored is None or (stored[1] == name and stored[0] != text):
             pack_store.put(ctx.db, pack.id, text, name, utc_now())
             changed.append(pack.id)
-        if stored is None or stored[1] == name:
-            parsed.append(pack)  # the stored pack is now this very text: parse it only once
+        elif stored[0] == text:
+            ctx._packs[pack.id] = pack  # already parsed: spare the next lookup a second parse
     if changed:
         ctx.forget_packs()
-    ctx._packs.update((pack.id, pack) for pack in parsed)
-    if changed:
         from tui_app.services.tally import rebuild_facts
 
         for pack_id in changed:

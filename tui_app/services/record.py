@@ -124,6 +124,8 @@ def edit(ctx: Context, ref: str, changes: Mapping[str, Any]) -> Saved:
     if old["voided"]:
         raise FieldLogError("record.is_voided", id=old["id"])
     raw = as_input(kind, old)
+    if changes.get("action", old.get("action")) != old.get("action"):
+        raw["fields"] = {}  # another action has another form: old answers do not carry over
     for key, value in changes.items():
         if key in ("fields", "measures") and isinstance(value, Mapping):
             raw[key] = {**(raw.get(key) or {}), **value}

@@ -11,11 +11,13 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-
-import sqlite_utils
+from typing import TYPE_CHECKING
 
 from tui_app.errors import FieldLogError
 from tui_app.store import migrate
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 
 class Database:
@@ -35,10 +37,16 @@ class Database:
         conn.execute("PRAGMA foreign_keys=ON")
         conn.execute("PRAGMA busy_timeout=5000")
         self.conn = conn
-        # No sqlite-utils plugins: finding them scans every installed package on each open.
-        self.db = sqlite_utils.Database(conn, execute_plugins=False)
         if migrate_now:
             migrate.upgrade(conn)
+
+    @property
+    def utils(self) -> sqlite_utils.Database:
+        """sqlite-utils over the same connection, for schema and ad-hoc work (loaded lazily:
+        the write path and quick CLI verbs do not need it)."""
+        import sqlite_utils
+
+        return sqlite_utils.Database(self.conn)
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
@@ -53,6 +61,16 @@ class Database:
             self.conn.execute("ROLLBACK")
             raise
         self.conn.execute("COMMIT")
+
+    @contextmanager
+    def rolled_back(self) -> Iterator[sqlite3.Connection]:
+        """Work that must leave no trace (a dry run): everything is rolled back after."""
+        self.conn.execute("SAVEPOINT dry_run")
+        try:
+            yield self.conn
+        finally:
+            self.conn.execute("ROLLBACK TO dry_run")
+            self.conn.execute("RELEASE dry_run")
 
     def close(self) -> None:
         self.conn.close()

@@ -1,0 +1,165 @@
+"""Bench: the campaign report over 1M local rows (DESIGN target: report ≤ 1 s).
+
+Fills a fresh local database quickly (executemany straight into the record tables,
+tally facts worked out by `domain.tally` exactly as a save would, summed, then
+written once), then times what `fieldlog report` does: tallies for the period and the
+filled template, as Markdown and as .docx. It also times the whole command in a fresh
+process, as a user would run it, and the ledger export of two days to .xlsx.
+
+    .venv/bin/python bench/bench_report.py [--rows 1000000] [--db PATH] [--keep]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+from tui_app.domain import tally as tally_rules
+from tui_app.services import report as report_service
+from tui_app.services.context import open_context
+
+TARGET_S = 1.0
+START = dt.date(2026, 9, 14)
+DAYS = 25
+OFFICERS = [{"name": f"执法{i:03d}", "badge": f"32{i:05d}"} for i in range(60)]
+META = ("2026-09-14T00:00:00Z", "2026-09-14T00:00:00Z", "bench", "bench-device")
+
+
+def _fields(rnd: random.Random, action: str) -> tuple[dict, dict]:
+    """Form fields and measures typical of each action (what tallies filter on)."""
+    measures: dict = {"rectification_ordered": rnd.random() < 0.1, "directives": 0,
+                      "sealed_units": 0, "seized": []}
+    if action == "food":
+        fields = {"place_type": rnd.choice(["学校及周边", "农村集贸市场", "旅游景区", "其他"]),
+                  "cold_chain": rnd.random() < 0.3, "vaccinated_staff": rnd.randrange(0, 5)}
+    elif action == "drug":
+        unit = rnd.choice(["药店", "医疗机构", "其他"])
+        fields = {"unit_type": unit, "vaccination_site": unit == "医疗机构" and rnd.random() < 0.3}
+    elif action == "equipment":
+        elevators = rnd.random() < 0.5
+        fields = {"equipment_types": ["电梯"] if elevators else ["锅炉"],
+                  "has_elevators": elevators, "elevator_insured": elevators and rnd.random() < 0.6}
+        measures["directives"] = int(rnd.random() < 0.05)
+        measures["sealed_units"] = int(rnd.random() < 0.02)
+    elif action == "product":
+        fields = {"product_types": ["电取暖器"], "heaters_confiscated": rnd.randrange(0, 3)}
+        if rnd.random() < 0.05:
+            measures["seized"] = [{"item": "电热板", "unit": "件", "quantity": 2,
+                                   "value_fen": rnd.randrange(1000, 500_000)}]
+    elif action == "fraud":
+        fields = {"target": rnd.choice(["非法会议营销", "长江禁捕打非断链", "其他"])}
+    elif action == "price":
+        fields = {"topic": rnd.choice(["53度飞天茅台酒价格", "旅游景区价格", "其他"])}
+    else:
+        fields = {"focus": ["冷链食品"]}
+    return fields, measures
+
+
+def fill(db_path: Path, rows: int, seed: int = 7) -> float:
+    """Write `rows` inspections (and their tally facts) into a fresh database."""
+    started = time.perf_counter()
+    ctx = open_context(db_path)
+    pack = ctx.pack()
+    rnd = random.Random(seed)
+    actions = [a.id for a in pack.actions]
+    entities = [f"bench-entity-{i:06d}" for i in range(max(1000, rows // 50))]
+    conn = ctx.db.conn
+    with ctx.db.transaction():
+        conn.executemany(
+            "INSERT INTO entity (id, rev, created_at, updated_at, inspector_id, device_id, name, "
+            "kind) VALUES (?, 1, ?, ?, ?, ?, ?, '个体工商户')",
+            [(e, *META, f"市场主体{i}") for i, e in enumerate(entities)])
+    facts: Counter[tuple[str, str, str]] = Counter()
+    batch: list[tuple] = []
+    sql = ("INSERT INTO inspection (id, rev, created_at, updated_at, inspector_id, device_id, "
+           "campaign, action, entity_id, started_at, day, officers, fields, measures) "
+           "VALUES (?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+    for n in range(rows):
+        action = actions[n % len(actions)]
+        day = (START + dt.timedelta(days=rnd.randrange(DAYS))).isoformat()
+        pair = rnd.sample(OFFICERS, 2)
+        fields, measures = _fields(rnd, action)
+        body = {"campaign": pack.id, "action": action, "entity_id": rnd.choice(entities),
+                "day": day, "officers": pair, "fields": fields, "measures": measures}
+        facts.update(tally_rules.facts(pack, "inspection", body))
+        batch.append((f"bench-{n:08d}", *META, pack.id, action, body["entity_id"],
+                      f"{day}T02:00:00Z", day, json.dumps(pair, ensure_ascii=False),
+                      json.dumps(fields, ensure_ascii=False),
+                      json.dumps(measures, ensure_ascii=False)))
+        if len(batch) == 50_000:
+            with ctx.db.transaction():
+                conn.executemany(sql, batch)
+            batch.clear()
+    with ctx.db.transaction():
+        conn.executemany(sql, batch)
+        conn.executemany(
+            "INSERT INTO tally_fact (campaign, tally_id, day, key, n) VALUES (?, ?, ?, ?, ?)",
+            tally_rules.fact_rows(pack.id, facts.items()))
+    ctx.close()
+    return time.perf_counter() - started
+
+
+def _median(fn, runs: int = 5) -> float:  # noqa: ANN001 - any callable
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--db", type=Path)
+    parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    args = parser.parse_args()
+    folder = Path(tempfile.mkdtemp(prefix="fieldlog-bench-"))
+    db_path = args.db or folder / "bench.db"
+    if not db_path.exists():
+        print(f"filling {args.rows:,} inspections into {db_path} ...", flush=True)
+        print(f"  filled in {fill(db_path, args.rows):.1f} s")
+    ctx = open_context(db_path)
+    end = dt.date(2026, 10, 8)
+    rows = ctx.db.conn.execute("SELECT COUNT(*) FROM inspection").fetchone()[0]
+    facts = ctx.db.conn.execute("SELECT COUNT(*) FROM tally_fact").fetchone()[0]
+    report = report_service.local(ctx, day_to=end)
+    md_s = _median(lambda: report_service.local(ctx, day_to=end).markdown())
+    docx_s = _median(lambda: report.write(folder / "bench.docx", "docx"))
+    started = time.perf_counter()
+    two_days = START + dt.timedelta(days=1)
+    report_service.export(ctx, "xlsx", folder / "ledgers.xlsx", day_from=START, day_to=two_days)
+    export_s = time.perf_counter() - started
+    exported = ctx.db.conn.execute(
+        "SELECT COUNT(*) FROM inspection WHERE day BETWEEN ? AND ?",
+        (START.isoformat(), two_days.isoformat())).fetchone()[0]
+    ctx.close()
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "tui_app", "--db", str(db_path), "report", "--to",
+                    end.isoformat(), "--format", "docx", "-o", str(folder / "cli.docx")],
+                   check=True, capture_output=True)
+    cli_s = time.perf_counter() - started
+    print(f"rows: {rows:,} inspections, {facts:,} tally facts")
+    print(f"report (tallies + template → Markdown), median of 5: {md_s * 1000:.1f} ms")
+    print(f"report as .docx (python-docx), median of 5:          {docx_s * 1000:.1f} ms")
+    print(f"`fieldlog report --format docx` in a new process:    {cli_s * 1000:.0f} ms")
+    print(f"target ≤ {TARGET_S:.1f} s: whole command at {cli_s / TARGET_S:.2f}× the target")
+    print(f"ledgers of two days ({exported:,} inspections) to .xlsx: {export_s:.1f} s "
+          f"({exported / export_s:,.0f} rows/s)")
+    if not args.keep and args.db is None:
+        for path in folder.iterdir():
+            path.unlink()
+        folder.rmdir()
+
+
+if __name__ == "__main__":
+    main()

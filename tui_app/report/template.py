@@ -1,0 +1,193 @@
+"""Filling the pack's report template (Jinja2) with a period's tallies.
+
+The template is pack data, and packs can be imported from any file, so it runs in
+Jinja's immutable sandbox with strict undefined names: a template cannot reach
+Python internals, and a misspelt tally id stops the report with the pack key to fix
+instead of printing an empty figure.
+
+Tallies are reachable by their id (`{{ food.officers }}`). Each is a `Figure` that
+prints itself in its unit's style (counts exact, money in 万元, percent with the
+pack's decimals); the "余" forms are filters the template chooses.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, Undefined, UndefinedError
+from jinja2.exceptions import SecurityError
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+from tui_app.domain.pack import Pack, Tally
+from tui_app.errors import PackError
+from tui_app.report import numbers
+from tui_app.report.document import Filled
+
+RESERVED = ("campaign", "report", "const")
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One tally's value for the period, printed the way its unit is written."""
+
+    tally: Tally
+    value: int | float
+
+    def __str__(self) -> str:
+        if self.tally.is_money:
+            return numbers.wan(int(self.value))
+        if self.tally.unit == "%":
+            return numbers.percent(float(self.value), self.tally.decimals)
+        return str(int(self.value))
+
+
+class FilterMisuse(TemplateError):
+    """A filter was given a figure it cannot mean (money as a count, text as a date)."""
+
+
+def _defined(value: Any) -> Any:
+    """An undefined name reaching a filter is reported as the unknown name it is."""
+    if isinstance(value, Undefined):
+        value._fail_with_undefined_error()
+    return value
+
+
+def _figure(value: Any, filter_name: str, money: bool) -> int:
+    """The number behind a filter's argument, refusing a unit the filter cannot mean."""
+    value = _defined(value)
+    if isinstance(value, Figure):
+        if value.tally.is_money != money or value.tally.unit == "%":
+            raise FilterMisuse(f"{filter_name}: {value.tally.id} ({value.tally.unit})")
+        return int(value.value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    raise FilterMisuse(f"{filter_name}: {value!r}")
+
+
+def _approx(value: Any) -> str:
+    return numbers.approx(_figure(value, "approx", money=False))
+
+
+def _wan(value: Any) -> str:
+    return numbers.wan(_figure(value, "wan", money=True))
+
+
+def _wan_approx(value: Any) -> str:
+    return numbers.wan_approx(_figure(value, "wan_approx", money=True))
+
+
+def _pct(value: Any, decimals: int | None = None) -> str:
+    value = _defined(value)
+    if isinstance(value, Figure):
+        return numbers.percent(float(value.value), value.tally.decimals if decimals is None
+                               else decimals)
+    return numbers.percent(float(value), 1 if decimals is None else decimals)
+
+
+def _date_filter(fn: Callable[[dt.date], str]) -> Callable[[Any], str]:
+    def apply(value: Any) -> str:
+        if not isinstance(_defined(value), dt.date):
+            raise FilterMisuse(f"{fn.__name__}: {value!r}")
+        return fn(value)
+
+    return apply
+
+
+FILTERS: dict[str, Callable[..., str]] = {
+    "approx": _approx,
+    "wan": _wan,
+    "wan_approx": _wan_approx,
+    "pct": _pct,
+    "cn_date": _date_filter(numbers.cn_date),
+    "month_day": _date_filter(numbers.month_day),
+}
+
+
+def _environment() -> ImmutableSandboxedEnvironment:
+    env = ImmutableSandboxedEnvironment(undefined=StrictUndefined, autoescape=False,
+                                        keep_trailing_newline=False)
+    env.filters.update(FILTERS)
+    return env
+
+
+_ENV = _environment()
+
+
+def _nest(figures: Mapping[str, Figure], source: str) -> dict[str, Any]:
+    """`food.officers` → {"food": {"officers": Figure}} so templates read naturally."""
+    tree: dict[str, Any] = {}
+    for tally_id, figure in figures.items():
+        *parents, leaf = tally_id.split(".")
+        if (parents or [leaf])[0] in RESERVED:
+            raise PackError(source, f"tallies.{tally_id}", "report.reserved_name",
+                            name=(parents or [leaf])[0], reserved=", ".join(RESERVED))
+        node = tree
+        for part in parents:
+            node = node.setdefault(part, {})
+            if not isinstance(node, dict):
+                raise PackError(source, f"tallies.{tally_id}", "report.name_clash",
+                                id=tally_id)
+        if leaf in node:
+            raise PackError(source, f"tallies.{tally_id}", "report.name_clash", id=tally_id)
+        node[leaf] = figure
+    return tree
+
+
+def context(pack: Pack, values: Mapping[str, int | float], day_from: dt.date,
+            day_to: dt.date, source: str) -> dict[str, Any]:
+    """Everything a template may name: tallies by id, `campaign`, `report`, `const`."""
+    figures = {t.id: Figure(t, values[t.id]) for t in pack.tallies}
+    spec = pack.report
+    return {
+        **_nest(figures, source),
+        "campaign": {"id": pack.id, "name": pack.name.get("zh", ""), "unit": pack.unit,
+                     "year": pack.period_from.year, "from": pack.period_from,
+                     "to": pack.period_to},
+        "report": {"from": day_from, "to": day_to, "date": day_to},
+        "const": dict(spec.get("constants", {})),
+    }
+
+
+def _where(part: str) -> str:
+    return f"[report] {part}"
+
+
+def fill(pack: Pack, values: Mapping[str, int | float], day_from: dt.date,
+         day_to: dt.date, source: str | None = None) -> Filled:
+    """The pack's template filled for one period; a bad template names the pack key.
+
+    `source` names the pack's file in errors (at import); otherwise the pack's id.
+    """
+    source = source or pack.id
+    spec = pack.report
+    if not isinstance(spec.get("template"), str) or not spec["template"].strip():
+        raise PackError(source, _where("template"), "report.no_template")
+    names = context(pack, values, day_from, day_to, source)
+    title = _render(source, "title", spec.get("title", ""), names)
+    body = _render(source, "template", spec["template"], names)
+    signature = spec.get("signature", [])
+    if not isinstance(signature, list) or not all(isinstance(s, str) for s in signature):
+        raise PackError(source, _where("signature"), "pack.bad_type")
+    lines = tuple(_render(source, f"signature[{i}]", s, names) for i, s in enumerate(signature))
+    return Filled(title.strip(), body.strip(), lines)
+
+
+def _render(source: str, part: str, text: Any, names: dict[str, Any]) -> str:
+    if not isinstance(text, str):
+        raise PackError(source, _where(part), "pack.bad_type")
+    try:
+        return _ENV.from_string(text).render(names)
+    except TemplateSyntaxError as exc:
+        raise PackError(source, _where(f"{part}, line {exc.lineno}"), "report.bad_template",
+                        detail=exc.message or "") from None
+    except UndefinedError as exc:
+        raise PackError(source, _where(part), "report.unknown_name", detail=exc.message or "",
+                        names=", ".join(sorted(names))) from None
+    except SecurityError as exc:
+        raise PackError(source, _where(part), "report.unsafe", detail=exc.message or "") from None
+    except FilterMisuse as exc:
+        raise PackError(source, _where(part), "report.bad_filter", detail=exc.message or "") \
+            from None
