@@ -71,6 +71,7 @@ def ui(ctx: click.Context) -> None:
 def _register() -> None:
     from tui_app.cli import (
         campaign,
+        demo,
         entity,
         maintenance,
         records,
@@ -89,6 +90,7 @@ def _register() -> None:
         report,
         sync,
         maintenance,
+        demo,
     ):
         module.register(cli)
 

@@ -55,12 +55,16 @@ def tally(ctx: click.Context, campaign: str | None, day_from: str | None, day_to
                                                      campaign or context.campaign_id, start, end)
         else:
             result = tally_service.compute(context, campaign, start, end)
-        if fmt == "json":
-            emit_json(result.as_json())
-            return
-        title = t("cli.tally.title", name=pick(result.pack.name), start=result.day_from,
-                  end=result.day_to)
-        emit_table(title, [t("col.tally"), t("col.value"), t("col.unit"), t("col.id")],
-                   [(pick(tl.label), shown_value(tl, v), tl.unit, tl.id)
-                    for tl, v in result.items()],
-                   justify=["left", "right", "left", "left"])
+    show(result, fmt)
+
+
+def show(result: tally_service.TallyResult, fmt: str = "table") -> None:
+    """Print tallies as `fieldlog tally` does (also used by `fieldlog demo`)."""
+    if fmt == "json":
+        emit_json(result.as_json())
+        return
+    title = t("cli.tally.title", name=pick(result.pack.name), start=result.day_from,
+              end=result.day_to)
+    emit_table(title, [t("col.tally"), t("col.value"), t("col.unit"), t("col.id")],
+               [(pick(tl.label), shown_value(tl, v), tl.unit, tl.id) for tl, v in result.items()],
+               justify=["left", "right", "left", "left"])

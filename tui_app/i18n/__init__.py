@@ -11,6 +11,7 @@ from collections.abc import Mapping
 
 from tui_app.i18n import (
     core,
+    demo,
     report,
     sync,
 )
@@ -23,6 +24,7 @@ for _section in (
     core.MESSAGES,
     report.MESSAGES,
     sync.MESSAGES,
+    demo.MESSAGES,
 ):
     _dupes = CATALOG.keys() & _section.keys()
     if _dupes:  # pragma: no cover - guarded by a test, fails loudly during development

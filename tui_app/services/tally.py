@@ -40,7 +40,13 @@ def compute(ctx: Context, campaign: str | None = None, day_from: dt.date | None 
     pack = ctx.pack(campaign)
     start = day_from or pack.period_from
     end = day_to or pack.period_to
-    aggregates = tally_store.aggregate(ctx.db, pack.id, start.isoformat(), end.isoformat())
+    period = (start.isoformat(), end.isoformat())
+    distinct = [t.id for t in pack.tallies if t.op == "distinct"]
+    others = [t.id for t in pack.tallies if t.op not in ("distinct", "ratio")]
+    aggregates = tally_store.aggregate(ctx.db, pack.id, *period, others)
+    # a distinct tally's value is its number of keys (domain.tally.finish reads only that)
+    aggregates.update({tally_id: tally_rules.Aggregate(keys=n) for tally_id, n
+                       in tally_store.distinct_keys(ctx.db, pack.id, *period, distinct).items()})
     return TallyResult(pack, start, end, tally_rules.finish(pack, aggregates))
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -114,7 +115,10 @@ def write(db: Database, change: Change, facts: Mapping[tuple[str, str, str, str]
 
 
 def apply_facts(conn: sqlite3.Connection, facts: Mapping[tuple[str, str, str, str], int]) -> None:
-    """Add fact deltas ((campaign, tally, day, key) → n) and drop rows that reach zero."""
+    """Add fact deltas ((campaign, tally, day, key) → n) and drop rows that reach zero.
+
+    Keyed facts also move their campaign-wide row in `tally_key` (see store/tallies.py).
+    """
     if not facts:
         return
     rows = [(*fact, n) for fact, n in facts.items()]
@@ -126,6 +130,20 @@ def apply_facts(conn: sqlite3.Connection, facts: Mapping[tuple[str, str, str, st
     conn.executemany(
         "DELETE FROM tally_fact WHERE campaign = ? AND tally_id = ? AND day = ? AND key = ? AND n = 0",
         [row[:4] for row in rows],
+    )
+    keyed: Counter[tuple[str, str, str]] = Counter()
+    for (campaign, tally_id, _day, key), n in facts.items():
+        if key:
+            keyed[(campaign, tally_id, key)] += n
+    key_rows = [(*k, n) for k, n in keyed.items() if n]
+    conn.executemany(
+        "INSERT INTO tally_key (campaign, tally_id, key, n) VALUES (?, ?, ?, ?) "
+        "ON CONFLICT (campaign, tally_id, key) DO UPDATE SET n = n + excluded.n",
+        key_rows,
+    )
+    conn.executemany(
+        "DELETE FROM tally_key WHERE campaign = ? AND tally_id = ? AND key = ? AND n = 0",
+        [row[:3] for row in key_rows],
     )
 
 
@@ -228,9 +246,12 @@ def page(db: Database, query: ListQuery) -> list[dict[str, Any]]:
     order = LIST_ORDER[query.kind]
     direction = "" if query.kind == "entity" else " DESC"
     select = ", ".join(f"{table}.{c}" for c in columns)
+    # Records sort by their local day first (the same order, as the day follows the time):
+    # then the list index (campaign, voided, day, …) serves the order without a sort.
+    by_day = f"{table}.day{direction}, " if query.kind != "entity" and order != "day" else ""
     sql = (
         f"SELECT {select}, e.name FROM {_from(query.kind)}{where} "
-        f"ORDER BY {table}.{order}{direction}, {table}.id{direction} LIMIT ? OFFSET ?"
+        f"ORDER BY {by_day}{table}.{order}{direction}, {table}.id{direction} LIMIT ? OFFSET ?"
     )
     rows = db.conn.execute(sql, [*params, query.limit, query.offset]).fetchall()
     result = []
@@ -242,8 +263,11 @@ def page(db: Database, query: ListQuery) -> list[dict[str, Any]]:
 
 
 def count(db: Database, query: ListQuery) -> int:
+    """How many rows `page` can show. The entity is joined only when the text filter needs
+    it: the join costs a lookup per row and keeps the count off its covering index."""
     where, params = _where(query)
-    return db.conn.execute(f"SELECT COUNT(*) FROM {_from(query.kind)}{where}", params).fetchone()[0]
+    source = _from(query.kind) if query.text or query.kind == "entity" else TABLES[query.kind]
+    return db.conn.execute(f"SELECT COUNT(*) FROM {source}{where}", params).fetchone()[0]
 
 
 def search_entities(db: Database, text: str, limit: int = 20) -> list[dict[str, Any]]:
