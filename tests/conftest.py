@@ -36,8 +36,8 @@ class Fieldlog:
         self.db = db
         self.runner = CliRunner()
 
-    def __call__(self, *args: str, ok: bool = True, input: str | None = None) -> Result:
-        result = self.runner.invoke(cli, ["--db", str(self.db), *args], input=input,
+    def __call__(self, *args: str, ok: bool = True, stdin: str | None = None) -> Result:
+        result = self.runner.invoke(cli, ["--db", str(self.db), *args], input=stdin,
                                     catch_exceptions=False)
         if ok:
             assert result.exit_code == 0, result.output

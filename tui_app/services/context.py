@@ -93,7 +93,8 @@ def open_context(path: Path | str) -> Context:
     if "device_id" not in settings:
         fresh["device_id"] = new_id()
     if "inspector_id" not in settings:
-        fresh["inspector_id"] = settings.get("badge") or f"device-{(settings.get('device_id') or fresh['device_id'])[-12:]}"
+        device = settings.get("device_id") or fresh["device_id"]
+        fresh["inspector_id"] = settings.get("badge") or f"device-{device[-12:]}"
     if fresh:
         setting_store.put(db, fresh)
         settings.update(fresh)
