@@ -9,7 +9,8 @@ import tui_app
 from tui_app.i18n import CATALOG, pick, set_lang, t
 
 SOURCE = Path(tui_app.__file__).parent
-KEY = re.compile(r"""["']((?:error|pack|value|record|uscc|db|campaign|cli|col|kind|file|import|entity)"""
+KEY = re.compile(r"""["']((?:error|pack|value|record|uscc|db|campaign|cli|col|kind|file|import"""
+                 r"""|entity|ui)"""
                  r"""\.[a-z_]+(?:\.[a-z_]+)*)["']""")
 
 

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from tui_app.i18n import core
+from tui_app.i18n import core, tui
 
 LANGS = ("zh", "en")
 _state = {"lang": "zh"}
 
 CATALOG: dict[str, tuple[str, str]] = {}
-for _section in (core.MESSAGES,):
+for _section in (core.MESSAGES, tui.MESSAGES):
     _dupes = CATALOG.keys() & _section.keys()
     if _dupes:  # pragma: no cover - guarded by a test, fails loudly during development
         raise RuntimeError(f"duplicate catalog keys: {sorted(_dupes)}")

@@ -1,0 +1,126 @@
+"""The FieldLog app: the dashboard at home, forms and lists pushed over it.
+
+Database work runs on thread workers (see `sessions.py`) that post messages back;
+a failure inside a screen is shown as a message and leaves the screen, and what was
+typed in it, in place; the app never dies with a traceback on screen.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from textual.app import App
+from textual.binding import Binding
+
+from tui_app.domain.pack import Pack
+from tui_app.errors import FieldLogError
+from tui_app.i18n import t
+from tui_app.services.context import DEFAULT_TZ
+from tui_app.services.dashboard import Snapshot
+from tui_app.ui.commands import FieldLogCommands
+from tui_app.ui.screens.dashboard import DashboardScreen
+from tui_app.ui.sessions import Sessions
+
+Clock = Callable[[], dt.datetime]
+
+
+class FieldLogApp(App[None]):
+    """What an inspector lives in all day: calm, keyboard first, never losing input."""
+
+    CSS_PATH = "fieldlog.tcss"
+    COMMANDS = App.COMMANDS | {FieldLogCommands}
+    BINDINGS = [
+        Binding("question_mark", "toggle_help", t("ui.key.help"), key_display="?"),
+    ]
+
+    def __init__(self, db_path: Path, *, clock: Clock | None = None) -> None:
+        super().__init__()
+        self.sessions = Sessions(db_path)
+        self._clock = clock
+        self.tz = ZoneInfo(DEFAULT_TZ)
+        self.pack: Pack | None = None
+        self.officers: list[dict[str, str]] = []
+        self.title = t("ui.title")
+
+    # ------------------------------------------------------------ time
+
+    def now(self) -> dt.datetime:
+        """The local wall-clock time (fixed in tests so screens are reproducible)."""
+        moment = self._clock() if self._clock else dt.datetime.now(self.tz)
+        return moment.astimezone(self.tz) if moment.tzinfo else moment.replace(tzinfo=self.tz)
+
+    def today(self) -> dt.date:
+        return self.now().date()
+
+    # ------------------------------------------------------------ screens
+
+    def get_default_screen(self) -> DashboardScreen:
+        return DashboardScreen()
+
+    @property
+    def dashboard(self) -> DashboardScreen:
+        screen = self.screen_stack[0]
+        assert isinstance(screen, DashboardScreen)
+        return screen
+
+    def context_ready(self, snapshot: Snapshot) -> None:
+        """The first snapshot has arrived: forms can now be built from the pack."""
+        self.pack = snapshot.pack
+        self.officers = snapshot.officers
+
+    def records_changed(self) -> None:
+        """A save happened somewhere: the dashboard refreshes its figures in place."""
+        self.dashboard.reload()
+
+    def open_entry(self, action_id: str) -> None:
+        from tui_app.ui.screens.entry import EntryScreen
+
+        if self.pack is None or self.pack.action(action_id) is None:
+            self.notify(t("ui.loading"), severity="warning")
+            return
+        self.push_screen(EntryScreen.new_inspection(self, action_id))
+
+    def open_kind_form(self, kind: str) -> None:
+        from tui_app.ui.screens.entry import EntryScreen
+
+        if self.pack is None:
+            self.notify(t("ui.loading"), severity="warning")
+            return
+        self.push_screen(EntryScreen.new_record(self, kind))
+
+    def open_list(self, kind: str) -> None:
+        from tui_app.ui.screens.records import RecordsScreen
+
+        self.push_screen(RecordsScreen(kind))
+
+    def action_toggle_help(self) -> None:
+        if self.screen.query("HelpPanel"):
+            self.action_hide_help_panel()
+        else:
+            self.action_show_help_panel()
+
+    # ------------------------------------------------------------ failures
+
+    def report_failure(self, error: BaseException) -> None:
+        """Show what went wrong; keep the screen (and what was typed in it) as it is."""
+        if isinstance(error, FieldLogError):
+            self.notify(error.message(), severity="error", timeout=8)
+            return
+        self.log.error("".join(traceback.format_exception(error)))
+        self.notify(t("ui.crash", detail=f"{type(error).__name__}: {error}"),
+                    title=t("ui.crash_title"), severity="error", timeout=15)
+
+    async def run_action(self, action, default_namespace=None, namespaces=None) -> bool:  # noqa: ANN001
+        """Every key binding passes here: a failing action becomes a message, not a crash."""
+        try:
+            return await super().run_action(action, default_namespace, namespaces)
+        except Exception as error:  # noqa: BLE001 - the guard between a bug and the inspector
+            self.report_failure(error)
+            return True
+
+    def on_unmount(self) -> None:
+        self.sessions.close()
