@@ -23,6 +23,7 @@ from tui_app.services.context import DEFAULT_TZ
 from tui_app.services.dashboard import Snapshot
 from tui_app.ui.commands import FieldLogCommands
 from tui_app.ui.screens.dashboard import DashboardScreen
+from tui_app.ui.guard import localized
 from tui_app.ui.sessions import Sessions
 
 Clock = Callable[[], dt.datetime]
@@ -34,11 +35,12 @@ class FieldLogApp(App[None]):
     CSS_PATH = "fieldlog.tcss"
     COMMANDS = App.COMMANDS | {FieldLogCommands}
     BINDINGS = [
-        Binding("question_mark", "toggle_help", t("ui.key.help"), key_display="?"),
+        Binding("question_mark", "toggle_help", "ui.key.help", key_display="?"),
     ]
 
     def __init__(self, db_path: Path, *, clock: Clock | None = None) -> None:
         super().__init__()
+        self._bindings = localized(self._bindings)
         self.sessions = Sessions(db_path)
         self._clock = clock
         self.tz = ZoneInfo(DEFAULT_TZ)

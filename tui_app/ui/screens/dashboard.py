@@ -27,13 +27,13 @@ class DashboardScreen(Guarded, Screen[None]):
     """The screen an inspector opens in the morning and comes back to after each save."""
 
     BINDINGS = [
-        Binding("1", "new(1)", t("ui.key.new"), key_display="1-7"),
+        Binding("1", "new(1)", "ui.key.new", key_display="1-7"),
         *[Binding(str(n), f"new({n})", show=False) for n in range(2, MAX_ACTION_KEYS + 1)],
-        Binding("l", "list('inspection')", t("ui.key.records")),
-        Binding("c", "list('case')", t("ui.key.cases")),
-        Binding("t", "list('complaint')", t("ui.key.complaints")),
-        Binding("a", "list('activity')", t("ui.key.activities")),
-        Binding("q", "app.quit", t("ui.key.quit")),
+        Binding("l", "list('inspection')", "ui.key.records"),
+        Binding("c", "list('case')", "ui.key.cases"),
+        Binding("t", "list('complaint')", "ui.key.complaints"),
+        Binding("a", "list('activity')", "ui.key.activities"),
+        Binding("q", "app.quit", "ui.key.quit"),
     ]
 
     class Loaded(Message):

@@ -34,10 +34,10 @@ class DetailScreen(Guarded, Screen[None]):
     """A record and its history."""
 
     BINDINGS = [
-        Binding("escape", "app.pop_screen", t("ui.key.back")),
-        Binding("e", "edit", t("ui.key.edit")),
-        Binding("v", "void", t("ui.key.void")),
-        Binding("c", "case", t("ui.key.open_case")),
+        Binding("escape", "app.pop_screen", "ui.key.back"),
+        Binding("e", "edit", "ui.key.edit"),
+        Binding("v", "void", "ui.key.void"),
+        Binding("c", "case", "ui.key.open_case"),
     ]
 
     class Loaded(Message):

@@ -9,14 +9,15 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
 from tui_app.i18n import t
+from tui_app.ui.guard import Guarded
 
 
-class ConfirmScreen(ModalScreen[bool]):
+class ConfirmScreen(Guarded, ModalScreen[bool]):
     """Yes or no, answered with one key."""
 
     BINDINGS = [
-        Binding("y,enter", "answer(True)", t("ui.key.yes")),
-        Binding("n,escape", "answer(False)", t("ui.key.no")),
+        Binding("y,enter", "answer(True)", "ui.key.yes"),
+        Binding("n,escape", "answer(False)", "ui.key.no"),
     ]
 
     def __init__(self, question: str) -> None:
@@ -32,10 +33,10 @@ class ConfirmScreen(ModalScreen[bool]):
         self.dismiss(answer)
 
 
-class ReasonScreen(ModalScreen[str | None]):
+class ReasonScreen(Guarded, ModalScreen[str | None]):
     """Asks why a record is voided; an empty reason is refused in place."""
 
-    BINDINGS = [Binding("escape", "cancel", t("ui.key.cancel"))]
+    BINDINGS = [Binding("escape", "cancel", "ui.key.cancel")]
 
     def __init__(self, question: str) -> None:
         super().__init__(classes="dialog-screen")

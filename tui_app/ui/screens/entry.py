@@ -47,9 +47,9 @@ class EntryScreen(Guarded, Screen[None]):
     """One record's form, generated from the pack."""
 
     BINDINGS = [
-        Binding("ctrl+s", "save(True)", t("ui.key.save"), priority=True),
-        Binding("ctrl+n", "save(False)", t("ui.key.save_next"), priority=True),
-        Binding("escape", "leave", t("ui.key.back")),
+        Binding("ctrl+s", "save(True)", "ui.key.save", priority=True),
+        Binding("ctrl+n", "save(False)", "ui.key.save_next", priority=True),
+        Binding("escape", "leave", "ui.key.back"),
     ]
 
     def __init__(self, kind: str, title: str, specs: list[forms.Spec], *,
@@ -99,7 +99,7 @@ class EntryScreen(Guarded, Screen[None]):
         self.call_after_refresh(self._focus_first)
 
     def _remember_start(self) -> None:
-        self._initial = self.body.values()
+        self._initial = self.body.typed()
 
     def _focus_first(self) -> None:
         first = self.body.rows[self.specs[0].path].control
@@ -114,7 +114,7 @@ class EntryScreen(Guarded, Screen[None]):
 
     @property
     def dirty(self) -> bool:
-        return self._initial is not None and self.body.values() != self._initial
+        return self._initial is not None and self.body.typed() != self._initial
 
     # ------------------------------------------------------------ saving
 
@@ -162,19 +162,10 @@ class EntryScreen(Guarded, Screen[None]):
 
     def _start_next(self) -> None:
         """Next entry for the same action: officers stay, everything else starts afresh."""
-        values = self.body.values()
-        fresh = FormBody(self.specs, officers=self.kind in forms.WITH_OFFICERS,
-                         seized=self.kind == "inspection", id="form")
-        start = {**defaults(self.app, self.kind), forms.OFFICERS: values.get(forms.OFFICERS, [])}
-        self.body.remove()
-        self.mount(fresh, after=self.query_one(".screen-title"))
-
-        def ready() -> None:
-            fresh.set_values(start)
-            self._remember_start()
-            self._focus_first()
-
-        self.call_after_refresh(ready)
+        officers = self.body.values().get(forms.OFFICERS, [])
+        self.body.reset({**defaults(self.app, self.kind), forms.OFFICERS: officers})
+        self._remember_start()
+        self._focus_first()
 
     # ------------------------------------------------------------ leaving
 
@@ -234,8 +225,8 @@ class EntityScreen(Guarded, ModalScreen[tuple[str, str] | None]):
     """A new entity, created inline from the entity picker; returns (id, name)."""
 
     BINDINGS = [
-        Binding("ctrl+s", "save", t("ui.key.save"), priority=True),
-        Binding("escape", "cancel", t("ui.key.cancel")),
+        Binding("ctrl+s", "save", "ui.key.save", priority=True),
+        Binding("escape", "cancel", "ui.key.cancel"),
     ]
 
     class Done(Message):

@@ -54,17 +54,17 @@ class RecordsScreen(Guarded, Screen[None]):
     """One kind of record, newest first, a page at a time."""
 
     BINDINGS = [
-        Binding("escape", "app.pop_screen", t("ui.key.back")),
-        Binding("enter", "open", t("ui.key.open"), show=True),
-        Binding("right_square_bracket", "page(1)", t("ui.key.next_page"), key_display="]"),
-        Binding("left_square_bracket", "page(-1)", t("ui.key.prev_page"), key_display="["),
-        Binding("slash", "find", t("ui.key.find"), key_display="/"),
-        Binding("d", "today", t("ui.key.today")),
-        Binding("n", "new", t("ui.key.new_record")),
-        Binding("l", "kind('inspection')", t("ui.key.records"), show=False),
-        Binding("c", "kind('case')", t("ui.key.cases"), show=False),
-        Binding("t", "kind('complaint')", t("ui.key.complaints"), show=False),
-        Binding("a", "kind('activity')", t("ui.key.activities"), show=False),
+        Binding("escape", "app.pop_screen", "ui.key.back"),
+        Binding("enter", "open", "ui.key.open", show=True),
+        Binding("right_square_bracket", "page(1)", "ui.key.next_page", key_display="]"),
+        Binding("left_square_bracket", "page(-1)", "ui.key.prev_page", key_display="["),
+        Binding("slash", "find", "ui.key.find", key_display="/"),
+        Binding("d", "today", "ui.key.today"),
+        Binding("n", "new", "ui.key.new_record"),
+        Binding("l", "kind('inspection')", "ui.key.records", show=False),
+        Binding("c", "kind('case')", "ui.key.cases", show=False),
+        Binding("t", "kind('complaint')", "ui.key.complaints", show=False),
+        Binding("a", "kind('activity')", "ui.key.activities", show=False),
     ]
 
     class Page(Message):

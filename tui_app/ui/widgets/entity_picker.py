@@ -31,7 +31,7 @@ class EntityPicker(Guarded, Vertical):
     BINDINGS = [
         Binding("down", "move(1)", show=False),
         Binding("up", "move(-1)", show=False),
-        Binding("ctrl+e", "create", t("ui.key.new_entity")),
+        Binding("ctrl+e", "create", "ui.key.new_entity"),
     ]
 
     class Found(Message):

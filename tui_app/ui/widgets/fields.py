@@ -120,7 +120,8 @@ class OfficersRow(Horizontal):
                 officers.append({"name": name, "badge": badge})
         return officers
 
-    def set_value(self, officers: list[dict[str, str]], display: str = "") -> None:
+    def set_value(self, officers: list[dict[str, str]] | None, display: str = "") -> None:
+        officers = officers or []
         for i in range(1, self.SLOTS + 1):
             officer = officers[i - 1] if i <= len(officers) else {}
             self.query_one(f"#officer-{i}-name", Input).value = officer.get("name", "")
@@ -167,7 +168,11 @@ class SeizedRows(Horizontal):
         return [{part: self.query_one(f"#seized-{n}-{part}", Input).value for part in self.PARTS}
                 for n in range(1, self.count + 1)]
 
-    def set_value(self, rows: list[dict[str, str]], display: str = "") -> None:
+    def set_value(self, rows: list[dict[str, str]] | None, display: str = "") -> None:
+        rows = rows or []
+        for n in range(len(rows) + 1, self.count + 1):
+            for part in self.PARTS:
+                self.query_one(f"#seized-{n}-{part}", Input).value = ""
         for n, row in enumerate(rows, start=1):
             while self.count < n:
                 self.add_line()
@@ -211,10 +216,25 @@ class FormBody(VerticalScroll):
     def values(self) -> dict[str, Any]:
         return {path: row.value() for path, row in self.rows.items()}
 
+    def typed(self) -> dict[str, Any]:
+        """Values plus text typed in entity pickers: what would be lost on discard."""
+        typed = self.values()
+        for path, row in self.rows.items():
+            if isinstance(row, FieldRow) and isinstance(row.control, EntityPicker):
+                typed[f"{path}:text"] = row.control.input.value
+        return typed
+
     def set_values(self, values: dict[str, Any], names: dict[str, str] | None = None) -> None:
         for path, value in values.items():
             if path in self.rows:
                 self.rows[path].set_value(value, (names or {}).get(path, ""))
+
+    def reset(self, values: dict[str, Any]) -> None:
+        """Every row back to `values` or empty (the next entry of a series)."""
+        self.clear_problems()
+        for path, row in self.rows.items():
+            row.set_value(values.get(path))
+        self.scroll_home(animate=False)
 
     def row_for(self, where: str) -> FieldRow | OfficersRow | SeizedRows | None:
         path = where.split("[")[0]
