@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from textual.widgets import Input, Static
 
-from tests.ui_support import SIZE, make_app, seed, settle
+from tests.ui_support import SIZE, make_app, seed, settle, text_of
 from tui_app.i18n import set_lang
 from tui_app.ui.screens.dashboard import DashboardScreen
 from tui_app.ui.screens.entry import EntryScreen
@@ -68,8 +68,8 @@ async def test_refusal_shows_why_next_to_the_field_and_keeps_the_input(
             staff = body.rows["fields.vaccinated_staff"].query_one(".field-error", Static)
             required = "必填" if lang == "zh" else "required"
             above = "大于最大值" if lang == "zh" else "above the maximum"
-            assert required in str(place.render())
-            assert above in str(staff.render())
+            assert required in text_of(place)
+            assert above in text_of(staff)
             assert body.rows["fields.vaccinated_staff"].control.value == "999"
             assert body.rows["entity"].control.entity_name == "城关镇好又多超市"
     finally:
@@ -132,7 +132,7 @@ async def test_new_entity_inline_then_saved_with_it(fieldlog, tmp_path: Path) ->
         await pilot.press(*"92310115MA1K4L2X3N", "ctrl+s")  # a bad check character
         await settle(pilot)
         error = app.screen.query_one(".field-row.-invalid .field-error", Static)
-        assert "校验位" in str(error.render())
+        assert "校验位" in text_of(error)
         for _ in range(18):
             await pilot.press("backspace")
         await pilot.press("ctrl+s")  # no USCC (个体工商户 may have none)

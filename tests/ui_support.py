@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from rich.console import Console
 from textual.pilot import Pilot
+from textual.widgets import Static
 
 from tests.conftest import OFFICERS, PHARMACY, SUPERMARKET, Fieldlog, write_jsonl
 from tui_app.ui.app import FieldLogApp
@@ -48,3 +51,10 @@ async def settle(pilot: Pilot) -> None:
         await pilot.pause()
         await pilot.app.workers.wait_for_complete()
     await pilot.pause()
+
+
+def text_of(widget: Static) -> str:
+    """What a Static shows, as plain text (tables included)."""
+    console = Console(width=200, file=io.StringIO(), record=True)
+    console.print(widget.content)
+    return console.export_text()

@@ -22,8 +22,8 @@ from tui_app.i18n import t
 from tui_app.services.context import DEFAULT_TZ
 from tui_app.services.dashboard import Snapshot
 from tui_app.ui.commands import FieldLogCommands
-from tui_app.ui.screens.dashboard import DashboardScreen
 from tui_app.ui.guard import localized
+from tui_app.ui.screens.dashboard import DashboardScreen
 from tui_app.ui.sessions import Sessions
 
 Clock = Callable[[], dt.datetime]

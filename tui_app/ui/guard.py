@@ -16,7 +16,6 @@ from textual.message import Message
 from textual.message_pump import MessagePump
 from textual.worker import Worker, WorkerState
 
-
 from tui_app.i18n import CATALOG, t
 
 

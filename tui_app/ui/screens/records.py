@@ -77,7 +77,7 @@ class RecordsScreen(Guarded, Screen[None]):
     def __init__(self, kind: str = "inspection") -> None:
         super().__init__(classes="records-screen")
         self.kind = kind
-        self.offset = 0
+        self.start = 0
         self.total = 0
         self.today_only = False
 
@@ -119,7 +119,7 @@ class RecordsScreen(Guarded, Screen[None]):
             day_from=day or None, day_to=day or None,
             action=None if action is Select.NULL else str(action),
             text=self.query_one("#filter-text", Input).value.strip() or None,
-            include_voided=True, limit=PAGE, offset=self.offset)
+            include_voided=True, limit=PAGE, offset=self.start)
 
     @work(thread=True, exclusive=True, group="records", exit_on_error=False)
     def fetch(self, query: ListQuery) -> None:
@@ -142,7 +142,7 @@ class RecordsScreen(Guarded, Screen[None]):
             table.add_row(*self._cells(row), key=row["id"])
         pages = max(1, -(-self.total // PAGE))
         self.query_one("#page-info", Static).update(t(
-            "ui.records.page", page=self.offset // PAGE + 1, pages=pages, total=self.total))
+            "ui.records.page", page=self.start // PAGE + 1, pages=pages, total=self.total))
 
     def _cells(self, row: dict[str, Any]) -> list[str]:
         pack = self.app.pack
@@ -167,7 +167,7 @@ class RecordsScreen(Guarded, Screen[None]):
     @on(Input.Changed, "#filters Input")
     @on(Select.Changed, "#filter-action")
     def _filters_changed(self) -> None:
-        self.offset = 0
+        self.start = 0
         self.load()
 
     @on(Input.Submitted, "#filters Input")
@@ -175,9 +175,9 @@ class RecordsScreen(Guarded, Screen[None]):
         self.query_one(DataTable).focus()
 
     def action_page(self, step: int) -> None:
-        offset = self.offset + step * PAGE
+        offset = self.start + step * PAGE
         if 0 <= offset < max(self.total, 1):
-            self.offset = offset
+            self.start = offset
             self.load()
 
     def action_find(self) -> None:
@@ -185,13 +185,13 @@ class RecordsScreen(Guarded, Screen[None]):
 
     def action_today(self) -> None:
         self.today_only = not self.today_only
-        self.offset = 0
+        self.start = 0
         self.notify(t("ui.records.today_on" if self.today_only else "ui.records.today_off"))
         self.load()
 
     def action_kind(self, kind: str) -> None:
         self.kind = kind
-        self.offset = 0
+        self.start = 0
         self._set_columns()
         self.load()
 
