@@ -39,7 +39,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "ui.cmd.new": ("新建：{kind}", "New: {kind}"),
     "ui.cmd.list": ("列表：{kind}", "List: {kind}"),
     "ui.cmd.help": ("显示全部快捷键", "Show all key bindings"),
-    "ui.cmd.key": ("快捷键 {key}", "key {key}"),
+    "ui.cmd.key": ("快捷键 {number}", "key {number}"),
     # ---- dashboard
     "ui.dash.headline": ("[b]{name}[/b]  {start} 至 {end}    执法人员 {inspector}    今天 {today}",
                          "[b]{name}[/b]  {start} to {end}    Inspector {inspector}    "

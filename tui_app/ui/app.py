@@ -74,9 +74,13 @@ class FieldLogApp(App[None]):
         self.pack = snapshot.pack
         self.officers = snapshot.officers
 
-    def records_changed(self) -> None:
-        """A save happened somewhere: the dashboard refreshes its figures in place."""
-        self.dashboard.reload()
+    def records_changed(self, then: Callable[[], object] | None = None) -> None:
+        """A save happened somewhere: the dashboard refreshes its figures in place.
+
+        `then` runs once the new figures are in (a form closes after them, so the
+        dashboard comes back already up to date, painted once).
+        """
+        self.dashboard.reload_then(then)
 
     def open_entry(self, action_id: str) -> None:
         from tui_app.ui.screens.entry import EntryScreen
@@ -84,7 +88,16 @@ class FieldLogApp(App[None]):
         if self.pack is None or self.pack.action(action_id) is None:
             self.notify(t("ui.loading"), severity="warning")
             return
-        self.push_screen(EntryScreen.new_inspection(self, action_id))
+        # One form per action, built once and kept: reopening is instant, and closing it
+        # after a save does not stall the dashboard's refresh while dozens of widgets go.
+        name = f"entry-{action_id}"
+        if self.is_screen_installed(name):
+            screen = self.get_screen(name)
+            assert isinstance(screen, EntryScreen)
+            screen.restart()
+        else:
+            self.install_screen(EntryScreen.new_inspection(self, action_id), name)
+        self.push_screen(name)
 
     def open_kind_form(self, kind: str) -> None:
         from tui_app.ui.screens.entry import EntryScreen

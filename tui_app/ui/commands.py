@@ -22,7 +22,7 @@ class FieldLogCommands(Provider):
         if pack is not None:
             for number, action in enumerate(pack.actions, start=1):
                 found.append((t("ui.cmd.new_inspection", action=pick(action.name)),
-                              partial(app.open_entry, action.id), t("ui.cmd.key", key=number)))
+                              partial(app.open_entry, action.id), t("ui.cmd.key", number=number)))
         for kind in ("case", "complaint", "activity"):
             found.append((t("ui.cmd.new", kind=t(f"kind.{kind}")),
                           partial(app.open_kind_form, kind), ""))

@@ -7,6 +7,8 @@ that moved (no clear-and-rebuild, no flicker).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -21,6 +23,7 @@ from tui_app.ui.guard import Guarded
 from tui_app.ui.widgets.tally_board import TallyBoard
 
 MAX_ACTION_KEYS = 9
+FALLBACK_SECONDS = 1.0
 
 
 class DashboardScreen(Guarded, Screen[None]):
@@ -46,6 +49,7 @@ class DashboardScreen(Guarded, Screen[None]):
     def __init__(self) -> None:
         super().__init__(id="dashboard")
         self.snapshot: dashboard_service.Snapshot | None = None
+        self._after_load: list[Callable[[], object]] = []
 
     def compose(self) -> ComposeResult:
         yield Static(t("ui.loading"), id="headline")
@@ -65,6 +69,18 @@ class DashboardScreen(Guarded, Screen[None]):
     def on_mount(self) -> None:
         self.reload()
 
+    def reload_then(self, then: Callable[[], object] | None) -> None:
+        """Reload; run `then` when the figures are shown (or after a second at worst)."""
+        if then is not None:
+            self._after_load.append(then)
+            self.set_timer(FALLBACK_SECONDS, self._run_after_load)
+        self.reload()
+
+    def _run_after_load(self) -> None:
+        waiting, self._after_load = self._after_load, []
+        for then in waiting:
+            then()
+
     @work(thread=True, exclusive=True, group="dashboard", exit_on_error=False)
     def reload(self) -> None:
         ctx = self.app.sessions.get()
@@ -79,6 +95,7 @@ class DashboardScreen(Guarded, Screen[None]):
             self.app.context_ready(snap)
         with self.app.batch_update():
             self._show(snap)
+        self._run_after_load()
 
     def _show(self, snap: dashboard_service.Snapshot) -> None:
         pack = snap.pack

@@ -154,11 +154,15 @@ class EntryScreen(Guarded, Screen[None]):
         for warning in saved.warnings:
             self.notify(warning.message(), severity="warning", timeout=6)
         self.notify(t("cli.saved", kind=t(f"kind.{saved.kind}"), id=saved.id[-8:], rev=saved.rev))
-        self.app.records_changed()
         if outcome.close or self.record_id:
-            self.dismiss()
+            self.app.records_changed(then=self._close)
             return
+        self.app.records_changed()
         self._start_next()
+
+    def _close(self) -> None:
+        if self.is_current:
+            self.dismiss()
 
     def _start_next(self) -> None:
         """Next entry for the same action: officers stay, everything else starts afresh."""
@@ -166,6 +170,12 @@ class EntryScreen(Guarded, Screen[None]):
         self.body.reset({**defaults(self.app, self.kind), forms.OFFICERS: officers})
         self._remember_start()
         self._focus_first()
+
+    def restart(self) -> None:
+        """A kept form opened again: a blank entry with today's defaults."""
+        self.body.reset(defaults(self.app, self.kind))
+        self._remember_start()
+        self.call_after_refresh(self._focus_first)
 
     # ------------------------------------------------------------ leaving
 

@@ -87,8 +87,10 @@ class FieldRow(Horizontal):
             c.value = "" if value is None else str(value)  # type: ignore[attr-defined]
 
     def show_error(self, message: str) -> None:
-        error = self.query_one(".field-error", Static)
-        error.update(message)
+        if message == getattr(self, "_error", ""):
+            return  # untouched rows cost nothing (no restyle of the whole form)
+        self._error = message
+        self.query_one(".field-error", Static).update(message)
         self.set_class(bool(message), "-invalid")
 
 
@@ -256,7 +258,9 @@ class FormBody(VerticalScroll):
                 messages.setdefault(id(row), []).append(problem.message())
         for row in self.rows.values():
             row.show_error(" ".join(messages.get(id(row), [])))
-        self.query_one("#form-problems", Static).update("\n".join(loose))
+        summary = self.query_one("#form-problems", Static)
+        if loose or str(summary.content):
+            summary.update("\n".join(loose))
         first = next((r for r in self.rows.values() if id(r) in messages), None)
         if first is not None:
             self.scroll_to_widget(first)
