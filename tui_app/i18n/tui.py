@@ -41,9 +41,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "ui.cmd.help": ("显示全部快捷键", "Show all key bindings"),
     "ui.cmd.key": ("快捷键 {number}", "key {number}"),
     # ---- dashboard
-    "ui.dash.headline": ("[b]{name}[/b]  {start} 至 {end}    执法人员 {inspector}    今天 {today}",
-                         "[b]{name}[/b]  {start} to {end}    Inspector {inspector}    "
-                         "Today {today}"),
+    "ui.dash.headline": ("{name} | {start} 至 {end} | 执法人员 {inspector} | 今天 {today}",
+                         "{name} | {start} to {end} | Inspector {inspector} | Today {today}"),
     "ui.dash.no_inspector": ("未设置（运行 fieldlog init）", "not set (run fieldlog init)"),
     "ui.dash.pace": ("每日检查", "Inspections per day"),
     "ui.dash.pace_text": ("今日 {today} 条，{days} 天累计 {total} 条",
@@ -59,7 +58,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "ui.reminder.complaint": ("投诉 {subject}：{since} 受理，超期 {late} 个工作日未办结",
                               "Complaint {subject}: received {since}, "
                               "{late} working day(s) overdue"),
-    "ui.col.group": ("子行动", "Action"),
+    "ui.group.inspection": ("检查", "Inspections"),
+    "ui.group.case": ("案件", "Cases"),
+    "ui.group.complaint": ("投诉举报", "Complaints"),
+    "ui.group.activity": ("其他工作", "Activities"),
     "ui.col.tally": ("统计项", "Tally"),
     "ui.col.today": ("今日", "Today"),
     "ui.col.campaign": ("累计", "To date"),
@@ -108,6 +110,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "ui.f.address": ("地址", "Address"),
     "ui.ph.money": ("元，如 53.40", "yuan, e.g. 53.40"),
     "ui.ph.date": ("2026-09-21", "2026-09-21"),
+    "ui.ph.day_filter": ("日期，如 2026-09-21", "day, e.g. 2026-09-21"),
     "ui.ph.int": ("整数", "whole number"),
     "ui.ph.name": ("姓名", "name"),
     "ui.ph.badge": ("执法证号", "badge no."),

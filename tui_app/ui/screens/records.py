@@ -87,7 +87,7 @@ class RecordsScreen(Guarded, Screen[None]):
             yield Input(placeholder=t("ui.ph.find"), id="filter-text", compact=True)
             yield Select(self._action_options(), id="filter-action", compact=True,
                          prompt=t("ui.filter.all_actions"))
-            yield Input(placeholder=t("ui.ph.date"), id="filter-day", compact=True)
+            yield Input(placeholder=t("ui.ph.day_filter"), id="filter-day", compact=True)
         yield DataTable(id="records", cursor_type="row", zebra_stripes=True)
         yield Static("", id="page-info")
         yield Footer()
