@@ -10,12 +10,15 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cached_property
 from pathlib import Path
-
-import sqlite_utils
+from typing import TYPE_CHECKING
 
 from tui_app.errors import FieldLogError
 from tui_app.store import migrate
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 
 class Database:
@@ -35,9 +38,16 @@ class Database:
         conn.execute("PRAGMA foreign_keys=ON")
         conn.execute("PRAGMA busy_timeout=5000")
         self.conn = conn
-        self.db = sqlite_utils.Database(conn)
         if migrate_now:
             migrate.upgrade(conn)
+
+    @cached_property
+    def db(self) -> sqlite_utils.Database:
+        """sqlite-utils over the same connection, loaded on first use (it costs ~85 ms to
+        import, which every CLI command and the TUI's start would otherwise pay)."""
+        import sqlite_utils
+
+        return sqlite_utils.Database(self.conn)
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:

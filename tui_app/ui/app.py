@@ -21,7 +21,6 @@ from tui_app.errors import FieldLogError
 from tui_app.i18n import t
 from tui_app.services.context import DEFAULT_TZ
 from tui_app.services.dashboard import Snapshot
-from tui_app.ui.commands import FieldLogCommands
 from tui_app.ui.guard import localized
 from tui_app.ui.screens.dashboard import DashboardScreen
 from tui_app.ui.sessions import Sessions
@@ -29,11 +28,18 @@ from tui_app.ui.sessions import Sessions
 Clock = Callable[[], dt.datetime]
 
 
+def _commands() -> type:
+    """The palette's provider, imported when the palette first opens (not at start)."""
+    from tui_app.ui.commands import FieldLogCommands
+
+    return FieldLogCommands
+
+
 class FieldLogApp(App[None]):
     """What an inspector lives in all day: calm, keyboard first, never losing input."""
 
-    CSS_PATH = "fieldlog.tcss"
-    COMMANDS = App.COMMANDS | {FieldLogCommands}
+    CSS_PATH = Path(__file__).parent / "fieldlog.tcss"
+    COMMANDS = App.COMMANDS | {_commands}
     BINDINGS = [
         Binding("question_mark", "toggle_help", "ui.key.help", key_display="?"),
     ]
