@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import traceback
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -19,6 +20,7 @@ from textual.binding import Binding
 from tui_app.domain.pack import Pack
 from tui_app.errors import FieldLogError
 from tui_app.i18n import t
+from tui_app.services import dashboard as dashboard_service
 from tui_app.services.context import DEFAULT_TZ
 from tui_app.services.dashboard import Snapshot
 from tui_app.ui.guard import localized
@@ -53,6 +55,18 @@ class FieldLogApp(App[None]):
         self.pack: Pack | None = None
         self.officers: list[dict[str, str]] = []
         self.title = t("ui.title")
+        # The first snapshot is computed while Textual starts, so the dashboard's first
+        # paint has its figures (one paint instead of an empty one and a full repaint).
+        self._early_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="early")
+        self.early_snapshot: Future[Snapshot] | None = self._early_pool.submit(
+            self.compute_snapshot)
+        self._early_pool.shutdown(wait=False)
+
+    def compute_snapshot(self) -> Snapshot:
+        """The dashboard's data, on whatever worker thread calls this."""
+        ctx = self.sessions.get()
+        self.tz = ctx.tz
+        return dashboard_service.snapshot(ctx, self.today())
 
     # ------------------------------------------------------------ time
 

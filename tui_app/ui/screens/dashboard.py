@@ -67,7 +67,13 @@ class DashboardScreen(Guarded, Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.reload()
+        early = self.app.early_snapshot
+        if early is not None and early.done():
+            # Computed while Textual was starting: the first paint already has the figures.
+            self.app.early_snapshot = None
+            self.on_dashboard_screen_loaded(self.Loaded(early.result()))
+        else:
+            self.reload()
 
     def reload_then(self, then: Callable[[], object] | None) -> None:
         """Reload; run `then` when the figures are shown (or after a second at worst)."""
@@ -83,9 +89,9 @@ class DashboardScreen(Guarded, Screen[None]):
 
     @work(thread=True, exclusive=True, group="dashboard", exit_on_error=False)
     def reload(self) -> None:
-        ctx = self.app.sessions.get()
-        self.app.tz = ctx.tz
-        self.post_message(self.Loaded(dashboard_service.snapshot(ctx, self.app.today())))
+        early, self.app.early_snapshot = self.app.early_snapshot, None
+        snap = early.result() if early is not None else self.app.compute_snapshot()
+        self.post_message(self.Loaded(snap))
 
     def on_dashboard_screen_loaded(self, message: Loaded) -> None:
         snap = message.snapshot
