@@ -9,6 +9,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
                  "retry or press Esc."),
     "ui.yes": ("是", "yes"),
     "ui.no": ("否", "no"),
+    "ui.yuan_suffix": ("（元）", " (yuan)"),
     "ui.choose": ("请选择", "Choose"),
     # ---- keys (footer and help)
     "ui.key.help": ("帮助", "Help"),

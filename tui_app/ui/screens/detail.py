@@ -89,9 +89,10 @@ class DetailScreen(Guarded, Screen[None]):
         body.add_column()
         if message.entity_name:
             body.add_row(t("col.entity"), message.entity_name)
+        labels = self._labels()
         for key, value in current.items():
             if key not in HIDDEN:
-                body.add_row(key, self._shown(message.kind, current, key, value))
+                body.add_row(labels.get(key, key), self._shown(message.kind, current, key, value))
         self.query_one("#detail-body", Static).update(body)
         history = Table(title=t("cli.show.history"), title_justify="left")
         for key in ("col.rev", "col.updated_at", "col.device", "col.change"):
@@ -100,6 +101,21 @@ class DetailScreen(Guarded, Screen[None]):
             history.add_row(str(rev["rev"]), local_display(rev["updated_at"], self.app.tz),
                             rev["device_id"][-12:], _diff(prev, rev))
         self.query_one("#detail-history", Static).update(history)
+
+    def _labels(self) -> dict[str, str]:
+        """Field names as the form shows them (what is not on a form keeps its key)."""
+        labels = {"fields": t("ui.sec.form"), "measures": t("ui.sec.measures"),
+                  "officers": t("ui.f.officers"), "rev": t("col.rev"),
+                  "updated_at": t("col.updated_at"), "day": t("col.date")}
+        try:
+            specs = self._specs() or []
+        except FieldLogError:
+            specs = []
+        labels.update({s.path: pick(s.field.label) for s in specs if "." not in s.path})
+        for money in ("fine_fen", "confiscated_fen", "goods_value_fen"):
+            if money in labels:
+                labels[money] += t("ui.yuan_suffix")
+        return labels
 
     def _shown(self, kind: str, row: dict[str, Any], key: str, value: Any) -> str:
         pack = self.app.pack

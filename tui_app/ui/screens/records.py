@@ -14,6 +14,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Input, Select, Static
 
 from tui_app.domain.values import local_display
@@ -23,6 +24,7 @@ from tui_app.store.records import ListQuery
 from tui_app.ui.guard import Guarded
 
 PAGE = 50
+FILTER_PAUSE_SECONDS = 0.3
 
 
 def _officers(row: dict[str, Any]) -> str:
@@ -80,6 +82,7 @@ class RecordsScreen(Guarded, Screen[None]):
         self.start = 0
         self.total = 0
         self.today_only = False
+        self._debounce: Timer | None = None
 
     def compose(self) -> ComposeResult:
         yield Static("", classes="screen-title", id="records-title")
@@ -167,8 +170,11 @@ class RecordsScreen(Guarded, Screen[None]):
     @on(Input.Changed, "#filters Input")
     @on(Select.Changed, "#filter-action")
     def _filters_changed(self) -> None:
+        """Query once typing pauses: a text filter scans every row, so not per keystroke."""
         self.start = 0
-        self.load()
+        if self._debounce is not None:
+            self._debounce.stop()
+        self._debounce = self.set_timer(FILTER_PAUSE_SECONDS, self.load)
 
     @on(Input.Submitted, "#filters Input")
     def _filters_done(self) -> None:
