@@ -52,7 +52,8 @@ async def test_case_money_in_yuan_with_reasons_in_place(fieldlog, tmp_path: Path
         await settle(pilot)
         await pilot.press("c", "n")
         await settle(pilot)
-        await pilot.press("enter", "down", "enter", "tab", "enter", "down", "enter")  # food, 虚假宣传
+        # action = food, case type = 虚假宣传
+        await pilot.press("enter", "down", "enter", "tab", "enter", "down", "enter")
         for _ in range(4):  # entity, clue, filed (prefilled), status (prefilled)
             await pilot.press("tab")
         await pilot.press("tab", *"1.234", "tab", *"5000", "ctrl+s")  # fine, confiscated
