@@ -27,7 +27,11 @@ from tui_app.ui.guard import Guarded
 from tui_app.ui.screens.dialogs import ReasonScreen
 from tui_app.ui.screens.entry import EntryScreen
 
-HIDDEN = {"id", "campaign", "entity_id", "inspector_id", "device_id", "warnings"}
+# Shown elsewhere (title, entity line) or of no use to a reader.
+HIDDEN = {"id", "campaign", "entity_id", "inspector_id", "device_id", "warnings", "voided",
+          "void_reason"}
+MEASURE_LABELS = {"rectification_ordered": "ui.f.rectify", "directives": "ui.f.directives",
+                  "sealed_units": "ui.f.sealed"}
 
 
 class DetailScreen(Guarded, Screen[None]):
@@ -94,7 +98,8 @@ class DetailScreen(Guarded, Screen[None]):
             if key not in HIDDEN:
                 body.add_row(labels.get(key, key), self._shown(message.kind, current, key, value))
         self.query_one("#detail-body", Static).update(body)
-        history = Table(title=t("cli.show.history"), title_justify="left")
+        history = Table(title=t("cli.show.history"), title_justify="left", box=None,
+                        header_style="bold")
         for key in ("col.rev", "col.updated_at", "col.device", "col.change"):
             history.add_column(t(key))
         for prev, rev in zip([None, *message.revisions], message.revisions, strict=False):
@@ -105,8 +110,9 @@ class DetailScreen(Guarded, Screen[None]):
     def _labels(self) -> dict[str, str]:
         """Field names as the form shows them (what is not on a form keeps its key)."""
         labels = {"fields": t("ui.sec.form"), "measures": t("ui.sec.measures"),
-                  "officers": t("ui.f.officers"), "rev": t("col.rev"),
-                  "updated_at": t("col.updated_at"), "day": t("col.date")}
+                  "officers": t("ui.f.officers"), "rev": t("col.rev"), "action": t("col.action"),
+                  "created_at": t("ui.f.created_at"), "updated_at": t("col.updated_at"),
+                  "day": t("col.date")}
         try:
             specs = self._specs() or []
         except FieldLogError:
@@ -126,10 +132,13 @@ class DetailScreen(Guarded, Screen[None]):
         if key == "officers" and isinstance(value, list):
             return "、".join(f"{o['name']}（{o['badge']}）" for o in value)
         if key == "measures" and isinstance(value, dict):
-            lines = [f"{k}: {_plain(v)}" for k, v in value.items() if k != "seized"]
+            lines = [f"{t(MEASURE_LABELS[k]) if k in MEASURE_LABELS else k}: {_plain(v)}"
+                     for k, v in value.items() if k != "seized"]
             lines += [f"{i['item']} {i['quantity']}{i['unit']} {fen_to_yuan(i['value_fen'])}"
                       for i in value.get("seized") or []]
             return "\n".join(lines)
+        if key == "action" and pack is not None and pack.action(value or ""):
+            return pick(pack.action(value).name)  # type: ignore[union-attr]
         if key.endswith("_fen") and isinstance(value, int):
             return fen_to_yuan(value)
         if isinstance(value, str) and value.endswith("Z") and "T" in value:
