@@ -34,6 +34,7 @@ async def test_list_filters_and_pages(fieldlog, tmp_path: Path) -> None:
         await settle(pilot)
         assert table.row_count == 1
         await pilot.press("d", "slash", *"第3次")
+        await pilot.pause(0.5)  # the filter queries once typing pauses
         await settle(pilot)
         assert table.row_count == 1 and str(table.get_row_at(0)[0]) == "00000003"
         assert "1/1" in text_of(screen.query_one("#page-info", Static))
