@@ -18,6 +18,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "ui.key.cases": ("案件", "Cases"),
     "ui.key.complaints": ("投诉举报", "Complaints"),
     "ui.key.activities": ("工作记录", "Activities"),
+    "ui.key.settings": ("设置", "Settings"),
     "ui.key.quit": ("退出", "Quit"),
     "ui.key.save": ("保存", "Save"),
     "ui.key.save_next": ("保存并新建", "Save + next"),
@@ -39,6 +40,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "ui.cmd.new_inspection": ("新建检查：{action}", "New inspection: {action}"),
     "ui.cmd.new": ("新建：{kind}", "New: {kind}"),
     "ui.cmd.list": ("列表：{kind}", "List: {kind}"),
+    "ui.cmd.settings": ("设置：执法人员、同组人员、单位、时区",
+                        "Settings: inspector, partner, unit, time zone"),
+    "ui.settings.title": ("设置（与 fieldlog init 相同）", "Settings (the same as fieldlog init)"),
+    "ui.settings.saved": ("设置已保存", "Settings saved"),
     "ui.cmd.help": ("显示全部快捷键", "Show all key bindings"),
     "ui.cmd.key": ("快捷键 {number}", "key {number}"),
     # ---- dashboard

@@ -90,7 +90,7 @@ class FieldLogApp(App[None]):
         return screen
 
     def context_ready(self, snapshot: Snapshot) -> None:
-        """The first snapshot has arrived: forms can now be built from the pack."""
+        """A snapshot has arrived: forms are built from its pack, prefilled with its pair."""
         self.pack = snapshot.pack
         self.officers = snapshot.officers
 
@@ -131,6 +131,11 @@ class FieldLogApp(App[None]):
         from tui_app.ui.screens.records import RecordsScreen
 
         self.push_screen(RecordsScreen(kind))
+
+    def action_settings(self) -> None:
+        from tui_app.ui.screens.settings import SettingsScreen
+
+        self.push_screen(SettingsScreen())
 
     def action_toggle_help(self) -> None:
         if self.screen.query("HelpPanel"):

@@ -29,6 +29,7 @@ class FieldLogCommands(Provider):
         for kind in LIST_KINDS:
             found.append((t("ui.cmd.list", kind=t(f"kind.{kind}")),
                           partial(app.open_list, kind), ""))
+        found.append((t("ui.cmd.settings"), app.action_settings, "i"))
         found.append((t("ui.cmd.help"), app.action_toggle_help, "?"))
         return found
 

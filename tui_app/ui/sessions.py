@@ -21,15 +21,21 @@ class Sessions:
         self._local = threading.local()
         self._lock = threading.Lock()
         self._opened: list[Context] = []
+        self._generation = 0
 
     def get(self) -> Context:
         ctx = getattr(self._local, "ctx", None)
-        if ctx is None:
+        if ctx is None or self._local.generation != self._generation:
             ctx = open_context(self.path)
             self._local.ctx = ctx
+            self._local.generation = self._generation
             with self._lock:
                 self._opened.append(ctx)
         return ctx
+
+    def invalidate(self) -> None:
+        """Settings changed: every thread opens a fresh context on its next use."""
+        self._generation += 1
 
     def close(self) -> None:
         with self._lock:

@@ -36,6 +36,7 @@ class DashboardScreen(Guarded, Screen[None]):
         Binding("c", "list('case')", "ui.key.cases"),
         Binding("t", "list('complaint')", "ui.key.complaints"),
         Binding("a", "list('activity')", "ui.key.activities"),
+        Binding("i", "app.settings", "ui.key.settings"),
         Binding("q", "app.quit", "ui.key.quit"),
     ]
 
@@ -95,10 +96,8 @@ class DashboardScreen(Guarded, Screen[None]):
 
     def on_dashboard_screen_loaded(self, message: Loaded) -> None:
         snap = message.snapshot
-        first = self.snapshot is None
         self.snapshot = snap
-        if first:
-            self.app.context_ready(snap)
+        self.app.context_ready(snap)
         with self.app.batch_update():
             self._show(snap)
         self._run_after_load()
