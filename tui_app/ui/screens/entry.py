@@ -16,6 +16,7 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Static
+from textual.worker import Worker, WorkerState
 
 from tui_app.errors import Problem, ValidationFailed
 from tui_app.i18n import pick, t
@@ -140,11 +141,19 @@ class EntryScreen(Guarded, Screen[None]):
         except ValidationFailed as refused:
             self.post_message(Outcome(None, refused.problems, close))
             return
-        finally:
-            self.saving = False
         self.post_message(Outcome(saved, [], close))
 
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A save that failed outright (not refused) may be tried again."""
+        super().on_worker_state_changed(event)
+        if event.worker.group == "save" and event.state in (WorkerState.ERROR,
+                                                             WorkerState.CANCELLED):
+            self.saving = False
+
     def on_outcome(self, outcome: Outcome) -> None:
+        # Cleared only here, on the UI thread: a second ctrl+s pressed before this
+        # outcome arrived is ignored instead of saving the same entry twice.
+        self.saving = False
         if outcome.saved is None:
             self.body.show_problems(outcome.problems)
             self.notify(t("error.validation", count=len(outcome.problems)), severity="error")
@@ -248,6 +257,7 @@ class EntityScreen(Guarded, ModalScreen[tuple[str, str] | None]):
     def __init__(self, name: str) -> None:
         super().__init__(classes="dialog-screen")
         self.start_name = name
+        self.saving = False
 
     def compose(self) -> ComposeResult:
         yield Static(t("ui.entry.new", kind=t("kind.entity")), classes="screen-title")
@@ -260,7 +270,9 @@ class EntityScreen(Guarded, ModalScreen[tuple[str, str] | None]):
         body.rows["uscc"].control.focus()
 
     def action_save(self) -> None:
-        self.save(self.query_one(FormBody).values())
+        if not self.saving:  # one entity per ctrl+s, however fast the keys come
+            self.saving = True
+            self.save(self.query_one(FormBody).values())
 
     @work(thread=True, exit_on_error=False, group="save")
     def save(self, values: dict[str, Any]) -> None:
@@ -273,7 +285,10 @@ class EntityScreen(Guarded, ModalScreen[tuple[str, str] | None]):
             return
         self.post_message(self.Done((saved.id, values["name"].strip()), []))
 
+    on_worker_state_changed = EntryScreen.on_worker_state_changed
+
     def on_entity_screen_done(self, message: Done) -> None:
+        self.saving = False
         if message.result is None:
             self.query_one(FormBody).show_problems(message.problems)
             return
