@@ -285,7 +285,11 @@ class EntityScreen(Guarded, ModalScreen[tuple[str, str] | None]):
             return
         self.post_message(self.Done((saved.id, values["name"].strip()), []))
 
-    on_worker_state_changed = EntryScreen.on_worker_state_changed
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        super().on_worker_state_changed(event)
+        if event.worker.group == "save" and event.state in (WorkerState.ERROR,
+                                                             WorkerState.CANCELLED):
+            self.saving = False
 
     def on_entity_screen_done(self, message: Done) -> None:
         self.saving = False
