@@ -123,5 +123,8 @@ async def test_a_failure_is_shown_and_keeps_what_was_typed(fieldlog, tmp_path: P
         await settle(pilot)
         assert isinstance(app.screen, EntryScreen)
         assert app.screen.body.values()["fields.place_type"] == "学校及周边"
-        assert any("操作未完成" in n.message for n in app._notifications)
+        assert sum("操作未完成" in n.message for n in app._notifications) == 1
         assert app.is_running and app._exception is None
+        await pilot.press("ctrl+s")  # the failed save may be tried again (and fails again)
+        await settle(pilot)
+        assert sum("操作未完成" in n.message for n in app._notifications) == 2

@@ -42,7 +42,14 @@ class Guarded(MessagePump):
         except Exception as error:  # noqa: BLE001 - shown to the user, logged, app goes on
             self.app.report_failure(error)  # type: ignore[attr-defined]
 
+    # True while a "save" worker runs (screens ignore a second ctrl+s meanwhile); a save
+    # that fails outright clears it here so the inspector can try again.
+    saving = False
+
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """Workers run with exit_on_error=False; their failures are reported here."""
+        if event.worker.group == "save" and event.state in (WorkerState.ERROR,
+                                                             WorkerState.CANCELLED):
+            self.saving = False
         if event.state == WorkerState.ERROR and event.worker.error is not None:
             self.app.report_failure(event.worker.error)  # type: ignore[attr-defined]

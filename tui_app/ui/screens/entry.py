@@ -16,7 +16,6 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Static
-from textual.worker import Worker, WorkerState
 
 from tui_app.errors import Problem, ValidationFailed
 from tui_app.i18n import pick, t
@@ -64,7 +63,6 @@ class EntryScreen(Guarded, Screen[None]):
         self.start_values = values or {}
         self.names = names or {}
         self.record_id = record_id
-        self.saving = False
         self._initial: dict[str, Any] | None = None
 
     # ------------------------------------------------------------ constructors
@@ -142,13 +140,6 @@ class EntryScreen(Guarded, Screen[None]):
             self.post_message(Outcome(None, refused.problems, close))
             return
         self.post_message(Outcome(saved, [], close))
-
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        """A save that failed outright (not refused) may be tried again."""
-        super().on_worker_state_changed(event)
-        if event.worker.group == "save" and event.state in (WorkerState.ERROR,
-                                                             WorkerState.CANCELLED):
-            self.saving = False
 
     def on_outcome(self, outcome: Outcome) -> None:
         # Cleared only here, on the UI thread: a second ctrl+s pressed before this
@@ -257,7 +248,6 @@ class EntityScreen(Guarded, ModalScreen[tuple[str, str] | None]):
     def __init__(self, name: str) -> None:
         super().__init__(classes="dialog-screen")
         self.start_name = name
-        self.saving = False
 
     def compose(self) -> ComposeResult:
         yield Static(t("ui.entry.new", kind=t("kind.entity")), classes="screen-title")
@@ -284,12 +274,6 @@ class EntityScreen(Guarded, ModalScreen[tuple[str, str] | None]):
             self.post_message(self.Done(None, refused.problems))
             return
         self.post_message(self.Done((saved.id, values["name"].strip()), []))
-
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        super().on_worker_state_changed(event)
-        if event.worker.group == "save" and event.state in (WorkerState.ERROR,
-                                                             WorkerState.CANCELLED):
-            self.saving = False
 
     def on_entity_screen_done(self, message: Done) -> None:
         self.saving = False
