@@ -90,6 +90,7 @@ async def drive(pilot):
     timer = app.set_interval(0.01, tick)
     started = time.perf_counter()
     await pilot.press("slash", "z", "z", "z")
+    await asyncio.sleep(0.35)  # the list queries once typing pauses (0.3 s)
     while True:
         await asyncio.sleep(0.01)
         if not [w for w in app.workers if w.is_running]:
@@ -197,24 +198,26 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="10k start, 100k memory")
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--memory-only", action="store_true", help="skip the start ratio")
     args = parser.parse_args()
     start_rows, memory_rows = (10_000, 100_000) if args.quick else (100_000, 1_000_000)
     with tempfile.TemporaryDirectory() as tmp:
         small, big = Path(tmp) / "start.db", Path(tmp) / "memory.db"
-        began = time.perf_counter()
-        generate(small, start_rows)
-        print(f"generated {start_rows} rows in {time.perf_counter() - began:.1f}s")
-        start = start_ratio(small, args.runs)
-        print(f"start to usable dashboard, {start_rows} records: "
-              f"{start['fieldlog_s']:.3f}s vs bare Textual {start['bare_s']:.3f}s "
-              f"= {start['ratio']:.2f}x (target <= {TARGET_RATIO}x)")
+        if not args.memory_only:
+            began = time.perf_counter()
+            generate(small, start_rows)
+            print(f"generated {start_rows} rows in {time.perf_counter() - began:.1f}s")
+            start = start_ratio(small, args.runs)
+            print(f"start to usable dashboard, {start_rows} records: "
+                  f"{start['fieldlog_s']:.3f}s vs bare Textual {start['bare_s']:.3f}s "
+                  f"= {start['ratio']:.2f}x (target <= {TARGET_RATIO}x)")
         began = time.perf_counter()
         generate(big, memory_rows)
         print(f"generated {memory_rows} rows in {time.perf_counter() - began:.1f}s")
         mem = memory(big)
         print(f"RSS with {memory_rows} records (dashboard, 6 list pages, a text filter): "
               f"{mem['rss_mb']:.0f} MB (target <= {TARGET_RSS_MB} MB); "
-              f"filter over every row {mem['filter_seconds']:.2f}s, "
+              f"filter over every row {mem['filter_seconds']:.2f}s after the typing pause, "
               f"longest UI pause meanwhile {mem['max_ui_gap_ms']:.0f} ms")
 
 

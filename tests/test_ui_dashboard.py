@@ -106,6 +106,11 @@ async def test_palette_and_help_reach_everything(fieldlog, tmp_path: Path) -> No
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, EntryScreen) and app.screen.kind == "complaint"
+        await pilot.press(*"summary", "ctrl+p", *"本页返回")  # the form's own keys are there too
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "ConfirmScreen" in type(app.screen).__name__  # esc's command: asks first
 
 
 async def test_a_failure_is_shown_and_keeps_what_was_typed(fieldlog, tmp_path: Path) -> None:

@@ -44,6 +44,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
                         "Settings: inspector, partner, unit, time zone"),
     "ui.settings.title": ("设置（与 fieldlog init 相同）", "Settings (the same as fieldlog init)"),
     "ui.settings.saved": ("设置已保存", "Settings saved"),
+    "ui.cmd.key_action": ("本页：{action}", "This screen: {action}"),
     "ui.cmd.help": ("显示全部快捷键", "Show all key bindings"),
     "ui.cmd.key": ("快捷键 {number}", "key {number}"),
     # ---- dashboard

@@ -29,8 +29,21 @@ class FieldLogCommands(Provider):
         for kind in LIST_KINDS:
             found.append((t("ui.cmd.list", kind=t(f"kind.{kind}")),
                           partial(app.open_list, kind), ""))
+        found += self._screen_keys()
         found.append((t("ui.cmd.settings"), app.action_settings, "i"))
         found.append((t("ui.cmd.help"), app.action_toggle_help, "?"))
+        return found
+
+    def _screen_keys(self) -> list[tuple[str, Callable[[], object], str]]:
+        """Every key of the screen the palette was opened on, as a command too."""
+        screen = self.screen
+        found = []
+        for key, bindings in screen._bindings.key_to_bindings.items():
+            for binding in bindings:
+                if binding.description and binding.show:
+                    run = partial(self.app.call_later, self.app.run_action, binding.action, screen)
+                    found.append((t("ui.cmd.key_action", action=binding.description),
+                                  run, binding.key_display or key))
         return found
 
     async def discover(self) -> Hits:
