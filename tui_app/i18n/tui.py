@@ -135,6 +135,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "ui.filter.all_actions": ("全部子行动", "All actions"),
     "ui.records.page": ("第 {page}/{pages} 页，共 {total} 条    [ ] 翻页  / 查找  d 仅今天",
                         "Page {page}/{pages}, {total} in all    [ ] page  / find  d today"),
+    "ui.records.counting": ("正在统计条数…", "Counting…"),
     "ui.records.voided": ("已作废", "void"),
     "ui.records.today_on": ("只看今天", "Today only"),
     "ui.records.today_off": ("显示全部日期", "All days"),

@@ -31,7 +31,8 @@ class DashboardScreen(Guarded, Screen[None]):
 
     BINDINGS = [
         Binding("1", "new(1)", "ui.key.new", key_display="1-7"),
-        *[Binding(str(n), f"new({n})", show=False) for n in range(2, MAX_ACTION_KEYS + 1)],
+        *[Binding(str(n), f"new({n})", "ui.key.new", show=False)
+          for n in range(2, MAX_ACTION_KEYS + 1)],
         Binding("l", "list('inspection')", "ui.key.records"),
         Binding("c", "list('case')", "ui.key.cases"),
         Binding("t", "list('complaint')", "ui.key.complaints"),

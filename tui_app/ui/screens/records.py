@@ -70,10 +70,17 @@ class RecordsScreen(Guarded, Screen[None]):
     ]
 
     class Page(Message):
-        def __init__(self, query: ListQuery, rows: list[dict[str, Any]], total: int) -> None:
+        """One page of rows; `total` follows in a second message (a count can be slow)."""
+
+        def __init__(self, query: ListQuery, rows: list[dict[str, Any]]) -> None:
             super().__init__()
             self.query = query
             self.rows = rows
+
+    class Total(Message):
+        def __init__(self, query: ListQuery, total: int) -> None:
+            super().__init__()
+            self.query = query
             self.total = total
 
     def __init__(self, kind: str = "inspection") -> None:
@@ -127,22 +134,26 @@ class RecordsScreen(Guarded, Screen[None]):
     @work(thread=True, exclusive=True, group="records", exit_on_error=False)
     def fetch(self, query: ListQuery) -> None:
         ctx = self.app.sessions.get()
-        rows = record_service.page(ctx, query)
-        total = record_service.total(ctx, query)
-        self.post_message(self.Page(query, rows, total))
+        self.post_message(self.Page(query, record_service.page(ctx, query)))
+        self.post_message(self.Total(query, record_service.total(ctx, query)))
 
     def load(self) -> None:
         self.query_one("#page-info", Static).update(t("ui.loading"))
         self.fetch(self._query())
 
     def on_records_screen_page(self, message: Page) -> None:
-        if message.query.kind != self.kind:
-            return
-        self.total = message.total
+        if message.query != self._query():
+            return  # the filters have moved on since
         table = self.query_one(DataTable)
         table.clear()
         for row in message.rows:
             table.add_row(*self._cells(row), key=row["id"])
+        self.query_one("#page-info", Static).update(t("ui.records.counting"))
+
+    def on_records_screen_total(self, message: Total) -> None:
+        if message.query != self._query():
+            return
+        self.total = message.total
         pages = max(1, -(-self.total // PAGE))
         self.query_one("#page-info", Static).update(t(
             "ui.records.page", page=self.start // PAGE + 1, pages=pages, total=self.total))
