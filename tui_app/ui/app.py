@@ -57,10 +57,9 @@ class FieldLogApp(App[None]):
         self.title = t("ui.title")
         # The first snapshot is computed while Textual starts, so the dashboard's first
         # paint has its figures (one paint instead of an empty one and a full repaint).
-        self._early_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="early")
-        self.early_snapshot: Future[Snapshot] | None = self._early_pool.submit(
-            self.compute_snapshot)
-        self._early_pool.shutdown(wait=False)
+        early = ThreadPoolExecutor(max_workers=1, thread_name_prefix="fieldlog-early")
+        self.early_snapshot: Future[Snapshot] | None = early.submit(self.compute_snapshot)
+        early.shutdown(wait=False)
 
     def compute_snapshot(self) -> Snapshot:
         """The dashboard's data, on whatever worker thread calls this."""
