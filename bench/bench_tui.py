@@ -30,8 +30,9 @@ TODAY = "2026-09-21T10:30:00+08:00"
 TARGET_RATIO = 1.5
 TARGET_RSS_MB = 200
 
+# Both apps run the same way (headless, an auto-pilot that waits for the screen to
+# settle after its first paint, then exits), so the ratio compares like with like.
 BARE_APP = """
-import sys, time
 from textual.app import App
 from textual.widgets import Footer, Static
 
@@ -39,10 +40,12 @@ class Bare(App):
     def compose(self):
         yield Static("hello")
         yield Footer()
-    def on_ready(self):
-        self.exit()
 
-Bare().run(headless=True, size=(120, 36))
+async def until_usable(pilot):
+    await pilot.pause()
+    pilot.app.exit()
+
+Bare().run(headless=True, size=(120, 36), auto_pilot=until_usable)
 """
 
 FIELDLOG_APP = """
