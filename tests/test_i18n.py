@@ -16,6 +16,7 @@ PREFIXES = (
     "report", "ledger",
     "sync",
     "demo",
+    "ui",
 )
 KEY = re.compile(r"""["']((?:""" + "|".join(PREFIXES) + r""")"""
                  r"""\.[a-z_]+(?:\.[a-z_]+)*)["']""")

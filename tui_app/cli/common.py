@@ -94,13 +94,6 @@ def parse_officers(values: Sequence[str]) -> list[dict[str, str]]:
     return officers
 
 
-def default_officers(context: Context) -> list[dict[str, str]]:
-    """Today's pair from `fieldlog init`: the inspector and their partner."""
-    s = context.settings
-    pair = [(s.get("inspector_name"), s.get("badge")), (s.get("partner_name"), s.get("partner_badge"))]
-    return [{"name": name, "badge": badge or ""} for name, badge in pair if name]
-
-
 def report_import(report) -> None:  # noqa: ANN001 - services.importer.ImportReport
     """Print what an import did; exit 1 when bad lines kept it (or part of it) out."""
     for line, warning in report.warnings:

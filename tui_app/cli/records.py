@@ -13,7 +13,6 @@ from typing import Any
 import click
 
 from tui_app.cli.common import (
-    default_officers,
     echo_warnings,
     emit_csv,
     emit_json,
@@ -30,6 +29,7 @@ from tui_app.i18n import pick, t
 from tui_app.services import importer
 from tui_app.services import record as record_service
 from tui_app.services.context import Context
+from tui_app.services.officers import default_officers
 from tui_app.store.records import ListQuery
 
 FORMATS = click.Choice(["table", "json", "csv"])

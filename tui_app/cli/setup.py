@@ -5,7 +5,9 @@ from __future__ import annotations
 import click
 
 from tui_app.cli.common import opened
+from tui_app.errors import ValidationFailed
 from tui_app.i18n import t
+from tui_app.services import profile
 
 INIT_OPTIONS = {
     "inspector_name": "name",
@@ -32,8 +34,6 @@ def register(cli: click.Group) -> None:
 @click.option("--timezone", help=t("cli.init.timezone"))
 @click.pass_context
 def init(ctx: click.Context, **options: str | None) -> None:
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
     with opened(ctx) as context:
         values = {key: options[opt] for key, opt in INIT_OPTIONS.items() if options[opt]}
         if not values and click.get_text_stream("stdin").isatty():
@@ -42,14 +42,10 @@ def init(ctx: click.Context, **options: str | None) -> None:
                                       default=context.settings.get(key, ""), show_default=True)
                 if answer:
                     values[key] = answer
-        if "timezone" in values:
-            try:
-                ZoneInfo(values["timezone"])
-            except (ZoneInfoNotFoundError, ValueError):
-                raise click.BadParameter(t("cli.init.bad_timezone", tz=values["timezone"]),
-                                         param_hint="--timezone") from None
-        if "badge" in values:
-            values["inspector_id"] = values["badge"]
-        context.update_settings(values)
+        try:
+            profile.update(context, values)
+        except ValidationFailed as refused:
+            raise click.BadParameter(refused.problems[0].message(),
+                                     param_hint="--timezone") from None
         for key in INIT_OPTIONS:
             click.echo(f"{t(f'cli.init.prompt.{key}')}: {context.settings.get(key, '')}")

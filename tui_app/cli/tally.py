@@ -7,7 +7,7 @@ import datetime as dt
 import click
 
 from tui_app.cli.common import emit_json, emit_table, opened
-from tui_app.domain.pack import Tally
+from tui_app.domain.tally import shown_value
 from tui_app.i18n import pick, t
 from tui_app.services import tally as tally_service
 
@@ -23,15 +23,6 @@ def _date(value: str | None, option: str) -> dt.date | None:
         return dt.date.fromisoformat(value)
     except ValueError:
         raise click.BadParameter(t("value.not_date", value=value), param_hint=option) from None
-
-
-def shown_value(tally: Tally, value: int | float) -> str:
-    """Money (kept in fen) is shown in 万元 as in reports; percent with its decimals."""
-    if tally.is_money:
-        return f"{value / 1_000_000:.2f}"
-    if tally.unit == "%":
-        return f"{value:.{tally.decimals}f}"
-    return str(value)
 
 
 @click.command(help=t("cli.tally.help"))

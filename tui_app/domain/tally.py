@@ -153,3 +153,12 @@ def finish(pack: Pack, aggregates: Mapping[str, Aggregate]) -> dict[str, int | f
 def fact_rows(pack_id: str, changes: Iterable[tuple[Fact, int]]) -> list[tuple[str, str, str, str, int]]:
     """Facts as rows for the store's tally table, scoped to the campaign."""
     return [(pack_id, tally_id, day, key, n) for (tally_id, day, key), n in changes]
+
+
+def shown_value(tally: Tally, value: int | float) -> str:
+    """Money (kept in fen) is shown in 万元 as in reports; percent with its decimals."""
+    if tally.is_money:
+        return f"{value / 1_000_000:.2f}"
+    if tally.unit == "%":
+        return f"{value:.{tally.decimals}f}"
+    return str(value)

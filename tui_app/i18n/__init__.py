@@ -14,6 +14,7 @@ from tui_app.i18n import (
     demo,
     report,
     sync,
+    tui,
 )
 
 LANGS = ("zh", "en")
@@ -25,6 +26,7 @@ for _section in (
     report.MESSAGES,
     sync.MESSAGES,
     demo.MESSAGES,
+    tui.MESSAGES,
 ):
     _dupes = CATALOG.keys() & _section.keys()
     if _dupes:  # pragma: no cover - guarded by a test, fails loudly during development

@@ -1,0 +1,228 @@
+"""TUI figures: start to a usable dashboard (100k records) against a bare Textual app,
+and memory with 1M records while the list pages and filters.
+
+    .venv/bin/python bench/bench_tui.py            # 100k start ratio + 1M memory
+    .venv/bin/python bench/bench_tui.py --quick    # 10k / 100k, for a smoke run
+
+Rows are generated straight into the store tables (executemany) with their tally
+facts computed by `domain.tally`, as a week of a busy district would leave them.
+Every start is a fresh interpreter (imports count), timed from spawn to exit, best of
+N, the two apps interleaved so both see the same machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+TODAY = "2026-09-21T10:30:00+08:00"
+TARGET_RATIO = 1.5
+TARGET_RSS_MB = 200
+
+# Both apps run the same way (headless, an auto-pilot that waits for the screen to
+# settle after its first paint, then exits), so the ratio compares like with like.
+BARE_APP = """
+from textual.app import App
+from textual.widgets import Footer, Static
+
+class Bare(App):
+    def compose(self):
+        yield Static("hello")
+        yield Footer()
+
+async def until_usable(pilot):
+    await pilot.pause()
+    pilot.app.exit()
+
+Bare().run(headless=True, size=(120, 36), auto_pilot=until_usable)
+"""
+
+FIELDLOG_APP = """
+import asyncio, datetime as dt, sys
+from pathlib import Path
+from tui_app.ui.app import FieldLogApp
+
+NOW = dt.datetime.fromisoformat({today!r})
+
+async def until_usable(pilot):
+    app = pilot.app
+    while app.dashboard.snapshot is None:  # the figures are painted: the dashboard is usable
+        await asyncio.sleep(0.005)
+    await pilot.pause()
+    app.exit()
+
+FieldLogApp(Path({db!r}), clock=lambda: NOW).run(headless=True, size=(120, 36),
+                                                  auto_pilot=until_usable)
+"""
+
+MEMORY_APP = """
+import asyncio, datetime as dt, json, resource, time
+from pathlib import Path
+from tui_app.ui.app import FieldLogApp
+
+NOW = dt.datetime.fromisoformat({today!r})
+result = {{}}
+
+async def drive(pilot):
+    app = pilot.app
+    while app.dashboard.snapshot is None:
+        await asyncio.sleep(0.01)
+    await pilot.press("l")
+    await app.workers.wait_for_complete()
+    for _ in range(5):
+        await pilot.press("right_square_bracket")
+        await app.workers.wait_for_complete()
+    # A text filter is a scan of every row: the UI must keep answering meanwhile.
+    gaps, last = [], time.perf_counter()
+    def tick():
+        nonlocal last
+        now = time.perf_counter()
+        gaps.append(now - last)
+        last = now
+    timer = app.set_interval(0.01, tick)
+    started = time.perf_counter()
+    await pilot.press("slash", "z", "z", "z")
+    await asyncio.sleep(0.35)  # the list queries once typing pauses (0.3 s)
+    while True:
+        await asyncio.sleep(0.01)
+        if not [w for w in app.workers if w.is_running]:
+            break
+    result["filter_seconds"] = time.perf_counter() - started
+    timer.stop()
+    result["max_ui_gap_ms"] = max(gaps) * 1000 if gaps else 0
+    await pilot.press("escape")
+    result["rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    app.exit()
+
+FieldLogApp(Path({db!r}), clock=lambda: NOW).run(headless=True, size=(120, 36),
+                                                  auto_pilot=drive)
+print(json.dumps(result))
+"""
+
+
+def generate(path: Path, count: int) -> None:
+    """`count` inspections, 2000 entities, tally facts, the last 1000 changes unsynced."""
+    from tui_app.domain import tally as tally_rules
+    from tui_app.domain.ids import new_id
+    from tui_app.services.context import open_context
+    from tui_app.store.records import to_row
+
+    ctx = open_context(path)
+    ctx.update_settings({"inspector_name": "张三", "badge": "3201001",
+                         "partner_name": "李四", "partner_badge": "3201002"})
+    pack = ctx.pack()
+    conn = ctx.db.conn
+    rng = random.Random(7)
+    now = "2026-09-21T02:30:00Z"
+    meta = {"rev": 1, "created_at": now, "updated_at": now, "inspector_id": "3201001",
+            "device_id": "bench", "voided": False, "void_reason": None, "warnings": []}
+
+    def columns(table: str) -> list[str]:
+        return [r[1] for r in conn.execute(f"PRAGMA table_info({table})")]
+
+    entity_cols = columns("entity")
+    entities = [{**meta, "id": new_id(), "name": f"城关镇第{i}号超市", "uscc": None,
+                 "kind": "企业", "category": "食品销售", "township": "城关镇",
+                 "initials": f"cgzd{i}hcs"} for i in range(2000)]
+    days = [(dt.date(2026, 9, 14) + dt.timedelta(days=d)).isoformat() for d in range(25)]
+    officers = [{"name": "张三", "badge": "3201001"}, {"name": "李四", "badge": "3201002"}]
+    choices = {a.id: a.fields[0] for a in pack.actions}
+    insp_cols = columns("inspection")
+    facts: Counter = Counter()
+    with ctx.db.transaction():
+        conn.executemany(f"INSERT INTO entity ({', '.join(entity_cols)}) VALUES "
+                         f"({', '.join('?' for _ in entity_cols)})",
+                         [to_row(e, entity_cols) for e in entities])
+        batch = []
+        for i in range(count):
+            action = pack.actions[i % len(pack.actions)]
+            first = choices[action.id]
+            value = (first.choices[i % len(first.choices)] if first.type == "choice"
+                     else [first.choices[i % len(first.choices)]])
+            day = days[i % len(days)]
+            row = {**meta, "id": new_id(), "campaign": pack.id, "action": action.id,
+                   "entity_id": entities[rng.randrange(len(entities))]["id"], "place": "",
+                   "started_at": f"{day}T01:{i % 60:02d}:00Z", "day": day,
+                   "officers": officers, "fields": {first.id: value},
+                   "findings": "未发现问题", "measures": {}, "result": ""}
+            facts.update(tally_rules.facts(pack, "inspection", row))
+            batch.append(to_row(row, insp_cols))
+            if len(batch) == 20000:
+                conn.executemany(f"INSERT INTO inspection ({', '.join(insp_cols)}) VALUES "
+                                 f"({', '.join('?' for _ in insp_cols)})", batch)
+                batch = []
+        if batch:
+            conn.executemany(f"INSERT INTO inspection ({', '.join(insp_cols)}) VALUES "
+                             f"({', '.join('?' for _ in insp_cols)})", batch)
+        conn.executemany(
+            "INSERT INTO outbox (change_id, kind, record_id, rev, body, created_at) "
+            "VALUES (?, 'inspection', ?, 1, '{}', ?)",
+            [(new_id(), new_id(), now) for _ in range(1000)])
+        conn.executemany(
+            "INSERT INTO tally_fact (campaign, tally_id, day, key, n) VALUES (?, ?, ?, ?, ?)",
+            tally_rules.fact_rows(pack.id, facts.items()))
+    ctx.close()
+
+
+def timed(code: str) -> float:
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
+    return time.perf_counter() - started
+
+
+def start_ratio(db: Path, runs: int) -> dict[str, float]:
+    timed(BARE_APP)  # warm the disk cache for both
+    timed(FIELDLOG_APP.format(db=str(db), today=TODAY))
+    bare, ours = [], []
+    for _ in range(runs):
+        bare.append(timed(BARE_APP))
+        ours.append(timed(FIELDLOG_APP.format(db=str(db), today=TODAY)))
+    return {"bare_s": min(bare), "fieldlog_s": min(ours), "ratio": min(ours) / min(bare)}
+
+
+def memory(db: Path) -> dict[str, float]:
+    out = subprocess.run([sys.executable, "-c", MEMORY_APP.format(db=str(db), today=TODAY)],
+                         check=True, cwd=ROOT, capture_output=True, text=True).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="10k start, 100k memory")
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--memory-only", action="store_true", help="skip the start ratio")
+    args = parser.parse_args()
+    start_rows, memory_rows = (10_000, 100_000) if args.quick else (100_000, 1_000_000)
+    with tempfile.TemporaryDirectory() as tmp:
+        small, big = Path(tmp) / "start.db", Path(tmp) / "memory.db"
+        if not args.memory_only:
+            began = time.perf_counter()
+            generate(small, start_rows)
+            print(f"generated {start_rows} rows in {time.perf_counter() - began:.1f}s")
+            start = start_ratio(small, args.runs)
+            print(f"start to usable dashboard, {start_rows} records: "
+                  f"{start['fieldlog_s']:.3f}s vs bare Textual {start['bare_s']:.3f}s "
+                  f"= {start['ratio']:.2f}x (target <= {TARGET_RATIO}x)")
+        began = time.perf_counter()
+        generate(big, memory_rows)
+        print(f"generated {memory_rows} rows in {time.perf_counter() - began:.1f}s")
+        mem = memory(big)
+        print(f"RSS with {memory_rows} records (dashboard, 6 list pages, a text filter): "
+              f"{mem['rss_mb']:.0f} MB (target <= {TARGET_RSS_MB} MB); "
+              f"filter over every row {mem['filter_seconds']:.2f}s after the typing pause, "
+              f"longest UI pause meanwhile {mem['max_ui_gap_ms']:.0f} ms")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,135 @@
+"""The dashboard, by keys: figures, live update after a save, reminders, palette, help, crashes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+import time
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from textual.message import Message
+from textual.widgets import Static
+
+from tests.conftest import SUPERMARKET
+from tests.ui_support import SIZE, make_app, seed, settle, text_of
+from tui_app.domain.workdays import add_workdays, is_workday, overdue_by
+from tui_app.ui.app import FieldLogApp
+from tui_app.ui.screens.dashboard import DashboardScreen
+from tui_app.ui.screens.entry import EntryScreen, Outcome
+
+
+def _cell(app: FieldLogApp, tally: str, column: str) -> str:
+    return str(app.screen.query_one("#tallies").get_cell(tally, column)).strip()
+
+
+async def test_dashboard_shows_the_campaign_and_its_figures(fieldlog, tmp_path: Path) -> None:
+    seed(fieldlog, tmp_path)
+    app = make_app(fieldlog)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        headline = text_of(app.screen.query_one("#headline", Static))
+        assert "中秋守护" in headline and "2026-09-14" in headline and "2026-10-08" in headline
+        assert "张三" in headline and "2026-09-21" in headline
+        assert _cell(app, "food.inspections", "today") == "0"
+        assert _cell(app, "food.inspections", "campaign") == "5"
+        assert _cell(app, "food.cold_chain", "campaign") == "2"
+        assert _cell(app, "drug.pharmacies", "today") == "1"
+        assert _cell(app, "product.goods_value", "campaign") == "0.00"  # 万元
+        sync = text_of(app.screen.query_one("#sync", Static))
+        assert "待同步 8 条" in sync  # 2 entities + 6 inspections, none acknowledged
+        pace = text_of(app.screen.query_one("#pace-text", Static))
+        assert "今日 1 条" in pace and "累计 6 条" in pace
+
+
+async def test_tallies_update_in_place_within_100ms_of_a_save(fieldlog, tmp_path: Path) -> None:
+    seed(fieldlog, tmp_path)
+    seen: list[tuple[float, Message]] = []
+    app = make_app(fieldlog)
+    async with app.run_test(size=SIZE,
+                            message_hook=lambda m: seen.append((time.perf_counter(), m))) as pilot:
+        await settle(pilot)
+        board = app.screen.query_one("#tallies")
+        rows_before = list(board.rows)
+        await pilot.press("1", "c", "g", "z")
+        await settle(pilot)
+        await pilot.press("enter", "enter", "down", "enter", "ctrl+s")
+        await settle(pilot)
+        assert _cell(app, "food.inspections", "today") == "1"
+        assert _cell(app, "food.inspections", "campaign") == "6"
+        assert list(board.rows) == rows_before  # same keyed rows: updated, not rebuilt
+    saved_at = next(at for at, m in seen if isinstance(m, Outcome) and m.saved)
+    shown_at = next(at for at, m in seen
+                    if isinstance(m, DashboardScreen.Loaded) and at > saved_at)
+    assert shown_at - saved_at < 0.1
+
+
+def test_working_days_follow_the_official_calendar() -> None:
+    assert not is_workday(dt.date(2026, 10, 1))  # National Day
+    assert is_workday(dt.date(2026, 9, 20))  # a make-up Sunday (调休)
+    assert add_workdays(dt.date(2026, 9, 30), 1) == dt.date(2026, 10, 8)
+    assert overdue_by(dt.date(2026, 9, 30), dt.date(2026, 10, 8), dt.date(2026, 12, 1), 1) == 0
+    assert is_workday(dt.date(2031, 3, 3)) and not is_workday(dt.date(2031, 3, 2))  # no data yet
+
+
+async def test_overdue_reminders_use_the_pack_rules(fieldlog, tmp_path: Path) -> None:
+    seed(fieldlog, tmp_path, records=False)
+    fieldlog("case", "add", "--action", "food", "--type", "食品安全", "--entity",
+             SUPERMARKET["name"], "--clue", "2026-08-20", "--filed", "2026-09-15")
+    fieldlog("case", "add", "--action", "food", "--type", "食品安全", "--entity",
+             SUPERMARKET["name"], "--clue", "2026-09-10", "--filed", "2026-09-15")
+    fieldlog("complaint", "add", "--channel", "网络", "--summary", "月饼过期",
+             "--subject", "东街月饼摊", "--received", "2026-09-15T09:00")
+    end = dt.datetime(2026, 10, 8, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+    app = FieldLogApp(fieldlog.db, clock=lambda: end)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        shown = text_of(app.screen.query_one("#reminders", Static))
+    case_late = overdue_by(dt.date(2026, 8, 20), dt.date(2026, 9, 15), end.date(), 15)
+    complaint_late = overdue_by(dt.date(2026, 9, 15), None, end.date(), 7)
+    assert case_late > 0 and complaint_late > 0
+    assert f"立案超期 {case_late} 个工作日" in shown
+    assert f"东街月饼摊：2026-09-15 受理，超期 {complaint_late} 个工作日" in shown
+    assert shown.count("案件") == 1  # the case filed in time is not a reminder
+
+
+async def test_palette_and_help_reach_everything(fieldlog, tmp_path: Path) -> None:
+    seed(fieldlog, tmp_path, records=False)
+    app = make_app(fieldlog)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        assert app.screen.query("HelpPanel")
+        await pilot.press("question_mark", "ctrl+p", *"新建投诉")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, EntryScreen) and app.screen.kind == "complaint"
+        await pilot.press(*"summary", "ctrl+p", *"本页返回")  # the form's own keys are there too
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "ConfirmScreen" in type(app.screen).__name__  # esc's command: asks first
+
+
+async def test_a_failure_is_shown_and_keeps_what_was_typed(fieldlog, tmp_path: Path) -> None:
+    seed(fieldlog, tmp_path, records=False)
+    app = make_app(fieldlog)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("1", "c", "g", "z")
+        await settle(pilot)
+        await pilot.press("enter", "enter", "down", "enter")
+        await settle(pilot)
+        with sqlite3.connect(fieldlog.db) as conn:  # the database breaks under the app
+            conn.execute("DROP TABLE outbox")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, EntryScreen)
+        assert app.screen.body.values()["fields.place_type"] == "学校及周边"
+        assert sum("操作未完成" in n.message for n in app._notifications) == 1
+        assert app.is_running and app._exception is None
+        await pilot.press("ctrl+s")  # the failed save may be tried again (and fails again)
+        await settle(pilot)
+        assert sum("操作未完成" in n.message for n in app._notifications) == 2

@@ -1,0 +1,57 @@
+"""SVG snapshots at a fixed size, in both languages: dashboard, a refused form, the list.
+
+The clock, the data and the record ids are fixed, so a changed picture is a changed
+screen. Accept a deliberate change with `pytest --snapshot-update` and look at it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import Input
+
+from tests.ui_support import SIZE, make_app, seed, settle
+from tui_app.i18n import set_lang
+
+LANGS = ["zh", "en"]
+
+
+@pytest.fixture(autouse=True)
+def _still_cursor(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(Input, "_toggle_cursor", lambda self: None)
+
+
+@pytest.fixture(params=LANGS)
+def app(fieldlog, tmp_path: Path, request: pytest.FixtureRequest):  # noqa: ANN001, ANN201
+    seed(fieldlog, tmp_path)  # through the CLI, which sets its own language: choose after
+    set_lang(request.param)
+    yield make_app(fieldlog)
+    set_lang("zh")
+
+
+def test_dashboard(snap_compare, app) -> None:  # noqa: ANN001
+    assert snap_compare(app, terminal_size=SIZE, run_before=settle)
+
+
+def test_form_with_an_error(snap_compare, app) -> None:  # noqa: ANN001
+    async def refused(pilot: Pilot) -> None:
+        await settle(pilot)
+        await pilot.press("1", "c", "g", "z")
+        await settle(pilot)
+        await pilot.press("enter", "tab", "tab", "9", "9", "9", "ctrl+s")
+        await settle(pilot)
+        pilot.app.clear_notifications()
+        await settle(pilot)
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=refused)
+
+
+def test_records_list(snap_compare, app) -> None:  # noqa: ANN001
+    async def listed(pilot: Pilot) -> None:
+        await settle(pilot)
+        await pilot.press("l")
+        await settle(pilot)
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=listed)

@@ -1,0 +1,63 @@
+"""The dashboard's picture of the day: tallies today and to date, pace, sync, reminders.
+
+One call returns everything as plain data, so the TUI can fetch it on a worker
+thread and paint it in one go (no widget waits on the database).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from tui_app.domain.pack import Pack
+from tui_app.services import reminders as reminder_service
+from tui_app.services import tally as tally_service
+from tui_app.services.context import Context
+from tui_app.services.officers import default_officers
+from tui_app.store import status as status_store
+
+LAST_SYNC_KEY = "last_sync_at"
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """What the dashboard shows, computed on a worker thread."""
+
+    pack: Pack
+    today: dt.date
+    inspector: str
+    badge: str
+    officers: list[dict[str, str]]  # today's pair, prefilled in forms
+    today_values: dict[str, int | float]
+    campaign_values: dict[str, int | float]
+    per_day: list[tuple[str, int]]  # (day, inspections) from the campaign start to today
+    unsynced: int
+    last_sync: str | None
+    reminders: list[reminder_service.Reminder]
+
+
+def _days(start: dt.date, end: dt.date) -> list[dt.date]:
+    return [start + dt.timedelta(days=i) for i in range((end - start).days + 1)]
+
+
+def snapshot(ctx: Context, today: dt.date | None = None) -> Snapshot:
+    pack = ctx.pack()
+    today = today or ctx.today()
+    campaign = tally_service.compute(ctx, pack.id)
+    today_result = tally_service.compute(ctx, pack.id, today, today)
+    last = min(max(today, pack.period_from), pack.period_to)
+    counts = status_store.entries_per_day(ctx.db, pack.period_from.isoformat(), last.isoformat())
+    per_day = [(d.isoformat(), counts.get(d.isoformat(), 0)) for d in _days(pack.period_from, last)]
+    return Snapshot(
+        pack=pack,
+        today=today,
+        inspector=ctx.settings.get("inspector_name", ""),
+        badge=ctx.settings.get("badge", ""),
+        officers=default_officers(ctx),
+        today_values=today_result.values,
+        campaign_values=campaign.values,
+        per_day=per_day,
+        unsynced=status_store.outbox_count(ctx.db),
+        last_sync=status_store.sync_value(ctx.db, LAST_SYNC_KEY),
+        reminders=reminder_service.overdue(ctx, today),
+    )

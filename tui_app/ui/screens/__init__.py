@@ -1,0 +1,1 @@
+"""The app's screens: dashboard (home), entry forms, record lists and details."""

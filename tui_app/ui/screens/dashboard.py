@@ -1,0 +1,136 @@
+"""Home: the campaign at a glance, updated in place within moments of a save.
+
+Everything comes from one `services.dashboard.snapshot` computed on a worker thread
+after the first paint; tally cells are keyed, so a refresh changes only the figures
+that moved (no clear-and-rebuild, no flicker).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Sparkline, Static
+
+from tui_app.i18n import pick, t
+from tui_app.services import dashboard as dashboard_service
+from tui_app.ui.guard import Guarded
+from tui_app.ui.widgets.tally_board import TallyBoard
+
+MAX_ACTION_KEYS = 9
+FALLBACK_SECONDS = 1.0
+
+
+class DashboardScreen(Guarded, Screen[None]):
+    """The screen an inspector opens in the morning and comes back to after each save."""
+
+    BINDINGS = [
+        Binding("1", "new(1)", "ui.key.new", key_display="1-7"),
+        *[Binding(str(n), f"new({n})", "ui.key.new", show=False)
+          for n in range(2, MAX_ACTION_KEYS + 1)],
+        Binding("l", "list('inspection')", "ui.key.records"),
+        Binding("c", "list('case')", "ui.key.cases"),
+        Binding("t", "list('complaint')", "ui.key.complaints"),
+        Binding("a", "list('activity')", "ui.key.activities"),
+        Binding("i", "app.settings", "ui.key.settings"),
+        Binding("q", "app.quit", "ui.key.quit"),
+    ]
+
+    class Loaded(Message):
+        """A fresh snapshot from the worker."""
+
+        def __init__(self, snapshot: dashboard_service.Snapshot) -> None:
+            super().__init__()
+            self.snapshot = snapshot
+
+    def __init__(self) -> None:
+        super().__init__(id="dashboard")
+        self.snapshot: dashboard_service.Snapshot | None = None
+        self._after_load: list[Callable[[], object]] = []
+
+    def compose(self) -> ComposeResult:
+        yield Static(t("ui.loading"), id="headline")
+        with Horizontal(id="dash-body"):
+            yield TallyBoard(id="tallies")
+            with Vertical(id="dash-side"):
+                yield Static(t("ui.dash.pace"), classes="panel-title")
+                yield Sparkline([], id="pace")
+                yield Static("", id="pace-text")
+                yield Static(t("ui.dash.sync"), classes="panel-title")
+                yield Static("", id="sync")
+                yield Static(t("ui.dash.reminders"), classes="panel-title")
+                yield Static("", id="reminders")
+        yield Static("", id="action-keys")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        early = self.app.early_snapshot
+        if early is not None and early.done():
+            # Computed while Textual was starting: the first paint already has the figures.
+            self.app.early_snapshot = None
+            self.on_dashboard_screen_loaded(self.Loaded(early.result()))
+        else:
+            self.reload()
+
+    def reload_then(self, then: Callable[[], object] | None) -> None:
+        """Reload; run `then` when the figures are shown (or after a second at worst)."""
+        if then is not None:
+            self._after_load.append(then)
+            self.set_timer(FALLBACK_SECONDS, self._run_after_load)
+        self.reload()
+
+    def _run_after_load(self) -> None:
+        waiting, self._after_load = self._after_load, []
+        for then in waiting:
+            then()
+
+    @work(thread=True, exclusive=True, group="dashboard", exit_on_error=False)
+    def reload(self) -> None:
+        early, self.app.early_snapshot = self.app.early_snapshot, None
+        snap = early.result() if early is not None else self.app.compute_snapshot()
+        self.post_message(self.Loaded(snap))
+
+    def on_dashboard_screen_loaded(self, message: Loaded) -> None:
+        snap = message.snapshot
+        self.snapshot = snap
+        self.app.context_ready(snap)
+        with self.app.batch_update():
+            self._show(snap)
+        self._run_after_load()
+
+    def _show(self, snap: dashboard_service.Snapshot) -> None:
+        pack = snap.pack
+        who = f"{snap.inspector}（{snap.badge}）" if snap.badge else snap.inspector
+        self.query_one("#headline", Static).update(t(
+            "ui.dash.headline", name=pick(pack.name), start=pack.period_from, end=pack.period_to,
+            inspector=who or t("ui.dash.no_inspector"), today=snap.today))
+        self.query_one(TallyBoard).show(pack, snap.today_values, snap.campaign_values)
+        self.query_one("#pace", Sparkline).data = [n for _, n in snap.per_day] or [0]
+        today_count = dict(snap.per_day).get(snap.today.isoformat(), 0)
+        self.query_one("#pace-text", Static).update(t(
+            "ui.dash.pace_text", today=today_count, total=sum(n for _, n in snap.per_day),
+            days=len(snap.per_day)))
+        self.query_one("#sync", Static).update(t(
+            "ui.dash.sync_text", count=snap.unsynced, last=snap.last_sync or t("ui.dash.never")))
+        self.query_one("#reminders", Static).update(
+            "\n".join(t(f"ui.reminder.{r.kind}", subject=r.subject or "-", since=r.since,
+                        late=r.days_late) for r in snap.reminders[:8])
+            or t("ui.dash.no_reminders"))
+        self.query_one("#action-keys", Static).update("  ".join(
+            f"[b]{n}[/b] {pick(a.name)}" for n, a in enumerate(pack.actions[:MAX_ACTION_KEYS], 1)))
+
+    def action_new(self, number: int) -> None:
+        if self.snapshot is None:
+            self.notify(t("ui.loading"), severity="warning")
+            return
+        actions = self.snapshot.pack.actions
+        if 1 <= number <= len(actions):
+            self.app.open_entry(actions[number - 1].id)
+
+    def action_list(self, kind: str) -> None:
+        self.app.open_list(kind)

@@ -1,0 +1,131 @@
+"""Find a market entity as you type: name, pinyin initials or USCC prefix.
+
+The search runs on a worker thread (exclusive: a newer keystroke supersedes an older
+search); up/down move in the results, enter takes the highlighted one, and the last
+option creates a new entity from what was typed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import Input, OptionList
+from textual.widgets.option_list import Option
+
+from tui_app.i18n import t
+from tui_app.services import entity as entity_service
+from tui_app.ui.guard import Guarded
+
+RESULTS = 8
+CREATE = "__create__"
+
+
+class EntityPicker(Guarded, Vertical):
+    """An Input with a result list under it; `entity_id` is the chosen entity."""
+
+    BINDINGS = [
+        Binding("down", "move(1)", show=False),
+        Binding("up", "move(-1)", show=False),
+        Binding("ctrl+e", "create", "ui.key.new_entity"),
+    ]
+
+    class Found(Message):
+        def __init__(self, text: str, rows: list[dict[str, Any]]) -> None:
+            super().__init__()
+            self.text = text
+            self.rows = rows
+
+    class CreateRequested(Message):
+        """The inspector wants a new entity named `text` (the form opens the entity form)."""
+
+        def __init__(self, picker: EntityPicker, text: str) -> None:
+            super().__init__()
+            self.picker = picker
+            self.text = text
+
+    def __init__(self, id: str | None = None) -> None:  # noqa: A002 - Textual's keyword
+        super().__init__(id=id, classes="entity-picker")
+        self.entity_id: str | None = None
+        self.entity_name = ""
+        self._names: dict[str, str] = {}
+
+    def compose(self) -> ComposeResult:
+        yield Input(placeholder=t("ui.ph.entity"), compact=True, classes="entity-input")
+        yield OptionList(compact=True, classes="entity-results")
+
+    def on_mount(self) -> None:
+        results = self.query_one(OptionList)
+        results.display = False
+        results.can_focus = False  # tab goes to the next field; up/down work from the input
+
+    @property
+    def input(self) -> Input:
+        return self.query_one(Input)
+
+    def set_entity(self, entity_id: str | None, name: str) -> None:
+        self.entity_id = entity_id
+        self.entity_name = name if entity_id else ""
+        self.input.value = self.entity_name
+        self.query_one(OptionList).display = False
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        if self.entity_id and event.value == self.entity_name:
+            return
+        self.entity_id = None
+        if event.value.strip():
+            self.search(event.value)
+        else:
+            self.query_one(OptionList).display = False
+
+    @work(thread=True, exclusive=True, group="entity-search", exit_on_error=False)
+    def search(self, text: str) -> None:
+        rows = entity_service.search(self.app.sessions.get(), text, RESULTS)
+        self.post_message(self.Found(text, rows))
+
+    def on_entity_picker_found(self, message: Found) -> None:
+        if message.text != self.input.value:
+            return  # the inspector has typed on since
+        results = self.query_one(OptionList)
+        results.clear_options()
+        for row in message.rows:
+            parts = (row["name"], row["uscc"] or "", row["township"] or "")
+            shown = "  ".join(v for v in parts if v)
+            results.add_option(Option(shown, id=row["id"]))
+        results.add_option(Option(t("ui.entity.create", name=message.text.strip()), id=CREATE))
+        self._names = {row["id"]: row["name"] for row in message.rows}
+        results.highlighted = 0
+        results.display = True
+
+    def action_move(self, step: int) -> None:
+        results = self.query_one(OptionList)
+        if results.display and results.option_count:
+            current = results.highlighted or 0
+            results.highlighted = max(0, min(results.option_count - 1, current + step))
+
+    def action_create(self) -> None:
+        self.post_message(self.CreateRequested(self, self.input.value.strip()))
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        results = self.query_one(OptionList)
+        if results.display and results.highlighted is not None:
+            self._take(results.get_option_at_index(results.highlighted).id or "")
+        else:
+            self.screen.focus_next()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self._take(event.option.id or "")
+
+    def _take(self, option_id: str) -> None:
+        if option_id == CREATE:
+            self.action_create()
+            return
+        self.set_entity(option_id, self._names.get(option_id, ""))
+        self.screen.focus_next()
