@@ -15,6 +15,8 @@ from openpyxl import load_workbook
 
 from tests.conftest import write_jsonl
 from tests.report_fixture import VOIDED_ID, records
+from tui_app.report import ledgers
+from tui_app.services import report as report_service
 
 TZ = ZoneInfo("Asia/Shanghai")
 ACTIONS = {"food": "食品安全专项整治", "drug": "药品问题专项整治", "equipment": "特种设备专项整治",
@@ -179,3 +181,25 @@ def test_export_in_english_and_a_period(campaign, tmp_path: Path) -> None:
                                "Summary", "Report figures"]
     assert book["Inspections"].max_row == 1 + 3 + 13  # fraud and price visits from 1 October
     assert [c.value for c in book["Summary"]["A"]][-1] == "Total"
+
+
+def test_export_progress_shows_the_rows_written_per_ledger(campaign, tmp_path: Path) -> None:
+    quiet = campaign("export", "-o", str(tmp_path / "quiet.xlsx"), "--to", "2026-10-08")
+    assert quiet.stderr == ""  # not a terminal, not asked: no progress
+    shown = campaign("export", "--progress", "-o", str(tmp_path / "a.xlsx"), "--to", "2026-10-08")
+    lines = shown.stderr.splitlines()
+    rows = dict(zip(SHEETS, [34, 5, 7, 5, 2, 8, 26], strict=True))
+    assert [line.split()[0] for line in lines] == SHEETS
+    assert [line.split()[-2:] for line in lines] == [[str(n), "行"] for n in rows.values()]
+
+
+def test_progress_is_told_as_rows_are_written(campaign, ctx, monkeypatch, tmp_path) -> None:
+    """The service tells its caller every PROGRESS_EVERY rows and once a sheet is done."""
+    monkeypatch.setattr(ledgers, "PROGRESS_EVERY", 10)
+    calls: list[tuple[str, int, bool]] = []
+    report_service.export(ctx, "csv", tmp_path / "csv", day_to=dt.date(2026, 10, 8),
+                          progress=lambda *call: calls.append(call))
+    assert [c for c in calls if c[0] == "检查台账"] == [
+        ("检查台账", 0, False), ("检查台账", 10, False), ("检查台账", 20, False),
+        ("检查台账", 30, False), ("检查台账", 34, True)]
+    assert [c[0] for c in calls if c[2]] == SHEETS

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -45,11 +50,75 @@ def report(ctx: click.Context, campaign: str | None, day_from: str | None, day_t
 @click.option("--format", "fmt", type=click.Choice(report_service.EXPORT_FORMATS), default="xlsx",
               show_default=True)
 @click.option("-o", "--output", type=click.Path(path_type=Path), help=t("cli.opt.export_output"))
+@click.option("--progress/--no-progress", default=None, help=t("cli.opt.export_progress"))
 @click.pass_context
 def export(ctx: click.Context, campaign: str | None, day_from: str | None, day_to: str | None,
-           fmt: str, output: Path | None) -> None:
-    with opened(ctx) as context:
+           fmt: str, output: Path | None, progress: bool | None) -> None:
+    show = sys.stderr.isatty() if progress is None else progress
+    with opened(ctx) as context, _progress_bar(show, SLOW_S if progress is None else 0) as bar:
         paths = report_service.export(context, fmt, output, campaign,
-                                      _date(day_from, "--from"), _date(day_to, "--to"))
+                                      _date(day_from, "--from"), _date(day_to, "--to"),
+                                      progress=bar)
         for path in paths:
             click.echo(t("cli.report.written", path=str(path)))
+
+
+SLOW_S = 1.0  # an export that is done sooner shows no progress unless asked
+
+
+class _RowsBar:
+    """Rows written per ledger, as rich progress bars on stderr.
+
+    The bars appear once the export has run `after` seconds: a district's export is
+    done in about a second and needs none, a whole campaign of a million rows takes
+    minutes. Sheets finished before then are shown too, with their counts.
+    """
+
+    def __init__(self, after: float) -> None:
+        self.after = after
+        self.started = time.monotonic()
+        self.seen: dict[str, tuple[int, bool]] = {}
+        self.bars: Any = None
+        self.tasks: dict[str, Any] = {}
+
+    def __call__(self, sheet: str, rows: int, done: bool) -> None:
+        self.seen[sheet] = (rows, done)
+        if self.bars is None and time.monotonic() - self.started >= self.after:
+            self.bars = self._start()
+        if self.bars is not None:
+            for name, (count, finished) in self.seen.items():
+                self._show(name, count, finished)
+            self.seen.clear()
+
+    def _start(self) -> Any:
+        from rich.console import Console
+        from rich.progress import BarColumn, Progress, TextColumn
+
+        bars = Progress(TextColumn("{task.description}"), BarColumn(),
+                        TextColumn("{task.fields[rows]}"),
+                        console=Console(stderr=True, highlight=False))
+        bars.start()
+        return bars
+
+    def _show(self, sheet: str, rows: int, done: bool) -> None:
+        if sheet not in self.tasks:
+            self.tasks[sheet] = self.bars.add_task(sheet, total=None, rows="")
+        self.bars.update(self.tasks[sheet], completed=rows, total=rows if done else None,
+                         rows=t("cli.export.rows", rows=f"{rows:,}"))
+
+    def stop(self) -> None:
+        if self.bars is not None:
+            self.bars.stop()
+
+
+@contextmanager
+def _progress_bar(show: bool, after: float) -> Iterator[_RowsBar | None]:
+    """A progress callback for the export when progress is to be shown, else None."""
+    if not show:
+        yield None
+        return
+    bar = _RowsBar(after)
+    try:
+        yield bar
+    finally:
+        bar.stop()

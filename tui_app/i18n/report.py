@@ -42,6 +42,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cli.opt.export_output": ("输出：csv 为文件夹，xlsx 为文件",
                               "output: a folder for csv, a file for xlsx"),
     "cli.report.written": ("已写入 {path}", "written: {path}"),
+    "cli.opt.export_progress": ("显示每个台账已写入的行数（默认：在终端上且导出超过 1 秒时显示）",
+                                "show the rows written per ledger (default: on a terminal, "
+                                "once the export takes over a second)"),
+    "cli.export.rows": ("{rows} 行", "{rows} rows"),
     # ---- ledgers
     "ledger.file_stem": ("{name}_台账_{day}", "{name}_ledgers_{day}"),
     "ledger.inspection": ("检查台账", "Inspections"),

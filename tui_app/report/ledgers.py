@@ -24,6 +24,11 @@ from tui_app.i18n import pick, t
 from tui_app.report.numbers import yuan
 
 Cell = str | int | Decimal | dt.date | dt.datetime | None
+# Told how far a write has got: (sheet name, rows written so far, whether the sheet is
+# finished). Called when a sheet starts, every PROGRESS_EVERY rows and when it ends,
+# so a face can show a long export moving without the writers knowing about screens.
+Progress = Callable[[str, int, bool], None]
+PROGRESS_EVERY = 1000
 
 
 @dataclass(frozen=True)
@@ -144,17 +149,25 @@ def table(spec: LedgerSpec, rows: Iterable[Mapping[str, Any]], tz: ZoneInfo,
     return Table(t(spec.title), headers, kinds, body)
 
 
-def summary_table(figures: Mapping[str | None, Mapping[str, Any]],
+def summary_table(figures: Callable[[], Mapping[str | None, Mapping[str, Any]]],
                   actions: Sequence[tuple[str, str]], total_key: str, tz: ZoneInfo) -> Table:
-    """统计报表: actions as rows (in pack order), figures as columns, then the campaign total."""
+    """统计报表: actions as rows (in pack order), figures as columns, then the campaign total.
+
+    `figures` is called only when the sheet is written: over a whole campaign it reads
+    every record once, and that should happen while the progress shows this sheet.
+    """
     headers = (t("ledger.col.action"), *(t(c.header) for c in SUMMARY_COLUMNS))
     kinds = ("text", *(c.kind for c in SUMMARY_COLUMNS))
-    rows = []
-    for key, name in [*actions, (total_key, t("ledger.total"))]:
-        values = figures.get(key, {})
-        rows.append((name, *(cell(c.kind, values.get(c.id, 0), tz, str) or 0
-                             for c in SUMMARY_COLUMNS)))
-    return Table(t("ledger.summary"), headers, kinds, rows)
+    labels = [*actions, (total_key, t("ledger.total"))]
+
+    def rows() -> Iterator[tuple[Cell, ...]]:
+        counted = figures()
+        for key, name in labels:
+            values = counted.get(key, {})
+            yield (name, *(cell(c.kind, values.get(c.id, 0), tz, str) or 0
+                           for c in SUMMARY_COLUMNS))
+
+    return Table(t("ledger.summary"), headers, kinds, rows())
 
 
 def figures_table(items: Sequence[tuple[Tally, int | float]], tz: ZoneInfo) -> Table:
@@ -183,7 +196,24 @@ def _csv_value(kind: str, value: Cell) -> str:
     return str(value)
 
 
-def write_csv(tables: Sequence[Table], folder: Path) -> list[Path]:
+def _reported(name: str, rows: Iterable[tuple[Cell, ...]],
+              progress: Progress | None) -> Iterator[tuple[Cell, ...]]:
+    """`rows`, telling `progress` as they are taken: at the start, every
+    PROGRESS_EVERY rows and at the end."""
+    if progress is None:
+        yield from rows
+        return
+    progress(name, 0, False)
+    count = 0
+    for count, row in enumerate(rows, start=1):
+        yield row
+        if count % PROGRESS_EVERY == 0:
+            progress(name, count, False)
+    progress(name, count, True)
+
+
+def write_csv(tables: Sequence[Table], folder: Path, progress: Progress | None = None,
+              ) -> list[Path]:
     """One CSV per ledger in `folder` (UTF-8 with BOM: Excel then opens it as UTF-8)."""
     folder.mkdir(parents=True, exist_ok=True)
     written = []
@@ -193,7 +223,7 @@ def write_csv(tables: Sequence[Table], folder: Path) -> list[Path]:
             writer = csv.writer(out)
             writer.writerow(tab.headers)
             writer.writerows([_csv_value(k, v) for k, v in zip(tab.kinds, row, strict=True)]
-                             for row in tab.rows)
+                             for row in _reported(tab.name, tab.rows, progress))
         written.append(path)
     return written
 
@@ -210,9 +240,9 @@ WIDTH_SAMPLE = 2000  # rows read ahead to size the columns (the rest streams thr
 MAX_WIDTH = 60
 
 
-def _widths(tab: Table) -> tuple[list[int], Iterator[tuple[Cell, ...]]]:
-    """Column widths that fit the headers and the first rows, and the rows to write."""
-    rows = iter(tab.rows)
+def _widths(tab: Table, rows: Iterator[tuple[Cell, ...]],
+            ) -> tuple[list[int], Iterator[tuple[Cell, ...]]]:
+    """Column widths that fit the headers and the first of `rows`, and the rows to write."""
     ahead = list(islice(rows, WIDTH_SAMPLE))
     widths = [display_width(h) for h in tab.headers]
     for row in ahead:
@@ -223,7 +253,7 @@ def _widths(tab: Table) -> tuple[list[int], Iterator[tuple[Cell, ...]]]:
     return [min(max(w, 4) + 2, MAX_WIDTH) for w in widths], chain(ahead, rows)
 
 
-def write_xlsx(tables: Sequence[Table], path: Path) -> None:
+def write_xlsx(tables: Sequence[Table], path: Path, progress: Progress | None = None) -> None:
     """One sheet per table: bold frozen header, CJK-aware widths, typed cells.
 
     The workbook is written in openpyxl's write-only mode, row by row, so its memory
@@ -238,7 +268,7 @@ def write_xlsx(tables: Sequence[Table], path: Path) -> None:
     bold, centre = Font(bold=True), Alignment(horizontal="center", vertical="center")
     for tab in tables:
         sheet = book.create_sheet(tab.name[:31])
-        widths, rows = _widths(tab)
+        widths, rows = _widths(tab, _reported(tab.name, tab.rows, progress))
         for i, width in enumerate(widths, start=1):
             sheet.column_dimensions[get_column_letter(i)].width = width
         sheet.freeze_panes = "A2"

@@ -134,7 +134,7 @@ def ledger_tables(ctx: Context, span: Period) -> list[ledgers.Table]:
     tables = [ledgers.table(spec, readers[spec.id](*args), ctx.tz, action_name)
               for spec in ledgers.LEDGERS]
     actions = [(a.id, pick(a.name)) for a in span.pack.actions]
-    tables.append(ledgers.summary_table(ledger_store.summary(*args), actions,
+    tables.append(ledgers.summary_table(lambda: ledger_store.summary(*args), actions,
                                         ledger_store.TOTAL, ctx.tz))
     figures = tally_service.compute(ctx, span.pack.id, span.day_from, span.day_to)
     tables.append(ledgers.figures_table(figures.items(), ctx.tz))
@@ -142,17 +142,22 @@ def ledger_tables(ctx: Context, span: Period) -> list[ledgers.Table]:
 
 
 def export(ctx: Context, fmt: str, target: Path | None, campaign: str | None = None,
-           day_from: dt.date | None = None, day_to: dt.date | None = None) -> list[Path]:
-    """Write the ledgers: a folder of CSV files, or one .xlsx with a sheet each."""
+           day_from: dt.date | None = None, day_to: dt.date | None = None,
+           progress: ledgers.Progress | None = None) -> list[Path]:
+    """Write the ledgers: a folder of CSV files, or one .xlsx with a sheet each.
+
+    A whole campaign can take minutes; `progress` (sheet, rows written, done) lets the
+    caller show it moving, however it shows things.
+    """
     span = period(ctx, campaign, day_from, day_to)
     tables = ledger_tables(ctx, span)
     stem = t("ledger.file_stem", name=pick(span.pack.name), day=span.day_to.isoformat())
     try:
         if fmt == "csv":
-            return ledgers.write_csv(tables, target or Path(stem))
+            return ledgers.write_csv(tables, target or Path(stem), progress)
         path = target or Path(f"{stem}.xlsx")
         path.parent.mkdir(parents=True, exist_ok=True)
-        ledgers.write_xlsx(tables, path)
+        ledgers.write_xlsx(tables, path, progress)
         return [path]
     except OSError as exc:
         raise FieldLogError("file.cannot_write", path=str(target or stem),
