@@ -6,11 +6,11 @@ from pathlib import Path
 
 from tui_app.domain.ids import utc_now
 from tui_app.domain.pack import Pack, parse_pack
-from tui_app.errors import FieldLogError
 from tui_app.services.context import Context
 from tui_app.services.report import check_template
 from tui_app.services.tally import rebuild_facts
 from tui_app.store import packs as pack_store
+from tui_app.textfile import read_text
 
 
 def installed(ctx: Context) -> list[Pack]:
@@ -25,12 +25,7 @@ def use(ctx: Context, campaign_id: str) -> Pack:
 
 def import_pack(ctx: Context, path: Path) -> Pack:
     """Install a pack from a TOML file (refused whole if anything in it is wrong)."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise FieldLogError("file.not_found", path=str(path)) from None
-    except UnicodeDecodeError:
-        raise FieldLogError("file.not_utf8", path=str(path)) from None
+    text = read_text(path)
     pack = parse_pack(text, str(path))
     check_template(pack, str(path))
     pack_store.put(ctx.db, pack.id, text, str(path), utc_now())

@@ -22,6 +22,7 @@ from tui_app.errors import FieldLogError, Problem, ValidationFailed
 from tui_app.services import record as record_service
 from tui_app.services.context import Context
 from tui_app.store import records as store
+from tui_app.textfile import read_text
 
 LINE_TYPES = (*rules.KINDS, "void")
 
@@ -80,12 +81,7 @@ Row = tuple[int, dict[str, Any] | Problem]  # (line number, parsed object or why
 
 def jsonl_rows(path: Path) -> Iterable[Row]:
     """Numbered JSON objects of a JSONL file; blank lines are skipped."""
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise FieldLogError("file.not_found", path=str(path)) from None
-    except UnicodeDecodeError:
-        raise FieldLogError("file.not_utf8", path=str(path)) from None
+    text = read_text(path, encoding="utf-8-sig")
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue

@@ -21,6 +21,22 @@ if TYPE_CHECKING:
     import sqlite_utils
 
 
+@contextmanager
+def immediate(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """BEGIN IMMEDIATE … COMMIT, or ROLLBACK on any error: one writer, nothing half-written.
+
+    IMMEDIATE takes the write lock up front, so two writers queue on busy_timeout instead
+    of deadlocking when both try to upgrade a read transaction.
+    """
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield conn
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
 class Database:
     """One open local database. Not shared across threads: open one per thread."""
 
@@ -56,13 +72,8 @@ class Database:
         if self.conn.in_transaction:
             yield self.conn
             return
-        self.conn.execute("BEGIN IMMEDIATE")
-        try:
+        with immediate(self.conn):
             yield self.conn
-        except BaseException:
-            self.conn.execute("ROLLBACK")
-            raise
-        self.conn.execute("COMMIT")
 
     @contextmanager
     def rolled_back(self) -> Iterator[sqlite3.Connection]:

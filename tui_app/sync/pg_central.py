@@ -12,6 +12,7 @@ passed seq 7 while seq 6 was still uncommitted would skip 6 for ever.
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -28,6 +29,7 @@ from tui_app.sync.crash import crash_point
 from tui_app.sync.protocol import PACK_KIND, CentralConflict, Change, PullPage, PushResult
 
 _VISIBLE = "xid < pg_snapshot_xmin(pg_current_snapshot())"
+HORIZON_WAIT_S = 3.0  # how long a pull waits for committed changes hidden by the horizon
 _SEP = "\x1f"  # unit separator: never inside an id
 _SPLIT = "string_to_array(%s, chr(31))"
 
@@ -190,19 +192,39 @@ class PgCentral:
             "ORDER BY change.xid, change.seq LIMIT %s", (str(xid), seq, limit))
         return cur.fetchall()
 
+    def _held_back(self, cur: psycopg.Cursor[Any], rows: list[tuple[Any, ...]], xid: int,
+                   seq: int) -> bool:
+        """Are there committed changes after the page that the horizon still hides?"""
+        if rows:
+            xid, seq = int(rows[-1][0]), rows[-1][1]
+        cur.execute(f"SELECT EXISTS (SELECT 1 FROM change WHERE (xid, seq) > (%s::text::xid8, %s)"
+                    f" AND NOT ({_VISIBLE}))", (str(xid), seq))
+        return bool(cur.fetchone()[0])
+
     def pull(self, cursor: str | None, limit: int = 1000) -> PullPage:
-        """Committed changes after `cursor`, in (xid, seq) order, never skipping a late one."""
-        with self._txn() as cur:
-            cur.execute("SELECT v FROM meta WHERE k = 'epoch'")
-            epoch = cur.fetchone()[0]
-            position = split_cursor(cursor, epoch, 2)
-            xid, seq = position if position else (0, 0)
-            cur.execute("SELECT xid::text AS xid_text, seq FROM change"
-                        " ORDER BY change.xid DESC, change.seq DESC LIMIT 1")
-            last = cur.fetchone()
-            if (xid, seq) > ((int(last[0]), last[1]) if last else (0, 0)):
-                xid, seq = 0, 0  # the cursor is past the end: a restored store
-            rows = self._after(cur, xid, seq, limit + 1)
+        """Committed changes after `cursor`, in (xid, seq) order, never skipping a late one.
+
+        Committed changes above the horizon (an older transaction somewhere in the cluster
+        is still open, e.g. a push in flight, or the backend of a client that was just
+        killed) are waited for a moment, so one sync gets what is already committed; a
+        transaction open for longer only delays those changes to the next sync."""
+        deadline = time.monotonic() + HORIZON_WAIT_S
+        while True:
+            with self._txn() as cur:
+                cur.execute("SELECT v FROM meta WHERE k = 'epoch'")
+                epoch = cur.fetchone()[0]
+                position = split_cursor(cursor, epoch, 2)
+                xid, seq = position if position else (0, 0)
+                cur.execute("SELECT xid::text AS xid_text, seq FROM change"
+                            " ORDER BY change.xid DESC, change.seq DESC LIMIT 1")
+                last = cur.fetchone()
+                if (xid, seq) > ((int(last[0]), last[1]) if last else (0, 0)):
+                    xid, seq = 0, 0  # the cursor is past the end: a restored store
+                rows = self._after(cur, xid, seq, limit + 1)
+                held_back = len(rows) <= limit and self._held_back(cur, rows, xid, seq)
+            if not held_back or time.monotonic() >= deadline:
+                break
+            time.sleep(0.05)
         more = len(rows) > limit
         rows = rows[:limit]
         if rows:

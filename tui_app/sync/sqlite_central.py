@@ -18,6 +18,7 @@ from tui_app.domain.ids import utc_now
 from tui_app.domain.tally import Aggregate
 from tui_app.errors import FieldLogError
 from tui_app.store import migrate
+from tui_app.store.db import immediate
 from tui_app.sync import materialize as mat
 from tui_app.sync.central import Known, decide, split_cursor, sqlite_path, with_current
 from tui_app.sync.crash import crash_point
@@ -96,13 +97,8 @@ class SqliteCentral:
     def _write(self) -> Iterator[sqlite3.Connection]:
         """BEGIN IMMEDIATE … COMMIT: one writer at a time, nothing half-written."""
         try:
-            self.conn.execute("BEGIN IMMEDIATE")
-            try:
+            with immediate(self.conn):
                 yield self.conn
-            except BaseException:
-                self.conn.execute("ROLLBACK")
-                raise
-            self.conn.execute("COMMIT")
         except sqlite3.OperationalError as exc:  # locked for too long, disk full, share gone
             raise FieldLogError("sync.central_error", url=self.url, detail=str(exc)) from None
 
