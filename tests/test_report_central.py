@@ -54,6 +54,11 @@ def test_central_report_of_two_laptops_equals_the_whole_campaign(tmp_path: Path,
     assert mine.splitlines()[0] == expected_text().splitlines()[0]  # same report, fewer figures
     a.sync(central_url)
     assert _report(a) == expected_text()
+    # periods that cut through the distinct tallies (家) count the same both ways
+    for period in (("--from", "2026-09-14", "--to", "2026-09-23"),
+                   ("--from", "2026-09-24", "--to", "2026-10-06")):
+        assert (b("report", *period, "--format", "txt", *central).stdout
+                == b("report", *period, "--format", "txt").stdout)
 
     # every format goes the same way; docx holds the same paragraphs
     md = a("report", *PERIOD, *central).stdout
