@@ -3,9 +3,10 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
-from tests.sync_support import Laptop, central_log
+from tests.sync_support import OFFICERS, Laptop, central_log
 from tui_app.services.context import shipped_packs
 
 
@@ -79,3 +80,52 @@ def test_catch_up_then_read_every_central_record(tmp_path: Path, central_url: st
     rows = list(central_service.iter_records(central_url, ListQuery(campaign="zhongqiu",
                                                                     limit=3)))
     assert sorted(r["id"] for r in rows) == sorted(ids)
+
+
+def _run_sql(url: str, *statements: str) -> None:
+    """Statements straight on the central store's database (to stage an old schema)."""
+    if url.startswith("sqlite"):
+        import sqlite3
+
+        from tui_app.sync.central import sqlite_path
+
+        conn = sqlite3.connect(sqlite_path(url), isolation_level=None)
+    else:
+        import psycopg
+
+        conn = psycopg.connect(url, autocommit=True)
+    try:
+        for statement in statements:
+            conn.execute(statement)
+    finally:
+        conn.close()
+
+
+def test_upgrading_a_central_store_fills_its_tally_keys(tmp_path: Path, central_url: str) -> None:
+    """A central store made before migration 002 gets `tally_key` filled from its facts,
+    so its district figures (whole period: from `tally_key`) stay what they were."""
+    a = Laptop(tmp_path / "a", "张三", "3201001")
+    visits = [("液化气站", 21), ("液化气站", 22), ("县医院", 22), ("滨江酒店", 23)]
+    lines = [{"type": "inspection", "action": "equipment", "place": place,
+              "started_at": f"2026-09-{day}T10:00", "officers": OFFICERS,
+              "fields": {"equipment_types": ["锅炉"]}} for place, day in visits]
+    path = tmp_path / "equipment.jsonl"
+    path.write_text("\n".join(json.dumps(x, ensure_ascii=False) for x in lines), "utf-8")
+    a("import", str(path))
+    a.sync(central_url)
+    _run_sql(central_url, "DROP TABLE tally_key", "DELETE FROM _migrations WHERE version = 2")
+    stale = a("tally", "--scope", "central", "--central", central_url, ok=False)
+    assert stale.exit_code == 1 and "central init" in stale.stderr
+    assert "002_tally_key.sql" in a("central", "init", central_url).output
+    central = a.json("tally", "--scope", "central", "--central", central_url)
+    assert central == a.json("tally")
+    assert central["tallies"]["equipment.units"] == 3  # 家: 液化气站 twice is one
+    one_day = a.json("tally", "--scope", "central", "--central", central_url,
+                     "--from", "2026-09-22", "--to", "2026-09-22")
+    assert one_day["tallies"]["equipment.units"] == 2
+    # a voided visit takes its 家 away from the campaign-wide keys too
+    hotel = next(r for r in a.json("record", "list", "--limit", "10") if r["place"] == "滨江酒店")
+    a("record", "void", hotel["id"], "--reason", "录入错误")
+    a.sync(central_url)
+    assert a.json("tally", "--scope", "central",
+                  "--central", central_url)["tallies"]["equipment.units"] == 2

@@ -30,12 +30,21 @@ def register(cli: click.Group) -> None:
               show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help=t("cli.opt.report_output"))
+@click.option("--scope", type=click.Choice(["local", "central"]), default="local",
+              help=t("cli.opt.scope_central"))
+@click.option("--central", "url", help=t("cli.opt.central"))
 @click.pass_context
 def report(ctx: click.Context, campaign: str | None, day_from: str | None, day_to: str | None,
-           fmt: str, output: Path | None) -> None:
+           fmt: str, output: Path | None, scope: str, url: str | None) -> None:
     with opened(ctx) as context:
-        built = report_service.local(context, campaign, _date(day_from, "--from"),
-                                     _date(day_to, "--to"))
+        start, end = _date(day_from, "--from"), _date(day_to, "--to")
+        if scope == "central":
+            from tui_app.services.sync import central_url
+
+            built = report_service.central(context, central_url(context, url), campaign,
+                                           start, end)
+        else:
+            built = report_service.local(context, campaign, start, end)
         if output is None and fmt != "docx":
             click.echo(built.markdown() if fmt == "md" else built.text(), nl=False)
             return

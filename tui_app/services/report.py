@@ -103,6 +103,20 @@ def local(ctx: Context, campaign: str | None = None, day_from: dt.date | None = 
     return build(tally_service.compute(ctx, span.pack.id, span.day_from, span.day_to))
 
 
+def central(ctx: Context, url: str, campaign: str | None = None,
+            day_from: dt.date | None = None, day_to: dt.date | None = None) -> Report:
+    """The report over every inspector's records held by the central store at `url`.
+
+    The period is worked out as for the local report; the figures (and the pack they are
+    counted and written with) come from the central store, so the bureau's report covers
+    the whole district whatever this laptop has pulled.
+    """
+    from tui_app.services import central as central_service
+
+    span = period(ctx, campaign, day_from, day_to)
+    return build(central_service.compute_tallies(url, span.pack.id, span.day_from, span.day_to))
+
+
 def markdown(ctx: Context, campaign: str | None = None, day_from: dt.date | None = None,
              day_to: dt.date | None = None) -> str:
     """Markdown text of the local report (what the TUI's report screen shows)."""

@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
 from tui_app.domain import tally as tally_rules
 from tui_app.domain.pack import Pack, parse_pack
+from tui_app.domain.tally import Aggregate
 from tui_app.errors import FieldLogError
 from tui_app.sync.protocol import PACK_KIND, Change
 
@@ -134,10 +135,54 @@ def recount(packs: PackCache, campaign_id: str,
     return Counter({k: n for k, n in total.items() if n and k[0] == campaign_id})
 
 
-AGGREGATE_SQL = (
-    "SELECT tally_id, SUM(n), COUNT(*), COUNT(DISTINCT key) FROM tally_fact "
-    "WHERE campaign = {p} AND day BETWEEN {p} AND {p} AND n > 0 GROUP BY tally_id"
-)
+def key_rows(rows: Iterable[tuple[str, str, str, str, int]]) -> list[tuple[str, str, str, int]]:
+    """`tally_key` deltas from fact deltas: Σn over the days per (campaign, tally, key).
+
+    A "distinct" tally (家) has a fact per entity and day, by far the most facts; over a
+    period that holds all of them its value is the number of live keys here, ~25× fewer
+    rows to read (the laptop keeps the same table, see store/tallies.py)."""
+    keyed: Counter[tuple[str, str, str]] = Counter()
+    for campaign, tally_id, _day, key, n in rows:
+        if key:
+            keyed[(campaign, tally_id, key)] += n
+    return [(*k, n) for k, n in keyed.items() if n]
+
+
+Query = Callable[[str, Sequence[Any]], list[tuple[Any, ...]]]
+
+_SUMMED_SQL = ("SELECT tally_id, SUM(n), COUNT(*) FROM tally_fact WHERE campaign = {p} "
+               "AND day BETWEEN {p} AND {p} AND n > 0 AND tally_id IN ({ids}) GROUP BY tally_id")
+_OUTSIDE_SQL = ("SELECT EXISTS (SELECT 1 FROM tally_fact WHERE campaign = {p} AND tally_id = {p} "
+                "AND day < {p}) OR EXISTS (SELECT 1 FROM tally_fact WHERE campaign = {p} "
+                "AND tally_id = {p} AND day > {p})")
+_WHOLE_KEYS_SQL = "SELECT COUNT(*) FROM tally_key WHERE campaign = {p} AND tally_id = {p} AND n > 0"
+_PART_KEYS_SQL = ("SELECT COUNT(DISTINCT key) FROM tally_fact WHERE campaign = {p} "
+                  "AND tally_id = {p} AND day BETWEEN {p} AND {p} AND n > 0")
+
+
+def aggregate(query: Query, mark: str, campaign: str, day_from: str, day_to: str,
+              summed: Sequence[str], distinct: Sequence[str]) -> dict[str, Aggregate]:
+    """District tallies for a period, as the laptop reads its own (store/tallies.py).
+
+    `summed` tallies (count, sum, officer-days) get Σn and live (day, key) rows, one
+    primary-key range each. A `distinct` tally gets its live keys: from `tally_key` when
+    two primary-key seeks show none of its facts lies outside the period, else counted
+    from the period's daily facts. Over a million central rows this reads ~120k key rows
+    instead of ~390k daily facts and their COUNT(DISTINCT) sort (docs/sync.md)."""
+    out: dict[str, Aggregate] = {}
+    if summed:
+        sql = _SUMMED_SQL.format(p=mark, ids=", ".join([mark] * len(summed)))
+        for tally_id, total, rows in query(sql, (campaign, day_from, day_to, *summed)):
+            out[tally_id] = Aggregate(int(total), rows)
+    for tally_id in distinct:
+        outside = query(_OUTSIDE_SQL.format(p=mark),
+                        (campaign, tally_id, day_from, campaign, tally_id, day_to))[0][0]
+        if outside:
+            keys = query(_PART_KEYS_SQL.format(p=mark), (campaign, tally_id, day_from, day_to))
+        else:
+            keys = query(_WHOLE_KEYS_SQL.format(p=mark), (campaign, tally_id))
+        out[tally_id] = Aggregate(keys=keys[0][0])
+    return out
 
 
 def list_where(query: Any, mark: str) -> tuple[str, list[Any]]:

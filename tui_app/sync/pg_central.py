@@ -277,6 +277,7 @@ class PgCentral:
         self._add_facts(cur, plan.facts.items())
         for campaign in plan.renewed_packs:
             cur.execute("DELETE FROM tally_fact WHERE campaign = %s", (campaign,))
+            cur.execute("DELETE FROM tally_key WHERE campaign = %s", (campaign,))
             cur.execute("SELECT kind, body FROM current WHERE campaign = %s", (campaign,))
             fresh = mat.PackCache(lambda c: self._pack_in(cur, c))
             self._add_facts(cur, mat.recount(fresh, campaign, cur.fetchall()).items())
@@ -301,11 +302,23 @@ class PgCentral:
             rows)
         cur.executemany("DELETE FROM tally_fact WHERE campaign = %s AND tally_id = %s AND day = %s"
                         " AND key = %s AND n = 0", [r[:4] for r in rows])
+        keyed = mat.key_rows(rows)
+        if keyed:
+            cur.executemany(
+                "INSERT INTO tally_key (campaign, tally_id, key, n) VALUES (%s, %s, %s, %s)"
+                " ON CONFLICT (campaign, tally_id, key) DO UPDATE SET n = tally_key.n + excluded.n",
+                keyed)
+            cur.executemany("DELETE FROM tally_key WHERE campaign = %s AND tally_id = %s"
+                            " AND key = %s AND n = 0", [r[:3] for r in keyed])
 
-    def aggregate(self, campaign: str, day_from: str, day_to: str) -> dict[str, Aggregate]:
+    def aggregate(self, campaign: str, day_from: str, day_to: str, summed: Sequence[str],
+                  distinct: Sequence[str]) -> dict[str, Aggregate]:
         with self._txn() as cur:
-            cur.execute(mat.AGGREGATE_SQL.format(p="%s"), (campaign, day_from, day_to))
-            return {tid: Aggregate(int(total), n, keys) for tid, total, n, keys in cur.fetchall()}
+            def query(sql: str, args: Sequence[Any]) -> list[tuple[Any, ...]]:
+                cur.execute(sql, args)
+                return cur.fetchall()
+
+            return mat.aggregate(query, "%s", campaign, day_from, day_to, summed, distinct)
 
     def page(self, query: Any) -> list[dict[str, Any]]:
         where, params = mat.list_where(query, "%s")

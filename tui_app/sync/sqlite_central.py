@@ -222,6 +222,7 @@ class SqliteCentral:
         self._add_facts(plan.facts.items())
         for campaign in plan.renewed_packs:
             conn.execute("DELETE FROM tally_fact WHERE campaign = ?", (campaign,))
+            conn.execute("DELETE FROM tally_key WHERE campaign = ?", (campaign,))
             rows = conn.execute("SELECT kind, body FROM current WHERE campaign = ?", (campaign,))
             self._add_facts(mat.recount(mat.PackCache(self.pack_source), campaign, rows).items())
 
@@ -233,10 +234,18 @@ class SqliteCentral:
         self.conn.executemany(
             "DELETE FROM tally_fact WHERE campaign = ? AND tally_id = ? AND day = ? AND key = ? "
             "AND n = 0", [r[:4] for r in rows])
+        keyed = mat.key_rows(rows)
+        self.conn.executemany(
+            "INSERT INTO tally_key (campaign, tally_id, key, n) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (campaign, tally_id, key) DO UPDATE SET n = n + excluded.n", keyed)
+        self.conn.executemany(
+            "DELETE FROM tally_key WHERE campaign = ? AND tally_id = ? AND key = ? AND n = 0",
+            [r[:3] for r in keyed])
 
-    def aggregate(self, campaign: str, day_from: str, day_to: str) -> dict[str, Aggregate]:
-        rows = self.conn.execute(mat.AGGREGATE_SQL.format(p="?"), (campaign, day_from, day_to))
-        return {tid: Aggregate(total, n, keys) for tid, total, n, keys in rows}
+    def aggregate(self, campaign: str, day_from: str, day_to: str, summed: Sequence[str],
+                  distinct: Sequence[str]) -> dict[str, Aggregate]:
+        return mat.aggregate(lambda sql, args: self.conn.execute(sql, args).fetchall(), "?",
+                             campaign, day_from, day_to, summed, distinct)
 
     def page(self, query: Any) -> list[dict[str, Any]]:
         where, params = mat.list_where(query, "?")

@@ -1,0 +1,161 @@
+"""Bench: the district report over 1M central rows (DESIGN target: report ≤ 1 s).
+
+Fills a fresh central store quickly: the inspections go straight into its change log
+(`change`, one row per revision, the body JSON as a laptop pushes it) with one bulk
+insert (SQLite executemany, PostgreSQL COPY), bypassing `push`'s per-batch decisions,
+which bench/bench_sync.py measures. Then `services.central.catch_up` derives current
+rows and tally facts from the log once; that is timed on its own, because a sync pays
+for it in small pieces as laptops push, never all at once in front of a report. Last,
+what `fieldlog report --scope central` does is timed: the district tallies and the
+filled template (median of 5), and the whole command in a fresh process.
+
+    .venv/bin/python bench/bench_report_central.py [--rows 1000000] [--pg URL] [--no-sqlite]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import random
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+from bench_report import DAYS, OFFICERS, START, TARGET_S, _fields, _median
+
+from tui_app.domain.ids import new_id
+from tui_app.services import central as central_service
+from tui_app.services import report as report_service
+from tui_app.services.context import open_context
+from tui_app.sync.central import initialise
+
+ACTIONS = ("food", "drug", "equipment", "product", "fraud", "price", "epidemic")
+STAMP = "2026-09-14T00:00:00Z"
+COLUMNS = ("change_id", "kind", "record_id", "rev", "pushed_by", "device_id", "body",
+           "received_at")
+END = dt.date(2026, 10, 8)
+
+
+def _meta(rid: str, badge: str) -> dict:
+    return {"id": rid, "rev": 1, "created_at": STAMP, "updated_at": STAMP,
+            "inspector_id": badge, "device_id": f"dev-{badge}", "voided": False,
+            "void_reason": None, "warnings": []}
+
+
+def log_rows(rows: int, seed: int = 7) -> Iterator[tuple]:
+    """Change-log rows: a registry of entities, then `rows` inspections by 30 pairs of
+    officers, each pushed by the first officer of the pair. Change ids are UUIDv7, as a
+    laptop makes them."""
+    rnd = random.Random(seed)
+    entities = [f"bench-entity-{i:06d}" for i in range(max(1000, rows // 50))]
+    for i, eid in enumerate(entities):
+        body = {**_meta(eid, "3200000"), "name": f"市场主体{i}", "kind": "个体工商户"}
+        yield (new_id(), "entity", eid, 1, "3200000", "dev-3200000",
+               json.dumps(body, ensure_ascii=False), STAMP)
+    for n in range(rows):
+        action = ACTIONS[n % len(ACTIONS)]
+        day = (START + dt.timedelta(days=rnd.randrange(DAYS))).isoformat()
+        pair = [OFFICERS[2 * (n % 30)], OFFICERS[2 * (n % 30) + 1]]
+        fields, measures = _fields(rnd, action)
+        rid = f"bench-{n:08d}"
+        badge = pair[0]["badge"]
+        body = {**_meta(rid, badge), "campaign": "zhongqiu", "action": action,
+                "entity_id": rnd.choice(entities), "place": None,
+                "started_at": f"{day}T02:00:00Z", "day": day, "officers": pair,
+                "fields": fields, "findings": "现场检查未发现问题", "measures": measures,
+                "result": "合格"}
+        yield (new_id(), "inspection", rid, 1, badge, f"dev-{badge}",
+               json.dumps(body, ensure_ascii=False), STAMP)
+
+
+def fill_sqlite(path: Path, rows: int) -> float:
+    import sqlite3
+
+    initialise(f"sqlite:///{path}")
+    started = time.perf_counter()
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("BEGIN")
+    conn.executemany(f"INSERT INTO change ({', '.join(COLUMNS)}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                     log_rows(rows))
+    conn.execute("COMMIT")
+    conn.close()
+    return time.perf_counter() - started
+
+
+def fill_pg(url: str, rows: int) -> float:
+    import psycopg
+
+    initialise(url)
+    started = time.perf_counter()
+    with psycopg.connect(url) as conn, conn.cursor() as cur, cur.copy(
+            f"COPY change ({', '.join(COLUMNS)}) FROM STDIN") as copy:
+        for row in log_rows(rows):
+            copy.write_row(row)
+    return time.perf_counter() - started
+
+
+def measure(name: str, url: str, rows: int, filled: float, folder: Path) -> None:
+    started = time.perf_counter()
+    read = central_service.catch_up(url)
+    caught_up = time.perf_counter() - started
+    local = folder / "laptop.db"
+    ctx = open_context(local)
+    report = report_service.central(ctx, url, day_to=END)
+    assert report.result.values["food.inspections"] == len(range(0, rows, len(ACTIONS)))
+    md_s = _median(lambda: report_service.central(ctx, url, day_to=END).markdown())
+    tallies_s = _median(lambda: central_service.compute_tallies(url, "zhongqiu",
+                                                                START, END))
+    ctx.close()
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "tui_app", "--db", str(local), "report", "--scope",
+                    "central", "--central", url, "--to", END.isoformat(), "--format", "docx",
+                    "-o", str(folder / "central.docx")], check=True, capture_output=True)
+    cli_s = time.perf_counter() - started
+    print(f"{name}: {rows:,} inspections (+ {read - rows:,} entities) in the change log")
+    print(f"  bulk fill of the change log:                        {filled:.1f} s")
+    print(f"  catch-up (current rows + tally facts), once:        {caught_up:.1f} s "
+          f"({read / caught_up:,.0f} changes/s)")
+    print(f"  district tallies, median of 5:                      {tallies_s * 1000:.1f} ms")
+    print(f"  report (tallies + template → Markdown), median of 5: {md_s * 1000:.1f} ms")
+    print(f"  `fieldlog report --scope central --format docx`, new process: "
+          f"{cli_s * 1000:.0f} ms")
+    print(f"  target ≤ {TARGET_S:.1f} s: whole command at {cli_s / TARGET_S:.2f}× the target",
+          flush=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--pg", help="PostgreSQL URL (a scratch schema is made and dropped)")
+    parser.add_argument("--no-sqlite", action="store_true")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="fieldlog-bench-") as name:
+        folder = Path(name)
+        if not args.no_sqlite:
+            path = folder / "central.db"
+            print(f"filling {args.rows:,} inspections into {path} ...", flush=True)
+            filled = fill_sqlite(path, args.rows)
+            measure("central SQLite", f"sqlite:///{path}", args.rows, filled, folder)
+        if args.pg:
+            import psycopg
+
+            schema = f"bench_{uuid.uuid4().hex[:10]}"
+            with psycopg.connect(args.pg, autocommit=True) as admin:
+                admin.execute(f"CREATE SCHEMA {schema}")
+                try:
+                    url = f"{args.pg}?options=-csearch_path%3D{schema}"
+                    print(f"filling {args.rows:,} inspections into PostgreSQL schema {schema}"
+                          " ...", flush=True)
+                    filled = fill_pg(url, args.rows)
+                    measure("central PostgreSQL", url, args.rows, filled, folder)
+                finally:
+                    admin.execute(f"DROP SCHEMA {schema} CASCADE")
+
+
+if __name__ == "__main__":
+    main()
