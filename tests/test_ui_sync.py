@@ -12,6 +12,7 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Static
 
+from tests.conftest import Fieldlog
 from tests.ui_support import SIZE, make_app, seed, settle, text_of
 from tui_app.services import sync as sync_service
 from tui_app.services.context import open_context
@@ -78,6 +79,32 @@ async def test_s_syncs_and_the_dashboard_follows(fieldlog, tmp_path: Path, centr
     held = central_inspections(fieldlog, central)
     assert sorted(r["id"] for r in held) == [f"0192a000-0000-7000-8000-00000000000{i}"
                                             for i in (1, 2, 3, 4, 5, 9)]
+
+
+async def test_a_lost_conflict_is_listed(fieldlog, tmp_path: Path, central: str) -> None:
+    """The same inspector's second laptop edits a record first; this laptop's edit of it
+    loses, is listed on the Sync screen (as `fieldlog conflicts` lists it) and kept."""
+    seed(fieldlog, tmp_path)
+    fieldlog("sync")
+    record = "0192a000-0000-7000-8000-000000000001"
+    second = Fieldlog(tmp_path / "second.db")
+    second("init", "--name", "张三", "--badge", "3201001", "--central", central)
+    second("sync")
+    second("record", "edit", record, "--findings", "复查：冷柜温度记录已补齐")
+    second("sync")
+    fieldlog("record", "edit", record, "--findings", "复查：冷柜温度记录仍缺两天")
+    app = make_app(fieldlog)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("s")
+        await until(pilot, lambda: isinstance(app.screen, SyncScreen) and not app.screen.running)
+        assert "冲突 1 条" in shown(pilot, "#sync-outcome")
+        table = app.screen.query_one("#conflicts", DataTable)
+        assert table.row_count == 1 and table.get_row_at(0)[2] == record[-8:]
+    [kept] = fieldlog.json("conflicts")["conflicts"]
+    assert kept["lost_body"]["findings"] == "复查：冷柜温度记录仍缺两天"
+    shown_now = json.loads(fieldlog("record", "show", record, "--format", "json").stdout)
+    assert shown_now["current"]["findings"] == "复查：冷柜温度记录已补齐"  # the central version
 
 
 async def test_unreachable_central_says_so_and_changes_nothing(fieldlog, tmp_path: Path) -> None:

@@ -81,6 +81,7 @@ class SyncScreen(Guarded, Screen[None]):
                 with Horizontal(classes="sync-phase"):
                     yield Label(t(f"cli.sync.phase.{phase}"), classes="sync-phase-label")
                     yield ProgressBar(id=f"bar-{phase}", show_eta=False)
+                    yield Label("", id=f"count-{phase}", classes="sync-count")
             yield Static("", id="sync-outcome")
             yield Static("", id="sync-error")
             yield Static("", id="conflicts-title", classes="panel-title")
@@ -103,8 +104,9 @@ class SyncScreen(Guarded, Screen[None]):
         if self.running:
             return
         self.running = True
-        for phase in PHASES:
-            self.query_one(f"#bar-{phase}", ProgressBar).update(total=None, progress=0)
+        for phase in PHASES:  # waiting phases show empty; the running one moves
+            self.query_one(f"#bar-{phase}", ProgressBar).update(total=1, progress=0)
+            self.query_one(f"#count-{phase}", Label).update("")
         self.query_one("#sync-outcome", Static).update(t("ui.sync.running"))
         self.query_one("#sync-error", Static).update("")
         self.run_sync()
@@ -151,6 +153,8 @@ class SyncScreen(Guarded, Screen[None]):
             self._fill(earlier)
         bar = self.query_one(f"#bar-{message.phase}", ProgressBar)
         bar.update(total=message.total, progress=message.done)
+        self.query_one(f"#count-{message.phase}", Label).update(
+            f"{message.done}/{message.total}" if message.total is not None else str(message.done or ""))
 
     def _fill(self, phase: str) -> None:
         bar = self.query_one(f"#bar-{phase}", ProgressBar)
