@@ -15,6 +15,7 @@ from tui_app.i18n import (
     report,
     sync,
     tui,
+    tui_sync,
 )
 
 LANGS = ("zh", "en")
@@ -27,6 +28,7 @@ for _section in (
     sync.MESSAGES,
     demo.MESSAGES,
     tui.MESSAGES,
+    tui_sync.MESSAGES,
 ):
     _dupes = CATALOG.keys() & _section.keys()
     if _dupes:  # pragma: no cover - guarded by a test, fails loudly during development

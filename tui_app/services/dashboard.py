@@ -10,13 +10,13 @@ import datetime as dt
 from dataclasses import dataclass
 
 from tui_app.domain.pack import Pack
+from tui_app.domain.values import local_display
+from tui_app.services import profile
 from tui_app.services import reminders as reminder_service
 from tui_app.services import tally as tally_service
 from tui_app.services.context import Context
 from tui_app.services.officers import default_officers
 from tui_app.store import status as status_store
-
-LAST_SYNC_KEY = "last_sync_at"
 
 
 @dataclass(frozen=True)
@@ -32,7 +32,8 @@ class Snapshot:
     campaign_values: dict[str, int | float]
     per_day: list[tuple[str, int]]  # (day, inspections) from the campaign start to today
     unsynced: int
-    last_sync: str | None
+    auto_sync: bool  # sync in the background whenever the central store is reachable
+    last_sync: str  # local wall-clock time of the last complete sync, "" if never
     reminders: list[reminder_service.Reminder]
 
 
@@ -41,6 +42,10 @@ def _days(start: dt.date, end: dt.date) -> list[dt.date]:
 
 
 def snapshot(ctx: Context, today: dt.date | None = None) -> Snapshot:
+    # Imported here: the sync machinery is not needed for the app's first paint, and this
+    # runs on the worker thread that computes the first snapshot while Textual starts.
+    from tui_app.services import sync as sync_service
+
     pack = ctx.pack()
     today = today or ctx.today()
     campaign = tally_service.compute(ctx, pack.id)
@@ -57,7 +62,8 @@ def snapshot(ctx: Context, today: dt.date | None = None) -> Snapshot:
         today_values=today_result.values,
         campaign_values=campaign.values,
         per_day=per_day,
-        unsynced=status_store.outbox_count(ctx.db),
-        last_sync=status_store.sync_value(ctx.db, LAST_SYNC_KEY),
+        unsynced=sync_service.unsynced_count(ctx),
+        auto_sync=profile.flag(ctx, "auto_sync"),
+        last_sync=local_display(sync_service.last_sync(ctx), ctx.tz),
         reminders=reminder_service.overdue(ctx, today),
     )

@@ -15,15 +15,25 @@ from tui_app.services.context import Context
 
 KEYS = ("inspector_name", "badge", "partner_name", "partner_badge", "unit", "central_url",
         "timezone")
+# On/off settings, stored as "1"/"0"; off unless turned on (auto-sync needs a deliberate yes).
+FLAGS = ("auto_sync",)
 
 
-def current(ctx: Context) -> dict[str, str]:
-    return {key: ctx.settings.get(key, "") for key in KEYS}
+def current(ctx: Context) -> dict[str, str | bool]:
+    values: dict[str, str | bool] = {key: ctx.settings.get(key, "") for key in KEYS}
+    values.update({key: flag(ctx, key) for key in FLAGS})
+    return values
 
 
-def update(ctx: Context, values: Mapping[str, str]) -> dict[str, str]:
-    """Save the given settings (empty ones are left as they were); returns what was saved."""
-    changes = {k: v.strip() for k, v in values.items() if k in KEYS and v and v.strip()}
+def flag(ctx: Context, key: str) -> bool:
+    return ctx.settings.get(key) == "1"
+
+
+def update(ctx: Context, values: Mapping[str, str | bool]) -> dict[str, str]:
+    """Save the given settings (empty texts are left as they were); returns what was saved."""
+    changes = {k: v.strip() for k, v in values.items()
+               if k in KEYS and isinstance(v, str) and v.strip()}
+    changes.update({k: "1" if values[k] else "0" for k in FLAGS if k in values})
     if "timezone" in changes:
         try:
             ZoneInfo(changes["timezone"])

@@ -1,7 +1,7 @@
-"""What the dashboard's status and reminder panels read: outbox size, sync state, open items.
+"""What the dashboard's pace and reminder panels read: entries per day, open items.
 
-Kept apart from the record write path: these are small read-only queries over the
-outbox, the sync state and the (few) cases and complaints, never over inspections.
+Kept apart from the record write path: small read-only queries over the per-day
+index and the (few) cases and complaints.
 """
 
 from __future__ import annotations
@@ -9,16 +9,6 @@ from __future__ import annotations
 from typing import Any
 
 from tui_app.store.db import Database
-
-
-def outbox_count(db: Database) -> int:
-    """Changes saved here and not yet acknowledged by the central store."""
-    return db.conn.execute("SELECT COUNT(*) FROM outbox").fetchone()[0]
-
-
-def sync_value(db: Database, key: str) -> str | None:
-    row = db.conn.execute("SELECT v FROM sync_state WHERE k = ?", (key,)).fetchone()
-    return row[0] if row else None
 
 
 def entries_per_day(db: Database, day_from: str, day_to: str) -> dict[str, int]:

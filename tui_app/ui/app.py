@@ -8,6 +8,7 @@ typed in it, in place; the app never dies with a traceback on screen.
 from __future__ import annotations
 
 import datetime as dt
+import threading
 import traceback
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -55,6 +56,7 @@ class FieldLogApp(App[None]):
         self.pack: Pack | None = None
         self.officers: list[dict[str, str]] = []
         self.title = t("ui.title")
+        self.sync_lock = threading.Lock()  # one sync at a time, manual or automatic
         # The first snapshot is computed while Textual starts, so the dashboard's first
         # paint has its figures (one paint instead of an empty one and a full repaint).
         early = ThreadPoolExecutor(max_workers=1, thread_name_prefix="fieldlog-early")
@@ -135,6 +137,19 @@ class FieldLogApp(App[None]):
         from tui_app.ui.screens.settings import SettingsScreen
 
         self.push_screen(SettingsScreen())
+
+    def action_sync(self) -> None:
+        """The Sync screen, kept once made: leaving it never stops or loses a running sync."""
+        from tui_app.ui.screens.sync import SyncScreen
+
+        if not self.is_screen_installed("sync"):
+            self.install_screen(SyncScreen(), "sync")
+            self.push_screen("sync")
+            return  # a new screen starts its sync when mounted
+        screen = self.get_screen("sync")
+        assert isinstance(screen, SyncScreen)
+        self.push_screen(screen)
+        screen.action_start()
 
     def action_toggle_help(self) -> None:
         if self.screen.query("HelpPanel"):

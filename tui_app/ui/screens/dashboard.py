@@ -20,6 +20,7 @@ from textual.widgets import Footer, Sparkline, Static
 from tui_app.i18n import pick, t
 from tui_app.services import dashboard as dashboard_service
 from tui_app.ui.guard import Guarded
+from tui_app.ui.widgets.sync_panel import SyncPanel
 from tui_app.ui.widgets.tally_board import TallyBoard
 
 MAX_ACTION_KEYS = 9
@@ -38,6 +39,7 @@ class DashboardScreen(Guarded, Screen[None]):
         Binding("t", "list('complaint')", "ui.key.complaints"),
         Binding("a", "list('activity')", "ui.key.activities"),
         Binding("i", "app.settings", "ui.key.settings"),
+        Binding("s", "app.sync", "ui.key.sync"),
         Binding("q", "app.quit", "ui.key.quit"),
     ]
 
@@ -62,7 +64,7 @@ class DashboardScreen(Guarded, Screen[None]):
                 yield Sparkline([], id="pace")
                 yield Static("", id="pace-text")
                 yield Static(t("ui.dash.sync"), classes="panel-title")
-                yield Static("", id="sync")
+                yield SyncPanel(id="sync")
                 yield Static(t("ui.dash.reminders"), classes="panel-title")
                 yield Static("", id="reminders")
         yield Static("", id="action-keys")
@@ -115,8 +117,7 @@ class DashboardScreen(Guarded, Screen[None]):
         self.query_one("#pace-text", Static).update(t(
             "ui.dash.pace_text", today=today_count, total=sum(n for _, n in snap.per_day),
             days=len(snap.per_day)))
-        self.query_one("#sync", Static).update(t(
-            "ui.dash.sync_text", count=snap.unsynced, last=snap.last_sync or t("ui.dash.never")))
+        self.query_one(SyncPanel).show(snap)
         self.query_one("#reminders", Static).update(
             "\n".join(t(f"ui.reminder.{r.kind}", subject=r.subject or "-", since=r.since,
                         late=r.days_late) for r in snap.reminders[:8])

@@ -19,8 +19,10 @@ from tui_app.services import profile
 from tui_app.ui import forms
 from tui_app.ui.guard import Guarded
 from tui_app.ui.widgets.fields import FormBody
+from tui_app.ui.widgets.sync_panel import SyncPanel
 
-SPECS = [forms.spec(key, "text", f"cli.init.prompt.{key}") for key in profile.KEYS]
+SPECS = [*(forms.spec(key, "text", f"cli.init.prompt.{key}") for key in profile.KEYS),
+         *(forms.spec(key, "bool", f"ui.settings.{key}") for key in profile.FLAGS)]
 
 
 class SettingsScreen(Guarded, Screen[None]):
@@ -76,4 +78,5 @@ class SettingsScreen(Guarded, Screen[None]):
             return
         self.app.sessions.invalidate()
         self.notify(t("ui.settings.saved"))
+        self.app.dashboard.query_one(SyncPanel).check()  # the central URL may have changed
         self.app.records_changed(then=self.dismiss)

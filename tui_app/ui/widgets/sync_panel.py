@@ -1,0 +1,122 @@
+"""The dashboard's sync panel: unsynced changes, last sync, online or not, auto-sync.
+
+Whether the central store can be reached is asked on a thread worker every few
+minutes with a short timeout (`services.sync.is_reachable`), so a dead share or a
+dropped link never stalls the screen. With auto-sync on, the panel starts a sync in
+the background whenever the store is reachable and changes are waiting; the app's
+sync lock keeps it from ever running beside a manual sync.
+"""
+
+from __future__ import annotations
+
+from textual import work
+from textual.message import Message
+from textual.widgets import Static
+
+from tui_app.errors import FieldLogError
+from tui_app.i18n import t
+from tui_app.services import profile
+from tui_app.services.dashboard import Snapshot
+
+CHECK_SECONDS = 180.0  # between reachability checks (tests set it lower)
+PROBE_TIMEOUT = 1.5  # seconds a reachability check may take before it counts as offline
+
+UNSET, CHECKING, ONLINE, OFFLINE = "unset", "checking", "online", "offline"
+
+
+class SyncPanel(Static):
+    """What waits for sync and whether it could go now; starts auto-syncs."""
+
+    class Checked(Message):
+        """A reachability check's answer (`state` is one of UNSET, ONLINE, OFFLINE)."""
+
+        def __init__(self, state: str) -> None:
+            super().__init__()
+            self.state = state
+
+    class AutoSynced(Message):
+        """A background sync ended: `error` is the user's message, "" when it went well."""
+
+        def __init__(self, error: str) -> None:
+            super().__init__()
+            self.error = error
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__("", **kwargs)  # type: ignore[arg-type]
+        self.state = CHECKING
+        self.auto = False
+        self.unsynced = 0
+        self.last_sync = ""
+        self.note = ""
+
+    def on_mount(self) -> None:
+        self.set_interval(CHECK_SECONDS, self.check)
+        self.check()
+
+    def show(self, snap: Snapshot) -> None:
+        """New figures from the dashboard; with auto-sync on, waiting work goes now."""
+        self.unsynced, self.last_sync, self.auto = snap.unsynced, snap.last_sync, snap.auto_sync
+        self._paint()
+        self._maybe_sync()
+
+    @work(thread=True, exclusive=True, group="online", exit_on_error=False)
+    def check(self) -> None:
+        from tui_app.services import sync as sync_service
+
+        ctx = self.app.sessions.get()  # type: ignore[attr-defined]
+        try:
+            url = sync_service.central_url(ctx)
+        except FieldLogError:
+            self.post_message(self.Checked(UNSET))
+            return
+        online = sync_service.is_reachable(url, PROBE_TIMEOUT)
+        self.post_message(self.Checked(ONLINE if online else OFFLINE))
+
+    def on_sync_panel_checked(self, message: Checked) -> None:
+        self.state = message.state
+        self._paint()
+        self._maybe_sync()
+
+    def _maybe_sync(self) -> None:
+        if self.auto and self.state == ONLINE and self.unsynced > 0:
+            self.auto_sync()
+
+    @work(thread=True, group="auto-sync", exit_on_error=False)
+    def auto_sync(self) -> None:
+        """One background sync, unless a sync (manual or automatic) is already running."""
+        from tui_app.services import sync as sync_service
+
+        lock = self.app.sync_lock  # type: ignore[attr-defined]
+        if not lock.acquire(blocking=False):
+            return
+        try:
+            ctx = self.app.sessions.get()  # type: ignore[attr-defined]
+            if not profile.flag(ctx, "auto_sync") or not sync_service.unsynced_count(ctx):
+                return
+            sync_service.run_sync(ctx)
+        except FieldLogError as error:
+            self.post_message(self.AutoSynced(error.message()))
+            return
+        finally:
+            lock.release()
+        self.post_message(self.AutoSynced(""))
+
+    def on_sync_panel_auto_synced(self, message: AutoSynced) -> None:
+        # A failed sync marks the store offline until the next check says otherwise, so
+        # the waiting changes are not retried in a loop against a store that is down.
+        self.note = message.error
+        if message.error:
+            self.state = OFFLINE
+            self._paint()
+        else:
+            self.app.records_changed()  # type: ignore[attr-defined]
+
+    def _paint(self) -> None:
+        lines = [t("ui.dash.sync_text", count=self.unsynced,
+                   last=self.last_sync or t("ui.dash.never")),
+                 t(f"ui.sync.state.{self.state}")]
+        if self.auto:
+            lines.append(t("ui.sync.auto_on"))
+        if self.note:
+            lines.append(self.note)
+        self.update("\n".join(lines))
