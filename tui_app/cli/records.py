@@ -30,7 +30,7 @@ from tui_app.services import importer
 from tui_app.services import record as record_service
 from tui_app.services.context import Context
 from tui_app.services.officers import default_officers
-from tui_app.store.records import ListQuery
+from tui_app.services.record import ListQuery
 
 FORMATS = click.Choice(["table", "json", "csv"])
 

@@ -16,6 +16,7 @@ from tui_app.domain.ids import new_id, utc_now
 from tui_app.errors import FieldLogError, Problem, ValidationFailed
 from tui_app.services.context import Context
 from tui_app.store import records as store
+from tui_app.store.records import ListQuery as ListQuery  # faces page through this service
 
 META = ("id", "rev", "created_at", "updated_at", "inspector_id", "device_id", "voided", "void_reason")
 

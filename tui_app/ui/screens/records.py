@@ -20,7 +20,7 @@ from textual.widgets import DataTable, Footer, Input, Select, Static
 from tui_app.domain.values import local_display
 from tui_app.i18n import pick, t
 from tui_app.services import record as record_service
-from tui_app.store.records import ListQuery
+from tui_app.services.record import ListQuery
 from tui_app.ui.guard import Guarded
 
 PAGE = 50
