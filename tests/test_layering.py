@@ -27,3 +27,24 @@ def test_domain_loads_no_sqlite() -> None:
         "tui_app.domain.uscc, tui_app.domain.values, tui_app.domain.ids"
     )
     assert "sqlite3" not in loaded and "_sqlite3" not in loaded
+
+
+def test_faces_call_services_never_the_store_sync_or_report() -> None:
+    """cli/ and ui/ are thin: SQL and rules live below them, reached through services."""
+    import ast
+    from pathlib import Path
+
+    import tui_app
+
+    root = Path(tui_app.__file__).parent
+    offenders = []
+    for face in ("cli", "ui"):
+        for path in (root / face).rglob("*.py"):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                names = ([node.module or ""] if isinstance(node, ast.ImportFrom)
+                         else [a.name for a in node.names] if isinstance(node, ast.Import) else [])
+                for name in names:
+                    if name.split(".")[:2] in (["tui_app", "store"], ["tui_app", "sync"],
+                                               ["tui_app", "report"]) or "sqlite3" in name:
+                        offenders.append(f"{path.relative_to(root)}: {name}")
+    assert offenders == []
