@@ -31,6 +31,7 @@ class FieldLogCommands(Provider):
                           partial(app.open_list, kind), ""))
         found += self._screen_keys()
         found.append((t("ui.cmd.settings"), app.action_settings, "i"))
+        found.append((t("ui.cmd.report"), app.action_report, "r"))
         found.append((t("ui.cmd.help"), app.action_toggle_help, "?"))
         return found
 

@@ -38,6 +38,7 @@ class DashboardScreen(Guarded, Screen[None]):
         Binding("t", "list('complaint')", "ui.key.complaints"),
         Binding("a", "list('activity')", "ui.key.activities"),
         Binding("i", "app.settings", "ui.key.settings"),
+        Binding("r", "app.report", "ui.key.report"),
         Binding("q", "app.quit", "ui.key.quit"),
     ]
 
