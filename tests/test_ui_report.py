@@ -9,6 +9,7 @@ import docx
 from textual.widgets import Markdown, Static
 
 from tests.ui_support import SIZE, make_app, seed, settle, text_of
+from tui_app.i18n import set_lang
 from tui_app.ui.app import FieldLogApp
 from tui_app.ui.screens.report import ReportScreen
 
@@ -101,3 +102,20 @@ async def test_central_scope_reads_the_team_store(fieldlog, tmp_path: Path, monk
         await settle(pilot)
         assert "中心库（全体人员） | 2026-09-14 至 2026-10-08" in _status(app)
         assert _food_visits(app) == 5
+
+
+async def test_messages_follow_the_language(fieldlog, tmp_path: Path) -> None:
+    seed(fieldlog, tmp_path, records=False)
+    set_lang("en")  # after the CLI seeding, which sets its own language
+    try:
+        app = make_app(fieldlog)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            await pilot.press("r")
+            await settle(pilot)
+            assert "This laptop | 2026-09-14 to 2026-10-08" in _status(app)
+            await pilot.press("tab", *"09-30", "enter")  # the end date (selected on focus), mistyped
+            await settle(pilot)
+            assert "To: '09-30' is not a date; use the form 2026-09-21." in _status(app)
+    finally:
+        set_lang("zh")
