@@ -106,6 +106,12 @@ def test_case_complaint_activity(fieldlog, tmp_path: Path) -> None:
     fieldlog("record", "edit", complaint_id, "--set", "status=已办结")
     tallies = fieldlog.json("tally")["tallies"]
     assert tallies["complaints.handled"] == 1 and tallies["complaints.pending"] == 0
+    fieldlog("complaint", "add", "--channel", "网络", "--summary", "缺斤少两", "--received", "2026-09-24T09:00")
+    fieldlog("complaint", "add", "--channel", "来信", "--summary", "无证经营", "--received", "2026-09-24T10:00",
+             "--status", "待受理")  # received, not yet accepted: still pending
+    assert sorted(c["status"] for c in fieldlog.json("complaint", "list")) == sorted(["已受理", "已办结", "待受理"])
+    tallies = fieldlog.json("tally")["tallies"]
+    assert tallies["complaints.received"] == 3 and tallies["complaints.pending"] == 2
     assert "最多两位小数" in fieldlog("case", "add", "--action", "fraud", "--type", "虚假宣传",
                                  "--fine", "12.345", ok=False).stderr
     bad_status = fieldlog("record", "edit", complaint_id, "--set", "status=搁置", ok=False)

@@ -39,7 +39,7 @@ def expected_markdown() -> str:
         if HEADING.match(line):
             blocks.append(f"## {line}")
         elif item:
-            blocks.append(f"**{item.group(1)}**{item.group(2)}")
+            blocks.append(f"**{item.group(1)[:-1]}**。{item.group(2)}")  # CommonMark closes ** before 。
         else:
             blocks.append(line)
     return "\n\n".join([*blocks, *SIGNATURE]) + "\n"

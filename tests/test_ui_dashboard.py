@@ -78,8 +78,17 @@ async def test_overdue_reminders_use_the_pack_rules(fieldlog, tmp_path: Path) ->
              SUPERMARKET["name"], "--clue", "2026-08-20", "--filed", "2026-09-15")
     fieldlog("case", "add", "--action", "food", "--type", "食品安全", "--entity",
              SUPERMARKET["name"], "--clue", "2026-09-10", "--filed", "2026-09-15")
-    fieldlog("complaint", "add", "--channel", "网络", "--summary", "月饼过期",
+    fieldlog("complaint", "add", "--channel", "网络", "--summary", "月饼过期", "--status", "待受理",
              "--subject", "东街月饼摊", "--received", "2026-09-15T09:00")
+    # accepted on time and still being handled: the 7-day clock is for acceptance only
+    fieldlog("complaint", "add", "--channel", "网络", "--summary", "价格不明",
+             "--subject", "西街超市", "--received", "2026-09-15T10:00", "--status", "处理中")
+    # default status 已受理 (arrived accepted via the 12315 platform)
+    fieldlog("complaint", "add", "--channel", "12315热线", "--summary", "缺斤少两",
+             "--subject", "北街菜场", "--received", "2026-09-14T10:00")
+    # still waiting, but received within the last 7 working days
+    fieldlog("complaint", "add", "--channel", "网络", "--summary", "无证经营", "--status", "待受理",
+             "--subject", "南街小吃", "--received", "2026-09-30T10:00")
     end = dt.datetime(2026, 10, 8, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
     app = FieldLogApp(fieldlog.db, clock=lambda: end)
     async with app.run_test(size=SIZE) as pilot:
@@ -89,8 +98,10 @@ async def test_overdue_reminders_use_the_pack_rules(fieldlog, tmp_path: Path) ->
     complaint_late = overdue_by(dt.date(2026, 9, 15), None, end.date(), 7)
     assert case_late > 0 and complaint_late > 0
     assert f"立案超期 {case_late} 个工作日" in shown
-    assert f"东街月饼摊：2026-09-15 受理，超期 {complaint_late} 个工作日" in shown
+    assert f"东街月饼摊：2026-09-15 收到，超期 {complaint_late} 个工作日未受理" in shown
     assert shown.count("案件") == 1  # the case filed in time is not a reminder
+    assert shown.count("投诉") == 1
+    assert overdue_by(dt.date(2026, 9, 30), None, end.date(), 7) == 0
 
 
 async def test_palette_and_help_reach_everything(fieldlog, tmp_path: Path) -> None:

@@ -49,7 +49,10 @@ BUILTIN_ATTRS: dict[str, dict[str, str]] = {
 }
 NUMERIC_TYPES = ("int", "money")
 CASE_STATUSES = ("立案", "调查", "审核", "决定", "执行", "结案")
-COMPLAINT_STATUSES = ("已受理", "处理中", "已办结")
+# 待受理: received, not yet accepted or refused (the 7-working-day clock runs); most
+# complaints arrive already accepted through the 12315 platform, hence the default.
+COMPLAINT_STATUSES = ("待受理", "已受理", "处理中", "已办结")
+DEFAULT_COMPLAINT_STATUS = "已受理"
 DEFAULT_CASE_TYPES = ("虚假宣传", "非法会议营销", "特种设备安全", "产品质量", "食品安全", "价格违法", "其他")
 DEFAULT_COMPLAINT_CHANNELS = ("12315热线", "网络", "来信", "来访")
 DEFAULT_ACTIVITY_TYPES = ("张贴公告", "宣传", "巡查", "培训", "其他")

@@ -13,7 +13,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from tui_app.domain import uscc as uscc_rules
-from tui_app.domain.pack import CASE_STATUSES, COMPLAINT_STATUSES, Pack
+from tui_app.domain.pack import CASE_STATUSES, COMPLAINT_STATUSES, DEFAULT_COMPLAINT_STATUS, Pack
 from tui_app.domain.values import (
     BadValue,
     coerce,
@@ -294,7 +294,7 @@ def check_complaint(raw: Mapping[str, Any], pack: Pack, tz: ZoneInfo,
         "entity_id": _entity_ref(raw, resolve, c, required=False),
         "subject": _text(raw, "subject", c),
         "summary": _text(raw, "summary", c, required=True),
-        "status": _choice(raw, "status", COMPLAINT_STATUSES, c, default=COMPLAINT_STATUSES[0]),
+        "status": _choice(raw, "status", COMPLAINT_STATUSES, c, default=DEFAULT_COMPLAINT_STATUS),
         "handled_at": handled_at or None,
     }
     return c.done(row)

@@ -13,6 +13,7 @@ from tui_app.i18n import (
     core,
     demo,
     report,
+    report_screen,
     sync,
     tui,
     tui_sync,
@@ -25,6 +26,7 @@ CATALOG: dict[str, tuple[str, str]] = {}
 for _section in (
     core.MESSAGES,
     report.MESSAGES,
+    report_screen.MESSAGES,
     sync.MESSAGES,
     demo.MESSAGES,
     tui.MESSAGES,

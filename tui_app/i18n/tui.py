@@ -62,9 +62,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "ui.dash.no_reminders": ("没有超期事项", "Nothing overdue"),
     "ui.reminder.case": ("案件 {subject}：线索 {since}，立案超期 {late} 个工作日",
                          "Case {subject}: lead {since}, filed {late} working day(s) late"),
-    "ui.reminder.complaint": ("投诉 {subject}：{since} 受理，超期 {late} 个工作日未办结",
+    "ui.reminder.complaint": ("投诉 {subject}：{since} 收到，超期 {late} 个工作日未受理",
                               "Complaint {subject}: received {since}, "
-                              "{late} working day(s) overdue"),
+                              "not accepted {late} working day(s) past the limit"),
     "ui.group.inspection": ("检查", "Inspections"),
     "ui.group.case": ("案件", "Cases"),
     "ui.group.complaint": ("投诉举报", "Complaints"),

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
+_TRAILING_PUNCT = re.compile(r"^(.*?)(\W*)$", re.S)
 
 
 @dataclass(frozen=True)
@@ -79,8 +80,19 @@ def to_markdown(paras: list[Paragraph]) -> str:
         elif para.role == "heading":
             blocks.append(f"## {para.text}")
         else:
-            blocks.append("".join(f"**{r.text}**" if r.bold else r.text for r in para.runs))
+            blocks.append("".join(_bold(r.text) if r.bold else r.text for r in para.runs))
     return "\n\n".join(blocks) + "\n"
+
+
+def _bold(text: str) -> str:
+    """`**一是…**。`: trailing punctuation goes after the closing stars.
+
+    CommonMark only closes `**` that follows punctuation when whitespace or punctuation
+    comes next; Chinese has no space there, so `**…。**将` would show its stars in
+    every Markdown viewer (the TUI's report screen included).
+    """
+    core, tail = _TRAILING_PUNCT.match(text).groups()
+    return f"**{core}**{tail}" if core else text
 
 
 def to_text(paras: list[Paragraph]) -> str:

@@ -1,4 +1,8 @@
-"""Overdue reminders: cases filed late after their lead, complaints left open too long.
+"""Overdue reminders: cases filed late after their lead, complaints not accepted in time.
+
+A 12315 complaint must be accepted or refused within 7 working days of its receipt;
+only the acceptance is timed here, so a complaint accepted (已受理) and still being
+handled is not overdue. One still waiting (待受理) past the limit is.
 
 The clocks come from the pack's [rules] table (working days, so the law can change
 without code) and are counted on the official calendar (domain.workdays).
@@ -9,9 +13,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from tui_app.domain.pack import COMPLAINT_STATUSES
 from tui_app.domain.workdays import overdue_by
 from tui_app.services.context import Context
 from tui_app.store import status as status_store
+
+AWAITING_ACCEPTANCE = COMPLAINT_STATUSES[0]  # 待受理
 
 
 @dataclass(frozen=True)
@@ -36,7 +43,7 @@ def overdue(ctx: Context, today: dt.date | None = None) -> list[Reminder]:
         late = overdue_by(clue, filed, today, pack.rules.case_filing_working_days)
         if late:
             found.append(Reminder("case", case["id"], case["entity_name"] or "", clue, late))
-    for complaint in status_store.open_complaints(ctx.db, pack.id):
+    for complaint in status_store.complaints_in_status(ctx.db, pack.id, AWAITING_ACCEPTANCE):
         received = dt.date.fromisoformat(complaint["day"])
         late = overdue_by(received, None, today, pack.rules.complaint_accept_working_days)
         if late:

@@ -19,6 +19,7 @@ from tui_app.services.context import Context
 from tui_app.store import ledgers as ledger_store
 
 REPORT_FORMATS = ("md", "txt", "docx")
+SCOPES = ("local", "central")  # this laptop's records, or every inspector's (central store)
 EXPORT_FORMATS = ("csv", "xlsx")
 
 
@@ -115,6 +116,20 @@ def central(ctx: Context, url: str, campaign: str | None = None,
 
     span = period(ctx, campaign, day_from, day_to)
     return build(central_service.compute_tallies(url, span.pack.id, span.day_from, span.day_to))
+
+
+def for_scope(ctx: Context, scope: str, campaign: str | None = None, day_from: dt.date | None = None,
+              day_to: dt.date | None = None) -> Report:
+    """The report over `scope`: "local" (this laptop) or "central" (the whole team).
+
+    The central store is the one set by `fieldlog init --central` (or FIELDLOG_CENTRAL); an
+    unset or unreachable store raises a one-line FieldLogError.
+    """
+    if scope == "local":
+        return local(ctx, campaign, day_from, day_to)
+    from tui_app.services import sync  # the central drivers load only when asked
+
+    return central(ctx, sync.central_url(ctx), campaign, day_from, day_to)
 
 
 def markdown(ctx: Context, campaign: str | None = None, day_from: dt.date | None = None,

@@ -33,13 +33,13 @@ def cases_with_clue(db: Database, campaign: str) -> list[dict[str, Any]]:
     return [dict(zip(keys, row, strict=True)) for row in rows]
 
 
-def open_complaints(db: Database, campaign: str) -> list[dict[str, Any]]:
-    """Live complaints not yet concluded (已办结), oldest first."""
+def complaints_in_status(db: Database, campaign: str, status: str) -> list[dict[str, Any]]:
+    """Live complaints in `status` (say 待受理, received and not yet accepted), oldest first."""
     rows = db.conn.execute(
         "SELECT c.id, c.day, c.status, c.subject, e.name FROM complaint AS c "
         "LEFT JOIN entity AS e ON e.id = c.entity_id "
-        "WHERE c.campaign = ? AND c.voided = 0 AND c.status != '已办结' ORDER BY c.day",
-        (campaign,),
+        "WHERE c.campaign = ? AND c.voided = 0 AND c.status = ? ORDER BY c.day",
+        (campaign, status),
     )
     keys = ("id", "day", "status", "subject", "entity_name")
     return [dict(zip(keys, row, strict=True)) for row in rows]

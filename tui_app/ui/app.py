@@ -151,6 +151,11 @@ class FieldLogApp(App[None]):
         self.push_screen(screen)
         screen.action_start()
 
+    def action_report(self) -> None:
+        from tui_app.ui.screens.report import ReportScreen
+
+        self.push_screen(ReportScreen())
+
     def action_toggle_help(self) -> None:
         if self.screen.query("HelpPanel"):
             self.action_hide_help_panel()

@@ -15,11 +15,12 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Sparkline, Static
+from textual.widgets import Sparkline, Static
 
 from tui_app.i18n import pick, t
 from tui_app.services import dashboard as dashboard_service
 from tui_app.ui.guard import Guarded
+from tui_app.ui.widgets.footer import KeysFooter
 from tui_app.ui.widgets.sync_panel import SyncPanel
 from tui_app.ui.widgets.tally_board import TallyBoard
 
@@ -40,6 +41,7 @@ class DashboardScreen(Guarded, Screen[None]):
         Binding("a", "list('activity')", "ui.key.activities"),
         Binding("i", "app.settings", "ui.key.settings"),
         Binding("s", "app.sync", "ui.key.sync"),
+        Binding("r", "app.report", "ui.key.report"),
         Binding("q", "app.quit", "ui.key.quit"),
     ]
 
@@ -68,7 +70,7 @@ class DashboardScreen(Guarded, Screen[None]):
                 yield Static(t("ui.dash.reminders"), classes="panel-title")
                 yield Static("", id="reminders")
         yield Static("", id="action-keys")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         early = self.app.early_snapshot

@@ -17,6 +17,7 @@ from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Static
 
+from tui_app.domain.pack import DEFAULT_COMPLAINT_STATUS
 from tui_app.errors import Problem, ValidationFailed
 from tui_app.i18n import pick, t
 from tui_app.services import entry as entry_service
@@ -216,7 +217,7 @@ def defaults(app: FieldLogApp, kind: str) -> dict[str, Any]:
         values["status"] = "立案"
     if kind == "complaint":
         values["received_at"] = now.strftime(TIME_FORMAT)
-        values["status"] = "已受理"
+        values["status"] = DEFAULT_COMPLAINT_STATUS
     if kind == "activity":
         values["date"] = now.date().isoformat()
     return values

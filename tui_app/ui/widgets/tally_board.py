@@ -36,19 +36,22 @@ class TallyBoard(DataTable):
 
     def show(self, pack: Pack, today: dict[str, int | float],
              campaign: dict[str, int | float]) -> None:
-        """First call builds the rows; later calls change only the figures that moved."""
+        """First call builds the rows with their figures; later calls change only the
+        figures that moved (one cell update each, no rebuild)."""
+        shown = {(tally.id, column): shown_value(tally, values.get(tally.id, 0))
+                 for tally in pack.tallies
+                 for column, values in (("today", today), ("campaign", campaign))}
         if self._pack_id != pack.id:
-            self._build(pack)
-        for tally in pack.tallies:
-            for column, values in (("today", today), ("campaign", campaign)):
-                value = shown_value(tally, values.get(tally.id, 0))
-                if self._shown.get((tally.id, column)) != value:
-                    self._shown[(tally.id, column)] = value
-                    self.update_cell(tally.id, column, Text(value, justify="right"))
+            self._build(pack, shown)
+            return
+        for (tally_id, column), value in shown.items():
+            if self._shown.get((tally_id, column)) != value:
+                self.update_cell(tally_id, column, Text(value, justify="right"))
+        self._shown = shown
 
-    def _build(self, pack: Pack) -> None:
+    def _build(self, pack: Pack, shown: dict[tuple[str, str], str]) -> None:
         self.clear()
-        self._shown.clear()
+        self._shown = shown
         self._pack_id = pack.id
         previous = None
         for tally in pack.tallies:
@@ -56,4 +59,6 @@ class TallyBoard(DataTable):
             if group != previous:
                 self.add_row(Text(group, style="bold"), "", "", "", key=f"group:{group}")
                 previous = group
-            self.add_row(Text("  " + pick(tally.label)), "", "", tally.unit, key=tally.id)
+            self.add_row(Text("  " + pick(tally.label)),
+                         *(Text(shown[(tally.id, column)], justify="right") for column in ("today", "campaign")),
+                         tally.unit, key=tally.id)
