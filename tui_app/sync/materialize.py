@@ -168,7 +168,7 @@ def aggregate(query: Query, mark: str, campaign: str, day_from: str, day_to: str
     primary-key range each. A `distinct` tally gets its live keys: from `tally_key` when
     two primary-key seeks show none of its facts lies outside the period, else counted
     from the period's daily facts. Over a million central rows this reads ~120k key rows
-    instead of ~390k daily facts and their COUNT(DISTINCT) sort (docs/sync.md)."""
+    instead of ~390k daily facts and their COUNT(DISTINCT) sort (README, Sync: District figures)."""
     out: dict[str, Aggregate] = {}
     if summed:
         sql = _SUMMED_SQL.format(p=mark, ids=", ".join([mark] * len(summed)))
