@@ -140,3 +140,18 @@ def test_bad_days_are_refused_without_losing_the_demo(fieldlog: Fieldlog, demo_d
     assert result.exit_code == 1
     assert "30 days is not possible: give 1 to 25" in result.stderr
     assert demo.json("tally") == before
+
+
+def test_demo_shows_every_complaint_status_and_an_acceptance_reminder(fieldlog: Fieldlog,
+                                                                     demo_db: Path) -> None:
+    import datetime as dt
+
+    from tui_app.services.context import open_context
+    from tui_app.services.reminders import overdue
+
+    fieldlog("demo")
+    complaints = Fieldlog(demo_db).json("complaint", "list", "--limit", "1000")
+    assert {c["status"] for c in complaints} == {"待受理", "已受理", "处理中", "已办结"}
+    with open_context(demo_db) as ctx:
+        late = overdue(ctx, today=dt.date(2026, 10, 20))
+    assert any(r.kind == "complaint" for r in late)

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from tui_app.domain import uscc
-from tui_app.domain.pack import CASE_STATUSES, Pack
+from tui_app.domain.pack import CASE_STATUSES, COMPLAINT_STATUSES, Pack
 from tui_app.errors import FieldLogError
 from tui_app.services import record as record_service
 from tui_app.services import tally as tally_service
@@ -459,12 +459,13 @@ COMPLAINTS = (  # (action, subject, summary)
 
 def _complaints(ctx: Context, rng: random.Random, day: dt.date, registry: list[Business],
                 days_left: int) -> None:
-    """3–8 complaints; older ones are more often finished (已办结) than the latest."""
+    """3–8 complaints; older ones are more often finished (已办结) than the latest, and a
+    few still wait to be accepted (待受理), so the demo shows the acceptance reminder."""
     for _ in range(rng.randint(3, 8)):
         action, subject, summary = rng.choice(COMPLAINTS)
         received = _at(day, rng.randint(0, 540))
-        status = rng.choices(("已受理", "处理中", "已办结"),
-                             weights=(1, 2, 6) if days_left >= 2 else (3, 3, 1))[0]
+        status = rng.choices(COMPLAINT_STATUSES,
+                             weights=(1, 1, 2, 6) if days_left >= 2 else (2, 3, 3, 1))[0]
         raw = {"action": action, "received_at": received,
                "channel": rng.choices(CHANNELS, weights=(6, 4, 1, 1))[0],
                "subject": subject, "summary": summary, "status": status}
