@@ -26,6 +26,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+import figures  # noqa: E402 - bench/figures.py, next to this script
+
 TODAY = "2026-09-21T10:30:00+08:00"
 TARGET_RATIO = 1.5
 TARGET_RSS_MB = 200
@@ -202,7 +204,9 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="10k start, 100k memory")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--memory-only", action="store_true", help="skip the start ratio")
+    figures.add_option(parser)
     args = parser.parse_args()
+    out: dict[str, float] = {}
     start_rows, memory_rows = (10_000, 100_000) if args.quick else (100_000, 1_000_000)
     with tempfile.TemporaryDirectory() as tmp:
         small, big = Path(tmp) / "start.db", Path(tmp) / "memory.db"
@@ -211,6 +215,8 @@ def main() -> None:
             generate(small, start_rows)
             print(f"generated {start_rows} rows in {time.perf_counter() - began:.1f}s")
             start = start_ratio(small, args.runs)
+            out.update(start_rows=start_rows, bare_textual_s=start["bare_s"],
+                       fieldlog_start_s=start["fieldlog_s"], start_ratio=start["ratio"])
             print(f"start to usable dashboard, {start_rows} records: "
                   f"{start['fieldlog_s']:.3f}s vs bare Textual {start['bare_s']:.3f}s "
                   f"= {start['ratio']:.2f}x (target <= {TARGET_RATIO}x)")
@@ -222,6 +228,8 @@ def main() -> None:
               f"{mem['rss_mb']:.0f} MB (target <= {TARGET_RSS_MB} MB); "
               f"filter over every row {mem['filter_seconds']:.2f}s after the typing pause, "
               f"longest UI pause meanwhile {mem['max_ui_gap_ms']:.0f} ms")
+    out.update(memory_rows=memory_rows, **mem)
+    figures.write(args.json, out)
 
 
 if __name__ == "__main__":
