@@ -170,7 +170,7 @@ def run_bench(name: str, argv: list[str], folder: Path) -> tuple[dict[str, float
     script, *_ = BENCHES[name]
     out = folder / f"{name}.json"
     command = [sys.executable, str(HERE / script), *argv, "--json", str(out)]
-    print(f"\n=== {name}: {' '.join(command[1:])}  (load {_load()})", flush=True)
+    print(f"\n=== {name}: {' '.join(command[1:])}", flush=True)
     started = time.perf_counter()
     result = subprocess.run(command, cwd=HERE.parent)
     seconds = time.perf_counter() - started
@@ -209,6 +209,7 @@ def main() -> None:
         print(f"note: {pg_problem}; the PostgreSQL parts are skipped", flush=True)
     figures: Figures = {}
     seconds: dict[str, float] = {}
+    loads: dict[str, str] = {}  # each bench's start: the machine is shared, its load moves the figures
     load_before = _load()
     began = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="fieldlog-run-all-") as name:
@@ -223,6 +224,7 @@ def main() -> None:
                 argv.append("--no-pg")
             if bench == "report_central" and not pg_problem:
                 argv += ["--pg", args.pg]
+            loads[bench] = _load()
             found, note, seconds[bench] = run_bench(bench, argv, folder)
             if found is None:
                 notes[bench] = note
@@ -235,8 +237,8 @@ def main() -> None:
             "machine": f"{os.cpu_count()} CPUs, {platform.platform()}, Python {platform.python_version()}",
             "load_before": load_before, "load_after": _load(),
             "minutes": round((time.perf_counter() - began) / 60, 1),
-            "bench_seconds": {k: round(v, 1) for k, v in seconds.items()}}
-    header = (f"`{command}` — {meta['when']}; {meta['machine']}; load average (1/5/15 min) "
+            "bench_seconds": {k: round(v, 1) for k, v in seconds.items()}, "load_at_bench_start": loads}
+    header = (f"`{command}` — finished {meta['when']}; {meta['machine']}; load average (1/5/15 min) "
               f"{load_before} before, {meta['load_after']} after; {meta['minutes']} min in all")
     print(f"\n{header}\n\n{table}")
     args.out.mkdir(parents=True, exist_ok=True)
