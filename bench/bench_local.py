@@ -39,6 +39,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import figures
+
 from tui_app.domain import records as rules
 from tui_app.domain import tally as tally_rules
 from tui_app.domain.ids import new_id, utc_now
@@ -69,6 +71,7 @@ def _args() -> argparse.Namespace:
     parser.add_argument("--dir", type=Path, help="keep the database here instead of a temp dir")
     parser.add_argument("--reuse", action="store_true",
                         help="measure the database already in --dir (skip the fill)")
+    figures.add_option(parser)
     return parser.parse_args()
 
 
@@ -388,6 +391,18 @@ def main() -> None:
         (OUT / name).write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n",
                                 encoding="utf-8")
     print(f"results: {OUT / f'bench_local-{stamp}.json'}")
+    figures.write(args.json, _key_figures(results))
+
+
+def _key_figures(r: dict[str, Any]) -> dict[str, float]:
+    """The flat figures `bench/run_all.py` reads; the bare imports are the start's anchor."""
+    return {"rows": r["data"]["inspections"], "save_p50_ms": r["save_ms"]["p50"],
+            "save_p95_ms": r["save_ms"]["p95"], "save_max_ms": r["save_ms"]["max"],
+            "tally_ms": r["tally_ms"]["median"], "list_page_ms": r["list_ms"]["page"],
+            "list_total_ms": r["list_ms"]["total"],
+            "start_fieldlog_s": r["start_s"]["fieldlog_tally_json"],
+            "start_imports_s": r["start_s"]["import_click_sqlite_utils"],
+            "start_ratio": r["start_s"]["ratio"]}
 
 
 def _report(r: dict[str, Any]) -> None:

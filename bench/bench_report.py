@@ -25,6 +25,8 @@ import time
 from collections import Counter
 from pathlib import Path
 
+import figures
+
 from tui_app.domain import tally as tally_rules
 from tui_app.services import report as report_service
 from tui_app.services.context import open_context
@@ -125,6 +127,7 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--db", type=Path)
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    figures.add_option(parser)
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="fieldlog-bench-"))
     db_path = args.db or folder / "bench.db"
@@ -161,6 +164,10 @@ def main() -> None:
     print(f"统计报表 over two days, median of 3:           {summary_2d_s:.2f} s")
     print(f"ledgers of two days ({exported:,} inspections) to .xlsx, median of 3: {export_s:.1f} s "
           f"({exported / export_s:,.0f} rows/s)")
+    figures.write(args.json, {"rows": rows, "tally_facts": facts, "report_md_s": md_s,
+                              "report_docx_s": docx_s, "report_cli_s": cli_s,
+                              "summary_campaign_s": whole_s, "summary_two_days_s": summary_2d_s,
+                              "export_two_days_s": export_s})
     if not args.keep and args.db is None:
         for path in folder.iterdir():
             path.unlink()

@@ -26,6 +26,7 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
+import figures
 from bench_report import DAYS, OFFICERS, START, TARGET_S, _fields, _median
 
 from tui_app.domain.ids import new_id
@@ -99,7 +100,7 @@ def fill_pg(url: str, rows: int) -> float:
     return time.perf_counter() - started
 
 
-def measure(name: str, url: str, rows: int, filled: float, folder: Path) -> None:
+def measure(name: str, url: str, rows: int, filled: float, folder: Path) -> dict[str, float]:
     started = time.perf_counter()
     read = central_service.catch_up(url)
     caught_up = time.perf_counter() - started
@@ -126,6 +127,8 @@ def measure(name: str, url: str, rows: int, filled: float, folder: Path) -> None
           f"{cli_s * 1000:.0f} ms")
     print(f"  target ≤ {TARGET_S:.1f} s: whole command at {cli_s / TARGET_S:.2f}× the target",
           flush=True)
+    return {"rows": rows, "fill_s": filled, "catch_up_s": caught_up, "tallies_s": tallies_s,
+            "report_md_s": md_s, "report_cli_s": cli_s}
 
 
 def main() -> None:
@@ -133,14 +136,17 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--pg", help="PostgreSQL URL (a scratch schema is made and dropped)")
     parser.add_argument("--no-sqlite", action="store_true")
+    figures.add_option(parser)
     args = parser.parse_args()
+    out: dict[str, float] = {}
     with tempfile.TemporaryDirectory(prefix="fieldlog-bench-") as name:
         folder = Path(name)
         if not args.no_sqlite:
             path = folder / "central.db"
             print(f"filling {args.rows:,} inspections into {path} ...", flush=True)
             filled = fill_sqlite(path, args.rows)
-            measure("central SQLite", f"sqlite:///{path}", args.rows, filled, folder)
+            found = measure("central SQLite", f"sqlite:///{path}", args.rows, filled, folder)
+            out.update({f"sqlite_{name}": value for name, value in found.items()})
         if args.pg:
             import psycopg
 
@@ -152,9 +158,11 @@ def main() -> None:
                     print(f"filling {args.rows:,} inspections into PostgreSQL schema {schema}"
                           " ...", flush=True)
                     filled = fill_pg(url, args.rows)
-                    measure("central PostgreSQL", url, args.rows, filled, folder)
+                    found = measure("central PostgreSQL", url, args.rows, filled, folder)
+                    out.update({f"pg_{name}": value for name, value in found.items()})
                 finally:
                     admin.execute(f"DROP SCHEMA {schema} CASCADE")
+    figures.write(args.json, out)
 
 
 if __name__ == "__main__":

@@ -20,6 +20,8 @@ import time
 import uuid
 from pathlib import Path
 
+import figures
+
 from tui_app.domain.ids import new_id, utc_now
 from tui_app.sync.central import initialise, open_central
 from tui_app.sync.protocol import Change, encode
@@ -147,15 +149,19 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=1000)
     parser.add_argument("--pg", default="postgresql://postgres@127.0.0.1:5432/test")
     parser.add_argument("--no-pg", action="store_true")
+    figures.add_option(parser)
     args = parser.parse_args()
     n, size = args.records, args.batch
     changes = make_changes(n)
     print(f"{n} records, batches of {size}")
+    out: dict[str, float] = {"records": n, "batch": size}
     with tempfile.TemporaryDirectory() as folder:
         raw = raw_executemany(Path(folder) / "raw.db", changes, size)
         url = f"sqlite:///{Path(folder) / 'central.db'}"
         pushed, replayed, pulled, caught_up = push_all(url, changes, size)
         ratio = pushed / raw
+        out.update(sqlite_raw_executemany_s=raw, sqlite_push_s=pushed, sqlite_ratio=ratio,
+                   sqlite_records_per_s=n / pushed)
         print(f"central SQLite: raw executemany {raw:.2f} s; push {pushed:.2f} s "
               f"({n / pushed:,.0f} records/s) = {ratio:.2f}x raw (target <= 2x) "
               f"{'OK' if ratio <= 2 else 'MISSED'}")
@@ -163,6 +169,7 @@ def main() -> None:
               f"catch-up + first tally {caught_up:.2f} s; "
               f"next tally {tally_read(url) * 1000:.1f} ms")
     if args.no_pg:
+        figures.write(args.json, out)
         return
     import psycopg
 
@@ -174,6 +181,8 @@ def main() -> None:
             floor = raw_copy(url, changes, size)
             pushed, replayed, pulled, caught_up = push_all(url, changes, size)
             rate = n / pushed
+            out.update(pg_raw_copy_s=floor, pg_raw_copy_rows_per_s=n / floor, pg_push_s=pushed,
+                       pg_records_per_s=rate, pg_ratio=pushed / floor)
             print(f"PostgreSQL: raw COPY {floor:.2f} s ({n / floor:,.0f} rows/s); push "
                   f"{pushed:.2f} s = {rate:,.0f} records/s = {pushed / floor:.2f}x raw COPY "
                   f"(target >= 50,000 records/s) {'OK' if rate >= 50_000 else 'MISSED'}")
@@ -182,6 +191,7 @@ def main() -> None:
                   f"next tally {tally_read(url) * 1000:.1f} ms")
         finally:
             admin.execute(f"DROP SCHEMA {schema} CASCADE")
+    figures.write(args.json, out)
 
 
 if __name__ == "__main__":
