@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Input
+from textual.widgets import DataTable, Input
 
 from tests.ui_support import SIZE, make_app, seed, settle
 from tui_app.i18n import set_lang
@@ -52,6 +52,11 @@ def test_records_list(snap_compare, app) -> None:  # noqa: ANN001
     async def listed(pilot: Pilot) -> None:
         await settle(pilot)
         await pilot.press("l")
+        await settle(pilot)
+        for _ in range(200):  # on a loaded machine the page may land a moment later
+            if pilot.app.screen.query_one(DataTable).row_count:
+                break
+            await pilot.pause(0.02)
         await settle(pilot)
 
     assert snap_compare(app, terminal_size=SIZE, run_before=listed)

@@ -17,7 +17,7 @@ def register(cli: click.Group) -> None:
 
 @click.group(help=t("cli.campaign.help"))
 def campaign() -> None:
-    pass
+    """The `campaign` subcommands (help text comes from the catalog)."""
 
 
 @campaign.command("list", help=t("cli.campaign.list.help"))

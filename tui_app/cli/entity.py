@@ -17,7 +17,7 @@ def register(cli: click.Group) -> None:
 
 @click.group(help=t("cli.entity.help"))
 def entity() -> None:
-    pass
+    """The `entity` subcommands (help text comes from the catalog)."""
 
 
 @entity.command("import", help=t("cli.entity.import.help"))

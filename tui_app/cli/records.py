@@ -198,7 +198,7 @@ def list_records(ctx: click.Context, kind: str, date: str | None, day_from: str 
 
 @click.group(help=t("cli.record.help"))
 def record() -> None:
-    pass
+    """The `record` subcommands (help text comes from the catalog)."""
 
 
 def _inspection_input(context: Context, action: str | None, entity: str | None, place: str | None,
@@ -345,7 +345,7 @@ def void(ctx: click.Context, record_id: str, reason: str) -> None:
 
 @click.group(help=t("cli.case.help"))
 def case() -> None:
-    pass
+    """The `case` subcommands (help text comes from the catalog)."""
 
 
 @case.command("add", help=t("cli.case.add.help"))
@@ -385,7 +385,7 @@ def case_list(ctx: click.Context, **options: Any) -> None:
 
 @click.group(help=t("cli.complaint.help"))
 def complaint() -> None:
-    pass
+    """The `complaint` subcommands (help text comes from the catalog)."""
 
 
 @complaint.command("add", help=t("cli.complaint.add.help"))
@@ -417,7 +417,7 @@ def complaint_list(ctx: click.Context, **options: Any) -> None:
 
 @click.group(help=t("cli.activity.help"))
 def activity() -> None:
-    pass
+    """The `activity` subcommands (help text comes from the catalog)."""
 
 
 @activity.command("add", help=t("cli.activity.add.help"))

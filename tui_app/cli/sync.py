@@ -114,7 +114,7 @@ def conflicts(ctx: click.Context, scope: str, url: str | None, fmt: str) -> None
 
 @click.group(help=t("cli.central.help"))
 def central() -> None:
-    pass
+    """The `central` subcommands (help text comes from the catalog)."""
 
 
 @central.command("init", help=t("cli.central.init.help"))

@@ -8,6 +8,7 @@ stored value or raise `BadValue` carrying a catalog key.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal, InvalidOperation
 from zoneinfo import ZoneInfo
 
@@ -53,11 +54,8 @@ def parse_int(value: object) -> int:
         return value
     if isinstance(value, float) and value.is_integer():
         return int(value)
-    if isinstance(value, str):
-        try:
-            return int(value.strip())
-        except ValueError:
-            pass
+    if isinstance(value, str) and re.fullmatch(r"[+-]?\d+", value.strip()):
+        return int(value.strip())
     raise BadValue("value.not_int", value=value)
 
 
@@ -84,7 +82,7 @@ def parse_date(value: object) -> dt.date:
         try:
             return dt.date.fromisoformat(value.strip())
         except ValueError:
-            pass
+            raise BadValue("value.not_date", value=value) from None
     raise BadValue("value.not_date", value=value)
 
 

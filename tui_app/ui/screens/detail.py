@@ -54,7 +54,7 @@ class DetailScreen(Guarded, Screen[None]):
             self.entity_name = entity_name
 
     class Voided(Message):
-        pass
+        """The record was voided: lists showing it refresh."""
 
     def __init__(self, record_id: str) -> None:
         super().__init__(classes="detail-screen")
