@@ -146,20 +146,15 @@ class LaptopSide:
         reference to a record it does not hold must not stall every later pull."""
         ack = Acknowledged()
         now = utc_now()
-        conn = self.db.conn
-        conn.execute("PRAGMA foreign_keys=OFF")
-        try:
-            with self.db.transaction():
-                for change in page.changes:
-                    outcome = self._apply_change(change, now, flag=True)
-                    if outcome == "applied":
-                        ack.settled += 1
-                    elif isinstance(outcome, Note):
-                        ack.conflicts.append(outcome)
-                crash_point("mid_pull")
-                ledger.set_state(self.db, {"epoch": page.epoch, "cursor": page.next_cursor})
-        finally:
-            conn.execute("PRAGMA foreign_keys=ON")
+        with self.db.foreign_keys_off(), self.db.transaction():
+            for change in page.changes:
+                outcome = self._apply_change(change, now, flag=True)
+                if outcome == "applied":
+                    ack.settled += 1
+                elif isinstance(outcome, Note):
+                    ack.conflicts.append(outcome)
+            crash_point("mid_pull")
+            ledger.set_state(self.db, {"epoch": page.epoch, "cursor": page.next_cursor})
         return ack
 
     def _apply_change(self, change: Change, now: str, *, flag: bool) -> str | Note:

@@ -76,6 +76,17 @@ class Database:
             yield self.conn
 
     @contextmanager
+    def foreign_keys_off(self) -> Iterator[None]:
+        """Apply rows in someone else's order (a pulled page) without per-row FK checks.
+
+        SQLite ignores this PRAGMA inside a transaction, so it wraps the transaction."""
+        self.conn.execute("PRAGMA foreign_keys=OFF")
+        try:
+            yield
+        finally:
+            self.conn.execute("PRAGMA foreign_keys=ON")
+
+    @contextmanager
     def rolled_back(self) -> Iterator[sqlite3.Connection]:
         """Work that must leave no trace (a dry run): everything is rolled back after."""
         self.conn.execute("SAVEPOINT dry_run")
