@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 
 from tui_app.cli.common import opened
@@ -36,7 +38,7 @@ def register(cli: click.Group) -> None:
 def init(ctx: click.Context, **options: str | None) -> None:
     with opened(ctx) as context:
         values = {key: options[opt] for key, opt in INIT_OPTIONS.items() if options[opt]}
-        if not values and click.get_text_stream("stdin").isatty():
+        if not values and sys.stdin.isatty():  # ask only a person, never a script
             for key in INIT_OPTIONS:
                 answer = click.prompt(t(f"cli.init.prompt.{key}"),
                                       default=context.settings.get(key, ""), show_default=True)
