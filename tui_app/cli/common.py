@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 import sys
@@ -108,3 +109,13 @@ def report_import(report) -> None:  # noqa: ANN001 - services.importer.ImportRep
     if report.errors:
         fail(t("cli.import.refused" if not report.committed else "cli.import.skipped",
                count=len(report.errors)))
+
+
+def day_option(value: str | None, option: str) -> dt.date | None:
+    """A `--from`/`--to` date, refused as a usage error (exit 2) when it is not ISO."""
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(t("value.not_date", value=value), param_hint=option) from None

@@ -13,6 +13,7 @@ from typing import Any
 import click
 
 from tui_app.cli.common import (
+    day_option,
     echo_warnings,
     emit_csv,
     emit_json,
@@ -88,14 +89,8 @@ def import_(ctx: click.Context, file: Path, skip_bad: bool) -> None:
 def _date_range(date: str | None, day_from: str | None, day_to: str | None,
                 context: Context) -> tuple[str | None, str | None]:
     def norm(value: str | None, option: str) -> str | None:
-        if value is None:
-            return None
-        if value in ("today", "今天"):
-            return context.today().isoformat()
-        try:
-            return dt.date.fromisoformat(value).isoformat()
-        except ValueError:
-            raise click.BadParameter(t("value.not_date", value=value), param_hint=option) from None
+        day = context.today() if value in ("today", "今天") else day_option(value, option)
+        return day.isoformat() if day else None
 
     if date:
         day = norm(date, "--date")

@@ -11,8 +11,7 @@ from typing import Any
 
 import click
 
-from tui_app.cli.common import opened
-from tui_app.cli.tally import _date
+from tui_app.cli.common import day_option, opened
 from tui_app.i18n import t
 from tui_app.services import report as report_service
 
@@ -37,14 +36,8 @@ def register(cli: click.Group) -> None:
 def report(ctx: click.Context, campaign: str | None, day_from: str | None, day_to: str | None,
            fmt: str, output: Path | None, scope: str, url: str | None) -> None:
     with opened(ctx) as context:
-        start, end = _date(day_from, "--from"), _date(day_to, "--to")
-        if scope == "central":
-            from tui_app.services.sync import central_url
-
-            built = report_service.central(context, central_url(context, url), campaign,
-                                           start, end)
-        else:
-            built = report_service.local(context, campaign, start, end)
+        built = report_service.for_scope(context, scope, campaign, day_option(day_from, "--from"),
+                                         day_option(day_to, "--to"), url)
         if output is None and fmt != "docx":
             click.echo(built.markdown() if fmt == "md" else built.text(), nl=False)
             return
@@ -66,7 +59,7 @@ def export(ctx: click.Context, campaign: str | None, day_from: str | None, day_t
     show = sys.stderr.isatty() if progress is None else progress
     with opened(ctx) as context, _progress_bar(show, SLOW_S if progress is None else 0) as bar:
         paths = report_service.export(context, fmt, output, campaign,
-                                      _date(day_from, "--from"), _date(day_to, "--to"),
+                                      day_option(day_from, "--from"), day_option(day_to, "--to"),
                                       progress=bar)
         for path in paths:
             click.echo(t("cli.report.written", path=str(path)))

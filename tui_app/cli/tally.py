@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import click
 
-from tui_app.cli.common import emit_json, emit_table, opened
+from tui_app.cli.common import day_option, emit_json, emit_table, opened
 from tui_app.domain.tally import shown_value
 from tui_app.i18n import pick, t
 from tui_app.services import tally as tally_service
@@ -14,15 +12,6 @@ from tui_app.services import tally as tally_service
 
 def register(cli: click.Group) -> None:
     cli.add_command(tally)
-
-
-def _date(value: str | None, option: str) -> dt.date | None:
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(t("value.not_date", value=value), param_hint=option) from None
 
 
 @click.command(help=t("cli.tally.help"))
@@ -37,7 +26,7 @@ def _date(value: str | None, option: str) -> dt.date | None:
 def tally(ctx: click.Context, campaign: str | None, day_from: str | None, day_to: str | None,
           scope: str, url: str | None, fmt: str) -> None:
     with opened(ctx) as context:
-        start, end = _date(day_from, "--from"), _date(day_to, "--to")
+        start, end = day_option(day_from, "--from"), day_option(day_to, "--to")
         if scope == "central":
             from tui_app.services import central as central_service
             from tui_app.services.sync import central_url

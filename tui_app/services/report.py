@@ -119,17 +119,17 @@ def central(ctx: Context, url: str, campaign: str | None = None,
 
 
 def for_scope(ctx: Context, scope: str, campaign: str | None = None, day_from: dt.date | None = None,
-              day_to: dt.date | None = None) -> Report:
+              day_to: dt.date | None = None, url: str | None = None) -> Report:
     """The report over `scope`: "local" (this laptop) or "central" (the whole team).
 
-    The central store is the one set by `fieldlog init --central` (or FIELDLOG_CENTRAL); an
-    unset or unreachable store raises a one-line FieldLogError.
+    The central store is `url`, else the one set by `fieldlog init --central` (or
+    FIELDLOG_CENTRAL); an unset or unreachable store raises a one-line FieldLogError.
     """
     if scope == "local":
         return local(ctx, campaign, day_from, day_to)
     from tui_app.services import sync  # the central drivers load only when asked
 
-    return central(ctx, sync.central_url(ctx), campaign, day_from, day_to)
+    return central(ctx, sync.central_url(ctx, url), campaign, day_from, day_to)
 
 
 def markdown(ctx: Context, campaign: str | None = None, day_from: dt.date | None = None,
