@@ -128,8 +128,9 @@ class PgCentral:
     # ------------------------------------------------------------------ push
 
     def _known(self, cur: psycopg.Cursor[Any], changes: Sequence[Change]) -> Known:
-        """Three index lookups for the whole batch (four when it contends for a slot). The ids travel as one string split
-        server-side: cheaper than adapting a Python list element by element."""
+        """Three index lookups for the whole batch (a fourth when it contends for a
+        slot). The ids travel as one string split server-side: cheaper than adapting a
+        Python list element by element."""
         known = Known()
         ids = _joined(c.change_id for c in changes)
         cur.execute(f"SELECT change_id FROM change WHERE change_id = ANY({_SPLIT})", (ids,))
