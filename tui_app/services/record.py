@@ -20,6 +20,9 @@ from tui_app.store import records as store
 from tui_app.store.records import ListQuery as ListQuery  # faces page through this service
 
 META = ("id", "rev", "created_at", "updated_at", "inspector_id", "device_id", "voided", "void_reason")
+# Parts of a record that no form edits (evidence, printed documents' numbers): a revision
+# made from a form or an import line carries them over from the previous one.
+CARRIED = ("attachments", "documents")
 
 
 @dataclass(frozen=True)
@@ -56,6 +59,11 @@ def save(ctx: Context, kind: str, row: Mapping[str, Any], old: Mapping[str, Any]
         "voided": bool(row.get("voided", False)),
         "void_reason": row.get("void_reason"),
     }
+    for key in CARRIED:
+        if key not in body and old and old.get(key):
+            body[key] = old[key]
+        if not body.get(key):
+            body.pop(key, None)  # absent, not empty: a revision lists only what it holds
     store.write(ctx.db, store.Change(kind, body, new_id()), fact_delta(ctx, kind, old, body))
     return body
 
@@ -121,7 +129,7 @@ def resolve_id(ctx: Context, ref: str) -> tuple[str, dict[str, Any]]:
 
 def as_input(kind: str, row: Mapping[str, Any]) -> dict[str, Any]:
     """A stored row in the shape validators accept, so an edit revalidates everything."""
-    raw = {k: v for k, v in row.items() if k not in META and k != "entity_name"}
+    raw = {k: v for k, v in row.items() if k not in META and k not in CARRIED and k != "entity_name"}
     if "entity_id" in raw:
         raw["entity"] = raw.pop("entity_id")
     if kind == "entity" and "uscc_override" not in raw:
