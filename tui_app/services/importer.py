@@ -16,13 +16,14 @@ from pathlib import Path
 from typing import Any
 
 from tui_app.domain import records as rules
-from tui_app.domain.ids import new_id
+from tui_app.domain.ids import is_uuid, new_id
+from tui_app.domain.input_limits import MAX_DEPTH, MAX_LINE
 from tui_app.domain.values import is_empty
 from tui_app.errors import FieldLogError, Problem, ValidationFailed
 from tui_app.services import record as record_service
 from tui_app.services.context import Context
 from tui_app.store import records as store
-from tui_app.textfile import read_text
+from tui_app.textfile import read_bytes
 
 LINE_TYPES = (*rules.KINDS, "void")
 
@@ -80,15 +81,28 @@ Row = tuple[int, dict[str, Any] | Problem]  # (line number, parsed object or why
 
 
 def jsonl_rows(path: Path) -> Iterable[Row]:
-    """Numbered JSON objects of a JSONL file; blank lines are skipped."""
-    text = read_text(path, encoding="utf-8-sig")
-    for number, line in enumerate(text.splitlines(), start=1):
+    """Numbered JSON objects of a JSONL file; blank lines are skipped. A line that cannot
+    be one (not UTF-8, too long, too deep, not JSON) is a Problem on its own number, so
+    `--skip-bad` skips just that line."""
+    data = read_bytes(path).removeprefix(b"\xef\xbb\xbf")
+    for number, raw_line in enumerate(data.splitlines(), start=1):
+        try:
+            line = raw_line.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            yield number, Problem("-", "import.bad_bytes", {"position": exc.start + 1})
+            continue
         if not line.strip():
+            continue
+        if len(line) > MAX_LINE:
+            yield number, Problem("-", "import.line_too_long", {"length": len(line), "limit": MAX_LINE})
             continue
         try:
             raw = json.loads(line)
         except json.JSONDecodeError as exc:
             yield number, Problem("json", "import.bad_json", {"detail": exc.msg})
+            continue
+        except RecursionError:
+            yield number, Problem("json", "input.too_deep", {"limit": MAX_DEPTH})
             continue
         yield number, raw if isinstance(raw, dict) else Problem("json", "import.not_object")
 
@@ -103,6 +117,7 @@ def import_rows(ctx: Context, rows: Iterable[Row], *, skip_bad: bool = False) ->
     resolver = _Resolver(ctx)
     planned: list[_Planned] = []
     seen: dict[str, int] = {}
+    usccs: dict[str, int] = {}  # registry rows: one entity, one row
     for number, raw in rows:
         try:
             if isinstance(raw, Problem):
@@ -111,6 +126,10 @@ def import_rows(ctx: Context, rows: Iterable[Row], *, skip_bad: bool = False) ->
             if item is not None and item.record_id in seen:
                 first = seen[item.record_id]
                 raise ValidationFailed([Problem("id", "import.duplicate_id", {"line": first})])
+            uscc = _new_uscc(item)
+            if uscc and usccs.setdefault(uscc, number) != number:
+                raise ValidationFailed([Problem("uscc", "import.duplicate_uscc",
+                                                {"uscc": uscc, "line": usccs[uscc]})])
         except ValidationFailed as exc:
             report.errors.append(LineError(number, exc.problems))
             continue
@@ -132,6 +151,13 @@ def import_rows(ctx: Context, rows: Iterable[Row], *, skip_bad: bool = False) ->
     return report
 
 
+def _new_uscc(item: _Planned | None) -> str | None:
+    """The USCC an entity line writes (None for other lines and unchanged entities)."""
+    if item is None or item.kind != "entity" or item.row is None:
+        return None
+    return item.row.get("uscc")
+
+
 def _plan(ctx: Context, raw: dict[str, Any], resolver: _Resolver) -> _Planned | None:
     kind = raw.pop("type", None)
     if kind not in LINE_TYPES:
@@ -140,6 +166,8 @@ def _plan(ctx: Context, raw: dict[str, Any], resolver: _Resolver) -> _Planned | 
     record_id = raw.pop("id", None)
     if record_id is not None and (not isinstance(record_id, str) or not record_id.strip()):
         raise ValidationFailed([Problem("id", "import.bad_id", {"id": record_id})])
+    if record_id is not None and not is_uuid(record_id):
+        raise ValidationFailed([Problem("id", "import.id_not_uuid", {"id": record_id[:60]})])
     if kind == "void":
         return _plan_void(ctx, record_id, raw)
     old = store.get(ctx.db, kind, record_id) if record_id else None
