@@ -25,13 +25,15 @@ OUTSIDE_SQL = ("SELECT EXISTS (SELECT 1 FROM {table} WHERE campaign = {p} AND ta
                "AND tally_id = {p} AND day > {p})")
 # A period that cuts the campaign: per entity of the tally, its latest row up to the
 # period's end (one primary-key seek: key, then day and moment descending). The entity
-# has a row in the period when that row's day is not before the start: v = 2 + state.
+# has a row in the period when that row's day is not before the start: v = 2 + state
+# (MATERIALIZED: the seek runs once per entity, not once per use of v).
 LATEST_IN_PERIOD_SQL = (
+    "WITH latest AS MATERIALIZED (SELECT (SELECT CASE WHEN l.day >= {p} THEN 2 ELSE 0 END "
+    "+ l.state FROM tally_latest AS l WHERE l.campaign = k.campaign AND l.tally_id = k.tally_id "
+    "AND l.key = k.key AND l.day <= {p} ORDER BY l.day DESC, l.moment DESC, l.record_id DESC "
+    "LIMIT 1) AS v FROM tally_latest_key AS k WHERE k.campaign = {p} AND k.tally_id = {p}) "
     "SELECT SUM(CASE WHEN v >= 2 THEN 1 ELSE 0 END), SUM(CASE WHEN v = 3 THEN 1 ELSE 0 END) "
-    "FROM (SELECT (SELECT CASE WHEN l.day >= {p} THEN 2 ELSE 0 END + l.state FROM tally_latest "
-    "AS l WHERE l.campaign = k.campaign AND l.tally_id = k.tally_id AND l.key = k.key "
-    "AND l.day <= {p} ORDER BY l.day DESC, l.moment DESC, l.record_id DESC LIMIT 1) AS v "
-    "FROM tally_latest_key AS k WHERE k.campaign = {p} AND k.tally_id = {p}) AS latest")
+    "FROM latest")
 LATEST_WHOLE_SQL = ("SELECT COUNT(*), SUM(state) FROM tally_latest_key WHERE campaign = {p} "
                     "AND tally_id = {p}")
 
