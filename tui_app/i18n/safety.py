@@ -130,5 +130,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
                          "The newest backup {name} opens and checks whole ({count} kept)."),
     "doctor.backup_bad": ("最新备份 {name} 打不开：{detail}", "The newest backup {name} does not open: {detail}"),
     "doctor.backup_failed": ("上次自动备份失败：{detail}", "The last automatic backup failed: {detail}"),
+    "value.too_big": ("“{value}”太大（最多 {max}），请核对。", "'{value}' is too large (at most {max}); please check."),
 }
 
