@@ -32,6 +32,7 @@ _VISIBLE = "xid < pg_snapshot_xmin(pg_current_snapshot())"
 HORIZON_WAIT_S = 3.0  # how long a pull waits for committed changes hidden by the horizon
 _SEP = "\x1f"  # unit separator: never inside an id
 _SPLIT = "string_to_array(%s, chr(31))"
+_LOCK = "SELECT pg_advisory_xact_lock(hashtext(current_schema() || %s))"
 # Column types of the COPYs, in binary format: the server stores the values without
 # parsing text (research/sync_perf.md §2: binary COPY is the fastest way in).
 _CHANGE_TYPES = ("text", "text", "text", "int4", "text", "text", "text", "text")
@@ -67,27 +68,48 @@ class PgCentral:
     # ------------------------------------------------------------------ plumbing
 
     @contextmanager
-    def _txn(self, lock: str | None = None, *, seeks_only: bool = False,
-             ) -> Iterator[psycopg.Cursor[Any]]:
-        """One transaction; `lock` names an advisory lock held until it ends.
-
-        `seeks_only` turns sequential scans off for the transaction: a push only looks its
-        batch up by key, and on a change log whose statistics lag its growth (a fresh
-        district loading fast, before autovacuum's ANALYZE) the planner reads the whole
-        log for `record_id = ANY(…)`, a cost that grows with every batch."""
+    def _errors(self) -> Iterator[None]:
+        """psycopg's errors as the messages a user reads."""
         try:
-            with self.conn.transaction(), self.conn.cursor() as cur:
-                if lock:
-                    cur.execute("SELECT pg_advisory_xact_lock(hashtext(current_schema() || %s)),"
-                                " set_config('enable_seqscan', %s, true)",
-                                (lock, "off" if seeks_only else "on"))
-                yield cur
+            yield
         except psycopg.OperationalError as exc:
             raise FieldLogError("sync.unreachable", url=_safe(self.url),
                                 detail=_first_line(exc)) from None
         except psycopg.Error as exc:
             raise FieldLogError("sync.central_error", url=_safe(self.url),
                                 detail=_first_line(exc)) from None
+
+    @contextmanager
+    def _txn(self, lock: str | None = None) -> Iterator[psycopg.Cursor[Any]]:
+        """One transaction; `lock` names an advisory lock held until it ends."""
+        with self._errors(), self.conn.transaction(), self.conn.cursor() as cur:
+            if lock:
+                cur.execute(_LOCK, (lock,))
+            yield cur
+
+    @contextmanager
+    def _push_txn(self, lookup: str, params: Sequence[Any],
+                  ) -> Iterator[tuple[psycopg.Cursor[Any], list[tuple[Any, ...]]]]:
+        """A push's transaction, opened in ONE round trip: BEGIN, the push lock, sequential
+        scans off, and the batch's `lookup` (run after the lock is held, so it sees every
+        push committed before), pipelined; yields a cursor and the lookup's rows.
+
+        Sequential scans are off because a push only looks its batch up by key, and on a
+        log whose statistics lag its growth (a fresh district loading fast, before
+        autovacuum's ANALYZE) the planner reads the whole log for `record_id = ANY(…)`."""
+        with self._errors(), self.conn.cursor() as cur, self.conn.cursor() as found:
+            with self.conn.pipeline():
+                cur.execute("BEGIN")
+                cur.execute(_LOCK + ", set_config('enable_seqscan', 'off', true)", ("push",))
+                # a generic plan cannot see the arrays' size: 5-25x slower at 1M changes
+                found.execute(lookup, params, prepare=False)
+            try:
+                yield cur, found.fetchall()
+            except BaseException:
+                if not self.conn.broken:
+                    cur.execute("ROLLBACK")
+                raise
+            cur.execute("COMMIT")
 
     def _check_schema(self) -> None:
         with self._txn() as cur:
@@ -133,9 +155,9 @@ class PgCentral:
 
     # ------------------------------------------------------------------ push
 
-    def _known(self, cur: psycopg.Cursor[Any], changes: Sequence[Change], *,
-               by_change_id: bool) -> Known:
-        """What the log and the conflicts hold about the batch, in ONE statement: the
+    @staticmethod
+    def _lookup(changes: Sequence[Change], *, by_change_id: bool) -> tuple[str, list[str]]:
+        """ONE statement for what the log and the conflicts hold about the batch: the
         revisions of its records and its change ids kept aside. The ids travel as one
         string split server-side: cheaper than adapting a list element by element.
 
@@ -146,15 +168,16 @@ class PgCentral:
         ids = _joined(c.change_id for c in changes)
         by_id = (" UNION ALL SELECT 'logged', change_id, NULL, NULL FROM change"
                  f" WHERE change_id = ANY({_SPLIT})") if by_change_id else ""
-        cur.execute(
-            f"SELECT 'slot', change_id, record_id, rev FROM change WHERE record_id = ANY({_SPLIT})"
-            " UNION ALL SELECT 'lost', change_id, kept_change_id, NULL FROM conflict"
-            f" WHERE change_id = ANY({_SPLIT}){by_id}",
-            (_joined({c.record_id for c in changes}), ids, *([ids] if by_change_id else [])),
-            prepare=False)  # a generic plan cannot see the array's size: 5-25x slower at 1M
+        return (f"SELECT 'slot', change_id, record_id, rev FROM change WHERE record_id = ANY({_SPLIT})"
+                " UNION ALL SELECT 'lost', change_id, kept_change_id, NULL FROM conflict"
+                f" WHERE change_id = ANY({_SPLIT}){by_id}",
+                [_joined({c.record_id for c in changes}), ids, *([ids] if by_change_id else [])])
+
+    @staticmethod
+    def _known(changes: Sequence[Change], rows: Iterable[tuple[Any, ...]]) -> Known:
         known = Known()
         batch = {c.change_id for c in changes}
-        for what, change_id, other, rev in cur.fetchall():
+        for what, change_id, other, rev in rows:
             if what == "slot":
                 known.slots[(other, rev)] = change_id
                 if change_id in batch:
@@ -179,9 +202,8 @@ class PgCentral:
         applied changes go straight into the log by one binary COPY (none of them can
         collide), and the ones kept aside by one COPY into a stage and one INSERT … SELECT."""
         now = utc_now()
-        with self._txn("push", seeks_only=True) as cur:
-            known = self._known(cur, changes, by_change_id=by_change_id)
-            decision = decide(changes, inspector_id, known)
+        with self._push_txn(*self._lookup(changes, by_change_id=by_change_id)) as (cur, rows):
+            decision = decide(changes, inspector_id, self._known(changes, rows))
             if decision.applied:
                 self._log(cur, decision.applied, inspector_id, device_id, now)
             if decision.lost:
