@@ -13,18 +13,19 @@ pack's decimals); the "余" forms are filters the template chooses.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, Undefined, UndefinedError
+from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, Undefined, UndefinedError, nodes
 from jinja2.exceptions import SecurityError
-from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from tui_app.domain.pack import Pack, Tally
 from tui_app.errors import PackError
 from tui_app.report import numbers
 from tui_app.report.document import Filled
+from tui_app.report.sandbox import LimitedEnvironment, TemplateLimit, render
 
 RESERVED = ("campaign", "report", "const")
 
@@ -42,6 +43,10 @@ class Figure:
         if self.tally.unit == "%":
             return numbers.percent(float(self.value), self.tally.decimals)
         return str(int(self.value))
+
+    def __bool__(self) -> bool:
+        """`{% if equipment.elevator_units %}…{% endif %}`: a sentence only when it counts."""
+        return self.value != 0
 
 
 class FilterMisuse(TemplateError):
@@ -87,6 +92,41 @@ def _pct(value: Any, decimals: int | None = None) -> str:
     return numbers.percent(float(value), 1 if decimals is None else decimals)
 
 
+# How `clause` may print its figure: "{}" as the unit writes it, or through a filter.
+_STYLES: dict[str, Callable[[Any], str]] = {"approx": _approx, "wan": _wan,
+                                            "wan_approx": _wan_approx, "pct": _pct}
+_PLACEHOLDER = re.compile(r"\{([a-z_]*)\}")
+
+
+def _clause(value: Any, text: Any, zero: Any = "") -> str:
+    """The bureau's wording at zero: `text` with the figure in it, or `zero` when it is 0.
+
+    `{{ fraud.false_ad_penalties|clause("，罚没{}") }}` leaves the clause out at zero;
+    `clause("共检查{approx}家", zero="暂未开展")` writes the other wording. Placeholders:
+    `{}` (the figure as its unit prints it), `{approx}`, `{wan}`, `{wan_approx}`, `{pct}`.
+    Both texts are checked whatever the figure, so a bad one is refused at import.
+    """
+    value = _defined(value)
+    if not isinstance(text, str) or not isinstance(zero, str):
+        raise FilterMisuse(f"clause: {text!r}, {zero!r}")
+    if not isinstance(value, Figure | int) or isinstance(value, bool):
+        raise FilterMisuse(f"clause: {value!r}")
+    styles = [name for name in _PLACEHOLDER.findall(text) if name]
+    unknown = sorted(set(styles) - set(_STYLES))
+    if unknown:
+        known = ", ".join("{" + name + "}" for name in ("", *_STYLES))
+        raise FilterMisuse(f"clause: {{{unknown[0]}}} is not one of {known}")
+    if _PLACEHOLDER.search(zero):
+        raise FilterMisuse(f"clause: the zero wording {zero!r} has no figure to show")
+    for name in styles:  # a style must suit the figure (money as 万元, counts as 余)
+        _STYLES[name](value)
+    number = value.value if isinstance(value, Figure) else value
+    if number == 0:
+        return zero
+    return _PLACEHOLDER.sub(lambda m: _STYLES[m.group(1)](value) if m.group(1) else str(value),
+                            text)
+
+
 def _date_filter(fn: Callable[[dt.date], str]) -> Callable[[Any], str]:
     def apply(value: Any) -> str:
         if not isinstance(_defined(value), dt.date):
@@ -101,14 +141,14 @@ FILTERS: dict[str, Callable[..., str]] = {
     "wan": _wan,
     "wan_approx": _wan_approx,
     "pct": _pct,
+    "clause": _clause,
     "cn_date": _date_filter(numbers.cn_date),
     "month_day": _date_filter(numbers.month_day),
 }
 
 
-def _environment() -> ImmutableSandboxedEnvironment:
-    env = ImmutableSandboxedEnvironment(undefined=StrictUndefined, autoescape=False,
-                                        keep_trailing_newline=False)
+def _environment() -> LimitedEnvironment:
+    env = LimitedEnvironment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False)
     env.filters.update(FILTERS)
     return env
 
@@ -175,11 +215,20 @@ def fill(pack: Pack, values: Mapping[str, int | float], day_from: dt.date,
     return Filled(title.strip(), body.strip(), lines)
 
 
+# A pack is one file: a template that pulls in another names a file nobody shipped.
+_OTHER_FILES = (nodes.Include, nodes.Import, nodes.FromImport, nodes.Extends)
+
+
 def _render(source: str, part: str, text: Any, names: dict[str, Any]) -> str:
+    """Render one part of the template; whatever goes wrong in it is the pack's to fix,
+    so every failure names the pack and the part, never a Python error."""
     if not isinstance(text, str):
         raise PackError(source, _where(part), "pack.bad_type")
     try:
-        return _ENV.from_string(text).render(names)
+        tree = _ENV.parse(text)
+        if next(tree.find_all(_OTHER_FILES), None) is not None:
+            raise PackError(source, _where(part), "report.no_include")
+        return render(_ENV.from_string(tree), names)
     except TemplateSyntaxError as exc:
         raise PackError(source, _where(f"{part}, line {exc.lineno}"), "report.bad_template",
                         detail=exc.message or "") from None
@@ -191,3 +240,13 @@ def _render(source: str, part: str, text: Any, names: dict[str, Any]) -> str:
     except FilterMisuse as exc:
         raise PackError(source, _where(part), "report.bad_filter", detail=exc.message or "") \
             from None
+    except TemplateLimit as exc:
+        raise PackError(source, _where(part), f"report.limit_{exc.limit}") from None
+    except (RecursionError, MemoryError, SyntaxError):
+        # Nesting deeper than Python can compile or run ({{ ((((…)))) }}, 200 nested ifs).
+        raise PackError(source, _where(part), "report.too_deep") from None
+    except PackError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - e.g. {{ 1 / 0 }}: the template's fault, said so
+        raise PackError(source, _where(part), "report.template_failed",
+                        detail=f"{type(exc).__name__}: {exc}") from None

@@ -14,8 +14,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from tui_app.domain.tally import Delta, MarkRow
 from tui_app.store import search
 from tui_app.store.db import Database
+from tui_app.store.search import like_literal
 
 TABLES = {
     "entity": "entity",
@@ -24,7 +26,8 @@ TABLES = {
     "complaint": "complaint",
     "activity": "activity",
 }
-JSON_COLUMNS = {"officers", "fields", "measures", "warnings"}
+JSON_COLUMNS = {"officers", "fields", "measures", "warnings", "attachments", "documents"}
+LIST_COLUMNS = {"officers", "warnings", "attachments"}  # JSON lists; the others are objects
 # The order in which a list shows records of each kind: newest first.
 LIST_ORDER = {
     "inspection": "started_at",
@@ -61,7 +64,7 @@ def to_row(body: Mapping[str, Any], columns: Iterable[str]) -> list[Any]:
     for col in columns:
         value = body.get(col)
         if col in JSON_COLUMNS:
-            value = json.dumps(value if value is not None else ([] if col in ("officers", "warnings") else {}),
+            value = json.dumps(value if value is not None else ([] if col in LIST_COLUMNS else {}),
                                ensure_ascii=False)
         elif isinstance(value, bool):
             value = int(value)
@@ -87,9 +90,8 @@ class Change:
     change_id: str
 
 
-def write(db: Database, change: Change, facts: Mapping[tuple[str, str, str, str], int],
-          *, outbox: bool = True) -> None:
-    """Store a revision: current row (if newer), history, outbox, tally facts; one transaction."""
+def write(db: Database, change: Change, tallies: Delta, *, outbox: bool = True) -> None:
+    """Store a revision: current row (if newer), history, outbox, tallies; one transaction."""
     conn = db.conn
     kind, body = change.kind, change.body
     columns = _COLUMNS.get(conn, kind)
@@ -112,7 +114,13 @@ def write(db: Database, change: Change, facts: Mapping[tuple[str, str, str, str]
                 "VALUES (?, ?, ?, ?, ?, ?)",
                 (change.change_id, kind, body["id"], body["rev"], body_json, body["updated_at"]),
             )
-        apply_facts(conn, facts)
+        apply(conn, tallies)
+
+
+def apply(conn: sqlite3.Connection, tallies: Delta) -> None:
+    """A save's whole change to the tallies: additive facts and `latest` marks."""
+    apply_facts(conn, tallies.facts)
+    apply_marks(conn, tallies.gone, tallies.added)
 
 
 def apply_facts(conn: sqlite3.Connection, facts: Mapping[tuple[str, str, str, str], int]) -> None:
@@ -148,6 +156,33 @@ def apply_facts(conn: sqlite3.Connection, facts: Mapping[tuple[str, str, str, st
     )
 
 
+def apply_marks(conn: sqlite3.Connection, gone: Iterable[MarkRow], added: Iterable[MarkRow]) -> None:
+    """Delete, then insert, rows of `latest` tallies; then renew the latest row of every
+    key they touched (one primary-key seek each), so a whole-campaign read finds it."""
+    gone, added = list(gone), list(added)
+    if not gone and not added:
+        return
+    conn.executemany(
+        "DELETE FROM tally_latest WHERE campaign = ? AND tally_id = ? AND key = ? AND moment = ? "
+        "AND record_id = ?", [row[:5] for row in gone])
+    conn.executemany(
+        "INSERT OR REPLACE INTO tally_latest (campaign, tally_id, key, moment, record_id, day, state)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)", added)
+    renew_latest_keys(conn, sorted({row[:3] for row in gone + added}))
+
+
+def renew_latest_keys(conn: sqlite3.Connection, keys: Iterable[tuple[str, str, str]]) -> None:
+    """`tally_latest_key` rows of (campaign, tally, key): that key's latest mark, or none."""
+    keys = list(keys)
+    conn.executemany(
+        "DELETE FROM tally_latest_key WHERE campaign = ? AND tally_id = ? AND key = ?", keys)
+    conn.executemany(
+        "INSERT INTO tally_latest_key (campaign, tally_id, key, day, state) "
+        "SELECT campaign, tally_id, key, day, state FROM tally_latest "
+        "WHERE campaign = ? AND tally_id = ? AND key = ? "
+        "ORDER BY moment DESC, record_id DESC LIMIT 1", keys)
+
+
 def get(db: Database, kind: str, record_id: str) -> dict[str, Any] | None:
     columns = _COLUMNS.get(db.conn, kind)
     row = db.conn.execute(
@@ -168,8 +203,8 @@ def find(db: Database, record_id: str) -> tuple[str, dict[str, Any]] | None:
 def find_by_fragment(db: Database, fragment: str, limit: int = 2) -> list[str]:
     """Ids starting or ending with `fragment`: lists show an id's last characters."""
     rows = db.conn.execute(
-        "SELECT DISTINCT id FROM revision WHERE (id >= ? AND id < ?) OR id LIKE ? LIMIT ?",
-        (fragment, fragment + "\uffff", f"%{fragment}", limit),
+        r"SELECT DISTINCT id FROM revision WHERE (id >= ? AND id < ?) OR id LIKE ? ESCAPE '\' LIMIT ?",
+        (fragment, fragment + "\uffff", f"%{like_literal(fragment)}", limit),
     )
     return [r[0] for r in rows]
 
@@ -226,8 +261,8 @@ def _where(query: ListQuery, text: tuple[str, list[Any]] | None = None) -> tuple
 
 
 def _entity_text(text: str) -> tuple[str, list[Any]]:
-    like = f"%{text}%"
-    return "(e.name LIKE ? OR e.address LIKE ?)", [like, like]
+    like = f"%{like_literal(text)}%"
+    return r"(e.name LIKE ? ESCAPE '\' OR e.address LIKE ? ESCAPE '\')", [like, like]
 
 
 def _sources(db: Database, query: ListQuery, *, counting: bool,
@@ -302,12 +337,14 @@ def search_entities(db: Database, text: str, limit: int = 20) -> list[dict[str, 
     if not text:
         return []
     columns = _COLUMNS.get(db.conn, "entity")
+    like = like_literal(text)  # % and _ typed by the user are characters, not wildcards
     rows = db.conn.execute(
         f"SELECT {', '.join(columns)} FROM entity WHERE voided = 0 AND "
-        "(name LIKE ? OR initials LIKE ? OR uscc LIKE ?) "
-        "ORDER BY (uscc = ?) DESC, (name = ?) DESC, (initials LIKE ?) DESC, length(name), name LIMIT ?",
-        (f"%{text}%", f"{text.lower()}%", f"{text.upper()}%", text.upper(), text,
-         f"{text.lower()}%", limit),
+        r"(name LIKE ? ESCAPE '\' OR initials LIKE ? ESCAPE '\' OR uscc LIKE ? ESCAPE '\') "
+        r"ORDER BY (uscc = ?) DESC, (name = ?) DESC, (initials LIKE ? ESCAPE '\') DESC, "
+        "length(name), name LIMIT ?",
+        (f"%{like}%", f"{like.lower()}%", f"{like.upper()}%", text.upper(), text,
+         f"{like.lower()}%", limit),
     ).fetchall()
     return [from_row(r, columns) for r in rows]
 

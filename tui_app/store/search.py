@@ -25,14 +25,15 @@ TEXT_COLUMN = {"inspection": "findings", "case": "summary", "complaint": "summar
 INDEXED_FROM = 3  # a trigram index finds substrings of three characters or more
 DENSE = 5000  # more hits than this: read the list in order instead of sorting the hits
 
-_ESCAPE = "\\"
+
+def like_literal(text: str) -> str:
+    """`text` for a LIKE … ESCAPE '\\' pattern, matching itself only."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def _contains(text: str) -> str:
     """A LIKE pattern (with ESCAPE '\\') for "contains `text` literally"."""
-    for ch in (_ESCAPE, "%", "_"):
-        text = text.replace(ch, _ESCAPE + ch)
-    return f"%{text}%"
+    return f"%{like_literal(text)}%"
 
 
 def _starts(text: str) -> str:
