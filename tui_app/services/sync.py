@@ -17,6 +17,7 @@ from typing import Any
 from tui_app.domain.ids import utc_now
 from tui_app.domain.tally import Delta
 from tui_app.errors import FieldLogError
+from tui_app.services import backups
 from tui_app.services.context import Context, shipped_packs
 from tui_app.services.record import fact_delta
 from tui_app.services.tally import rebuild_facts
@@ -228,10 +229,12 @@ def run_sync(ctx: Context, url: str | None = None,
     size = batch_size()
     central = open_central(central_url(ctx, url))
     try:
-        return client.run(LaptopSide(ctx), central, ctx.inspector_id, ctx.device_id,
-                          progress_callback, batch=size, page=size)
+        summary = client.run(LaptopSide(ctx), central, ctx.inspector_id, ctx.device_id,
+                             progress_callback, batch=size, page=size)
     finally:
         central.close()
+    backups.automatic(ctx, "sync")  # after each successful sync: today's work, kept twice
+    return summary
 
 
 def batch_size() -> int:
