@@ -68,4 +68,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "doctor.blob_corrupt": ("有 {count} 个附件文件已损坏（如 {sha}）。请从备份恢复 {folder}。",
                             "{count} attachment file(s) are corrupt (e.g. {sha}). Restore {folder} from a backup."),
     "cli.doctor.blobs": ("附件文件：{count} 个，位于 {folder}", "Attachment files: {count} in {folder}"),
+    # ---- TUI
+    "ui.key.attach": ("附件", "Attach"),
+    "ui.attach.question": ("要附加的文件（可多个，空格分隔；支持 ~ 和 *.jpg）：",
+                           "Files to attach (several, space-separated; ~ and *.jpg work):"),
+    "ui.attach.keys": ("回车 附加 · Esc 取消", "Enter attach · Esc cancel"),
+    "ui.attach.none_given": ("请填写至少一个文件路径。", "Give at least one file path."),
+    "ui.attach.done": ("已添加 {count} 个附件", "{count} file(s) attached"),
 }

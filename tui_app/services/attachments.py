@@ -106,6 +106,29 @@ class _Checked:
     media_type: str
 
 
+def expand_paths(text: str) -> list[Path]:
+    """Paths as typed or pasted: several at once, quoted when they hold spaces, `~` and
+    globs expanded (a pattern that matches nothing is refused as a missing file)."""
+    import glob
+    import shlex
+
+    try:
+        words = shlex.split(text, posix=not sys.platform.startswith("win"))
+    except ValueError:  # an unbalanced quote: take the text as one path
+        words = [text.strip()]
+    paths: list[Path] = []
+    for word in words:
+        expanded = os.path.expanduser(word)
+        if glob.has_magic(expanded):
+            matches = sorted(glob.glob(expanded))
+            if not matches:
+                raise FieldLogError("file.not_found", path=word)
+            paths += [Path(m) for m in matches]
+        else:
+            paths.append(Path(expanded))
+    return paths
+
+
 def check_file(path: Path, limit: int) -> _Checked:
     """Refuse what cannot be evidence, naming the file and why, before anything is stored."""
     if not path.exists():
