@@ -75,4 +75,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "ui.attach.keys": ("回车 附加 · Esc 取消", "Enter attach · Esc cancel"),
     "ui.attach.none_given": ("请填写至少一个文件路径。", "Give at least one file path."),
     "ui.attach.done": ("已添加 {count} 个附件", "{count} file(s) attached"),
+    # ---- sync
+    "cli.sync.phase.blobs": ("附件", "attachments"),
+    "cli.sync.blobs": ("附件：上传 {sent} 个（{mb} MB），中心库已有 {held} 个。",
+                       "Attachments: sent {sent} ({mb} MB); the central store already held {held}."),
+    "cli.sync.blobs_failed": ("有 {count} 个附件文件无法上传（如 {sha}：本机文件缺失或损坏），"
+                              "请运行 `fieldlog doctor`。",
+                              "{count} attachment file(s) could not be sent (e.g. {sha}: missing or corrupt "
+                              "here); run `fieldlog doctor`."),
+    "sync.bad_blob": ("附件哈希“{sha}”不合法。", "'{sha}' is not an attachment hash."),
+    "sync.blob_offset": ("附件 {sha} 的上传位置 {offset} 与中心库已收到的 {held} 字节不符，请重新同步。",
+                         "The upload of {sha} is at {offset} but the central store holds {held} bytes; sync again."),
+    "sync.blob_too_big": ("附件 {sha} 超过中心库的大小上限。",
+                          "Attachment {sha} is over the central store's size limit."),
+    "sync.blob_missing": ("中心库没有附件 {sha}。", "The central store does not hold attachment {sha}."),
 }

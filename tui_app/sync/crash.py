@@ -18,6 +18,7 @@ POINTS = (
     "in_ack",                # inside the local acknowledgement transaction, before COMMIT
     "mid_pull",              # a pulled page is applied locally, cursor not yet committed
     "between_pages",         # one pulled page committed, the next not yet asked for
+    "mid_blob",              # a blob chunk is held centrally, the rest not yet sent
 )
 
 _passes: Counter[str] = Counter()
