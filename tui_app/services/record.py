@@ -12,6 +12,7 @@ from typing import Any
 
 from tui_app.domain import records as rules
 from tui_app.domain import tally as tally_rules
+from tui_app.domain.identity import entity_id_of
 from tui_app.domain.ids import new_id, utc_now
 from tui_app.errors import FieldLogError, Problem, ValidationFailed
 from tui_app.services.context import Context
@@ -45,9 +46,11 @@ def save(ctx: Context, kind: str, row: Mapping[str, Any], old: Mapping[str, Any]
          *, record_id: str | None = None) -> dict[str, Any]:
     """Store `row` as the next revision of `old` (or as a new record) with its tally facts."""
     now = utc_now()
+    if old is None and record_id is None:
+        record_id = entity_id_of(row) if kind == "entity" else new_id()
     body = {
         **{k: v for k, v in row.items() if k not in META},
-        "id": old["id"] if old else (record_id or new_id()),
+        "id": old["id"] if old else record_id,
         "rev": old["rev"] + 1 if old else 1,
         "created_at": old["created_at"] if old else now,
         "updated_at": now,
@@ -97,7 +100,14 @@ def check(ctx: Context, kind: str, raw: Mapping[str, Any], resolve: rules.Entity
 
 
 def add(ctx: Context, kind: str, raw: Mapping[str, Any]) -> Saved:
+    """Validate and save a new record. A new entity gets its derived id; one that is
+    already registered (same USCC, or same name and township) is that entity: nothing
+    is written then."""
     checked = check(ctx, kind, raw)
+    if kind == "entity":
+        known = store.get(ctx.db, "entity", entity_id_of(checked.row))
+        if known is not None:
+            return Saved(kind, known["id"], known["rev"], checked.warnings)
     body = save(ctx, kind, checked.row)
     return Saved(kind, body["id"], body["rev"], checked.warnings)
 
