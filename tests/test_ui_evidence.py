@@ -56,3 +56,23 @@ async def test_attach_pasted_paths_with_glob_and_home(fieldlog, tmp_path: Path,
     assert sorted(a["name"] for a in shown["current"]["attachments"]) == [
         "后厨.jpg", "许可证.pdf", "门头 1.jpg"]
     assert shown["current"]["rev"] == 2
+
+
+async def test_p_prints_the_documents_and_numbers_them(fieldlog, tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    seed(fieldlog, tmp_path)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("XDG_DOCUMENTS_DIR", str(tmp_path / "home" / "文档"))
+    app = make_app(fieldlog)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("l")
+        await settle(pilot)
+        await pilot.press("enter", "p")  # the pharmacy visit: its 现场检查笔录
+        await settle(pilot)
+        assert isinstance(app.screen, DetailScreen)
+    [written] = list((tmp_path / "home" / "文档" / "FieldLog").iterdir())
+    assert written.name.startswith("现场检查笔录-思市监检〔2026〕")
+    shown = json.loads(fieldlog("record", "show", "0192a000-0000-7000-8000-000000000009",
+                                "--format", "json").stdout)
+    assert shown["current"]["documents"]["inspection_record"]["number"] in written.name

@@ -18,6 +18,7 @@ from tui_app.domain.ids import utc_now
 from tui_app.errors import FieldLogError
 from tui_app.services import attachments
 from tui_app.services.context import Context, shipped_packs
+from tui_app.services.documents import refill_blocks
 from tui_app.services.record import fact_delta
 from tui_app.services.tally import rebuild_facts
 from tui_app.store import blobs as blob_store
@@ -239,8 +240,10 @@ def run_sync(ctx: Context, url: str | None = None,
     size = batch_size()
     central = open_central(central_url(ctx, url))
     try:
-        return client.run(LaptopSide(ctx), central, ctx.inspector_id, ctx.device_id,
-                          progress_callback, batch=size, page=size)
+        summary = client.run(LaptopSide(ctx), central, ctx.inspector_id, ctx.device_id,
+                             progress_callback, batch=size, page=size)
+        refill_blocks(ctx, central.reserve_numbers, central.epoch())
+        return summary
     finally:
         central.close()
 

@@ -64,6 +64,9 @@ class CentralStore(Protocol):
 
     def conflicts(self, limit: int = 1000) -> list[CentralConflict]: ...
 
+    def reserve_numbers(self, series: str, year: int, count: int, inspector_id: str,
+                        device_id: str, after: int = 0) -> tuple[int, int]: ...
+
     # attachment bytes, by hash (sync/blobs.py says how they are used)
     def missing_blobs(self, hashes: Sequence[str]) -> list[str]: ...
 

@@ -357,6 +357,22 @@ class PgCentral:
                         " ORDER BY received_at DESC LIMIT %s", (limit,))
             return [CentralConflict(*r[:8], json.loads(r[8])) for r in cur.fetchall()]
 
+    # ------------------------------------------------------------------ 文号 blocks
+
+    def reserve_numbers(self, series: str, year: int, count: int, inspector_id: str,
+                        device_id: str, after: int = 0) -> tuple[int, int]:
+        """A block of `count` numbers no one else is given (see the SQLite store)."""
+        count = max(1, min(int(count), 1000))
+        with self._txn("doc_block") as cur:
+            cur.execute("SELECT COALESCE(MAX(last), 0) FROM doc_block WHERE series = %s"
+                        " AND year = %s", (series, year))
+            first = max(int(cur.fetchone()[0]), int(after)) + 1
+            cur.execute("INSERT INTO doc_block (series, year, first, last, inspector_id, device_id,"
+                        " issued_at) VALUES (%s, %s, %s, %s, %s, %s, %s)",
+                        (series, year, first, first + count - 1, inspector_id, device_id,
+                         utc_now()))
+        return first, first + count - 1
+
     # ------------------------------------------------------------------ blobs (sync/blobs.py)
 
     def missing_blobs(self, hashes: Sequence[str]) -> list[str]:

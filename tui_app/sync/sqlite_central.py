@@ -290,6 +290,24 @@ class SqliteCentral:
             " received_at, body FROM conflict ORDER BY received_at DESC LIMIT ?", (limit,))
         return [CentralConflict(*r[:8], json.loads(r[8])) for r in rows]
 
+    # ------------------------------------------------------------------ 文号 blocks
+
+    def reserve_numbers(self, series: str, year: int, count: int, inspector_id: str,
+                        device_id: str, after: int = 0) -> tuple[int, int]:
+        """A block of `count` numbers of `series` in `year` that no one else is given:
+        after every block handed out here, and after `after` (the laptop's highest, in
+        case this store was restored from an older copy)."""
+        count = max(1, min(int(count), 1000))
+        with self._write() as conn:
+            top = conn.execute("SELECT COALESCE(MAX(last), 0) FROM doc_block WHERE series = ?"
+                               " AND year = ?", (series, year)).fetchone()[0]
+            first = max(top, int(after)) + 1
+            conn.execute("INSERT INTO doc_block (series, year, first, last, inspector_id,"
+                         " device_id, issued_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                         (series, year, first, first + count - 1, inspector_id, device_id,
+                          utc_now()))
+        return first, first + count - 1
+
     # ------------------------------------------------------------------ blobs (sync/blobs.py)
 
     def _blob_file(self, sha256: str) -> Path:

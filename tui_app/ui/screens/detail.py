@@ -22,6 +22,7 @@ from tui_app.domain.values import fen_to_yuan, local_display
 from tui_app.errors import FieldLogError
 from tui_app.i18n import pick, t
 from tui_app.services import attachments as attachment_service
+from tui_app.services import documents as document_service
 from tui_app.services import entry as entry_service
 from tui_app.services import record as record_service
 from tui_app.ui import forms
@@ -46,6 +47,7 @@ class DetailScreen(Guarded, Screen[None]):
         Binding("v", "void", "ui.key.void"),
         Binding("c", "case", "ui.key.open_case"),
         Binding("a", "attach", "ui.key.attach"),
+        Binding("p", "print", "ui.key.print"),
     ]
 
     class Loaded(Message):
@@ -212,6 +214,25 @@ class DetailScreen(Guarded, Screen[None]):
     def attach(self, paths: list[Path]) -> None:
         done = attachment_service.attach(self.app.sessions.get(), self.record_id, paths)
         self.post_message(self.Attached(len(done.added)))
+
+    @work(thread=True, exit_on_error=False, group="save")
+    def action_print(self) -> None:
+        ctx = self.app.sessions.get()
+        folder = document_service.documents_folder(ctx)
+        printed = document_service.print_documents(ctx, self.record_id, output=folder)
+        self.post_message(self.Printed(len(printed), str(folder)))
+
+    class Printed(Message):
+        """Documents were written (and numbered on the record)."""
+
+        def __init__(self, count: int, folder: str) -> None:
+            super().__init__()
+            self.count = count
+            self.folder = folder
+
+    def on_detail_screen_printed(self, message: Printed) -> None:
+        self.notify(t("ui.doc.done", count=message.count, folder=message.folder), timeout=8)
+        self.load()
 
     class Attached(Message):
         """Files were attached: the record is shown again with them."""
