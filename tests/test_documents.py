@@ -117,7 +117,7 @@ def _pack_copy(tmp_path: Path, tag: str | None = None, drop: str | None = None) 
     source.write_text(text.replace('id = "zhongqiu"', 'id = "siming"', 1), encoding="utf-8")
     if tag:
         document = docx.Document()
-        document.add_paragraph("当事人：{{ entity.name }}  许可证：{{ %s }}" % tag)
+        document.add_paragraph("当事人：{{ entity.name }}  许可证：{{ " + tag + " }}")
         document.save(str(folder / "zhongqiu" / "责令改正通知书.docx"))
     if drop:
         (folder / "zhongqiu" / drop).unlink()
