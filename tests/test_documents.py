@@ -109,18 +109,19 @@ def test_two_laptops_never_print_the_same_number(tmp_path: Path, central_url: st
     assert "思市监检〔2026〕1号" in printed and "思市监检〔2026〕21号" in printed  # two blocks
 
 
-def _pack_copy(tmp_path: Path, tag: str | None = None, drop: str | None = None) -> Path:
+def _pack_copy(tmp_path: Path, tag: str | None = None, rename: str | None = None) -> Path:
     folder = tmp_path / "bureau"
     shutil.copytree(PACKS_DIR / "zhongqiu", folder / "zhongqiu")
     text = (PACKS_DIR / "zhongqiu.toml").read_text(encoding="utf-8")
     source = folder / "pack.toml"
-    source.write_text(text.replace('id = "zhongqiu"', 'id = "siming"', 1), encoding="utf-8")
+    text = text.replace('id = "zhongqiu"', 'id = "siming"', 1)
+    if rename:
+        text = text.replace("zhongqiu/查封扣押清单.docx", f"zhongqiu/{rename}")
+    source.write_text(text, encoding="utf-8")
     if tag:
         document = docx.Document()
         document.add_paragraph("当事人：{{ entity.name }}  许可证：{{ " + tag + " }}")
         document.save(str(folder / "zhongqiu" / "责令改正通知书.docx"))
-    if drop:
-        (folder / "zhongqiu" / drop).unlink()
     return source
 
 
@@ -129,9 +130,9 @@ def test_pack_import_refuses_a_template_with_an_unknown_tag(fieldlog, tmp_path: 
     refused = fieldlog("campaign", "import", str(source), ok=False)
     assert refused.exit_code == 1 and "Traceback" not in refused.output
     assert "责令改正通知书.docx" in refused.stderr and "licence_no" in refused.stderr
-    missing = fieldlog("campaign", "import", str(_pack_copy(tmp_path / "2", drop="查封扣押清单.docx")),
+    missing = fieldlog("campaign", "import", str(_pack_copy(tmp_path / "2", rename="本局清单.docx")),
                        ok=False)
-    assert "找不到模板文件" in missing.stderr and "查封扣押清单.docx" in missing.stderr
+    assert "找不到模板文件" in missing.stderr and "本局清单.docx" in missing.stderr
     assert "siming" not in fieldlog("campaign", "list").stdout
 
 

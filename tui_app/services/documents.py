@@ -23,7 +23,7 @@ from tui_app.domain.values import fen_to_yuan, local_display
 from tui_app.errors import FieldLogError, PackError
 from tui_app.i18n import pick
 from tui_app.services import record as record_service
-from tui_app.services.context import PACKS_DIR, Context, shipped_packs
+from tui_app.services.context import PACKS_DIR, Context
 from tui_app.store import packs as pack_store
 from tui_app.store import paperwork as store
 
@@ -43,12 +43,15 @@ class Printed:
 
 
 def _template_path(folder: Path, spec: DocumentSpec) -> Path:
-    return folder / spec.template
+    """The template beside the pack file, else the shipped one of that name (a bureau
+    that copies the shipped pack to change its constants keeps its documents)."""
+    beside = folder / spec.template
+    return beside if beside.is_file() else PACKS_DIR / spec.template
 
 
 def check_templates(pack: Pack, folder: Path, source: str) -> dict[str, bytes]:
-    """Every template of `pack`, read from `folder` and refused (file and tag) when it
-    names a tag no record gives it."""
+    """Every template of `pack` (see `_template_path`), refused with the file and the tag
+    when it names a tag no record gives it."""
     from tui_app.report.paperwork import CONTEXT_NAMES, unknown_tags
 
     found: dict[str, bytes] = {}
@@ -56,7 +59,7 @@ def check_templates(pack: Pack, folder: Path, source: str) -> dict[str, bytes]:
         path = _template_path(folder, spec)
         if not path.is_file():
             raise PackError(source, f"documents.{spec.id}.template", "pack.template_missing",
-                            path=str(path))
+                            path=str(folder / spec.template))
         content = path.read_bytes()
         unknown = unknown_tags(content, str(path))
         if unknown:
@@ -68,13 +71,13 @@ def check_templates(pack: Pack, folder: Path, source: str) -> dict[str, bytes]:
 
 
 def _template(ctx: Context, pack: Pack, spec: DocumentSpec) -> bytes:
-    """A shipped pack's templates are in the package; an imported pack's in the database."""
+    """An imported pack's templates are in the database; a shipped pack's (and one pulled
+    from the central store that names shipped templates) in the package."""
     stored = store.template(ctx.db, pack.id, spec.template)
     if stored is not None:
         return stored
-    path = _template_path(PACKS_DIR, spec)
-    installed = pack_store.get(ctx.db, pack.id)
-    if installed and installed[1] in shipped_packs() and path.is_file():
+    path = PACKS_DIR / spec.template
+    if path.is_file():
         return path.read_bytes()
     raise FieldLogError("pack.template_missing", path=spec.template)
 
