@@ -132,7 +132,7 @@ def test_restored_central_store_gets_everything_back(tmp_path: Path, central_url
 
         with psycopg.connect(central_url, autocommit=True) as conn:
             conn.execute("DROP TABLE change, conflict, current, tally_fact, tally_key, meta,"
-                         " _migrations")
+                         " blob, blob_chunk, doc_block, _migrations")
     a("central", "init", central_url, "--new-epoch")
     assert "afresh" in a.sync(central_url).output
     assert "afresh" in b.sync(central_url).output
