@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from tui_app.domain import attachments as rules
+from tui_app.domain import input_limits
 from tui_app.domain.ids import utc_now
 from tui_app.errors import FieldLogError, Problem, ValidationFailed
 from tui_app.services import record as record_service
@@ -227,6 +228,9 @@ def remove(ctx: Context, ref: str, which: str, reason: str) -> record_service.Sa
     """Mark one attachment removed, with a reason, in a new revision; the blob stays."""
     if not reason or not reason.strip():
         raise ValidationFailed([Problem("reason", "attach.remove_needs_reason")])
+    refused = input_limits.problems(reason, "reason")
+    if refused:
+        raise ValidationFailed(refused)
     kind, current = _attachable(ctx, ref)
     index = _pick(current, which)
     listed = rules.removed(current.get("attachments") or [], index, ctx.inspector_id, utc_now(),
