@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from typing import Any, BinaryIO
 
 from tui_app.domain.ids import utc_now
+from tui_app.domain.tally import Delta
 from tui_app.errors import FieldLogError
 from tui_app.services import attachments
 from tui_app.services.context import Context, shipped_packs
@@ -136,7 +137,7 @@ class LaptopSide:
         fallback = ledger.latest_revision(self.db, record_id)
         if before is not None and (fallback is None or fallback.get("rev") != before.get("rev")):
             ledger.set_current(self.db, kind, record_id, fallback)
-            record_store.apply_facts(self.db.conn, fact_delta(self.ctx, kind, before, fallback))
+            record_store.apply(self.db.conn, fact_delta(self.ctx, kind, before, fallback))
         current = next((r.current for _c, r in changes if r.current is not None), None)
         if current is not None and not ledger.pending_for(self.db, record_id):
             self._apply_change(current, now, flag=False)
@@ -206,7 +207,7 @@ class LaptopSide:
             return "skipped"
         old = record_store.get(self.db, change.kind, change.record_id)
         newer = old is None or change.rev > old["rev"]
-        facts = fact_delta(self.ctx, change.kind, old, change.body) if newer else {}
+        facts = fact_delta(self.ctx, change.kind, old, change.body) if newer else Delta()
         record_store.write(self.db, record_store.Change(change.kind, change.body, change.change_id),
                            facts, outbox=False)
         return "applied"
