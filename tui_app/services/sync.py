@@ -17,7 +17,7 @@ from typing import Any, BinaryIO
 from tui_app.domain.ids import utc_now
 from tui_app.domain.tally import Delta
 from tui_app.errors import FieldLogError
-from tui_app.services import attachments
+from tui_app.services import attachments, backups
 from tui_app.services.context import Context, shipped_packs
 from tui_app.services.documents import refill_blocks
 from tui_app.services.record import fact_delta
@@ -244,9 +244,10 @@ def run_sync(ctx: Context, url: str | None = None,
         summary = client.run(LaptopSide(ctx), central, ctx.inspector_id, ctx.device_id,
                              progress_callback, batch=size, page=size)
         refill_blocks(ctx, central.reserve_numbers, central.epoch())
-        return summary
     finally:
         central.close()
+    backups.automatic(ctx, "sync")  # after each successful sync: today's work, kept twice
+    return summary
 
 
 def batch_size() -> int:

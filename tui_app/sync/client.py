@@ -124,6 +124,7 @@ def run(local: Local, central: CentralStore, inspector_id: str, device_id: str,
     summary.blobs = push_blobs(local, central, epoch, report)
 
     report("tallies", 0, None)
+    crash_point("before_catch_up")
     central.materialize()
 
     pulled = 0
