@@ -130,9 +130,10 @@ def test_restored_central_store_gets_everything_back(tmp_path: Path, central_url
     else:
         import psycopg
 
-        with psycopg.connect(central_url, autocommit=True) as conn:
-            conn.execute("DROP TABLE change, conflict, current, tally_fact, tally_key, meta,"
-                         " _migrations")
+        with psycopg.connect(central_url, autocommit=True) as conn:  # every table of the schema
+            tables = conn.execute("SELECT string_agg(quote_ident(tablename), ', ') FROM pg_tables"
+                                  " WHERE schemaname = current_schema()").fetchone()[0]
+            conn.execute(f"DROP TABLE {tables}")
     a("central", "init", central_url, "--new-epoch")
     assert "afresh" in a.sync(central_url).output
     assert "afresh" in b.sync(central_url).output

@@ -19,12 +19,22 @@ from typing import Any
 
 import psycopg
 
+from tui_app.domain.identity import entity_id_of
 from tui_app.domain.ids import utc_now
 from tui_app.domain.tally import Aggregate
 from tui_app.errors import FieldLogError
-from tui_app.store import migrate
+from tui_app.store import merges, migrate
 from tui_app.sync import materialize as mat
-from tui_app.sync.central import Known, contended, decide, split_cursor, with_current
+from tui_app.sync.central import (
+    Known,
+    Published,
+    contended,
+    decide,
+    plan_merge,
+    plan_registry,
+    split_cursor,
+    with_current,
+)
 from tui_app.sync.crash import crash_point
 from tui_app.sync.protocol import PACK_KIND, CentralConflict, Change, PullPage, PushResult
 
@@ -97,7 +107,7 @@ class PgCentral:
             raise FieldLogError("sync.central_old", url=_safe(self.url))
 
     def upgrade(self) -> list[str]:
-        """Apply the missing numbered SQL files, each in its own transaction."""
+        """Apply the missing numbered migrations (.sql, or .py steps), each in its own transaction."""
         names = []
         with self._txn("migrate") as cur:
             cur.execute("CREATE TABLE IF NOT EXISTS _migrations (version INTEGER PRIMARY KEY,"
@@ -107,7 +117,10 @@ class PgCentral:
                 cur.execute("SELECT 1 FROM _migrations WHERE version = %s", (version,))
                 if cur.fetchone():
                     continue
-                cur.execute(path.read_text(encoding="utf-8"))
+                if path.suffix == ".py":
+                    migrate.run_python(path, cur)
+                else:
+                    cur.execute(path.read_text(encoding="utf-8"))
                 cur.execute("INSERT INTO _migrations (version, name) VALUES (%s, %s)",
                             (version, path.name))
             names.append(path.name)
@@ -159,14 +172,7 @@ class PgCentral:
         now = utc_now()
         with self._txn("push") as cur:
             decision = decide(changes, inspector_id, self._known(cur, changes))
-            if decision.applied:
-                tail = f"\t{_field(inspector_id)}\t{_field(device_id)}\t"
-                with cur.copy("COPY change (change_id, kind, record_id, rev, pushed_by, device_id,"
-                              " body, received_at) FROM STDIN") as copy:
-                    copy.write("".join(
-                        f"{_field(c.change_id)}\t{_field(c.kind)}\t{_field(c.record_id)}\t"
-                        f"{c.rev}{tail}{_field(c.body_json())}\t{now}\n"
-                        for c in decision.applied))
+            self._append(cur, decision.applied, inspector_id, device_id, now)
             if decision.lost:
                 cur.executemany(
                     "INSERT INTO conflict (change_id, kind, record_id, rev, base, kept_change_id,"
@@ -179,6 +185,47 @@ class PgCentral:
                                                  if c.change_id in stale_ids}))
         crash_point("after_central_commit")
         return with_current(decision.results, changes, current)
+
+    @staticmethod
+    def _append(cur: psycopg.Cursor[Any], changes: Sequence[Change], inspector_id: str,
+                device_id: str, now: str) -> None:
+        """Add decided changes to the log by COPY (inside the caller's push-locked
+        transaction, so none of them can collide)."""
+        if not changes:
+            return
+        tail = f"\t{_field(inspector_id)}\t{_field(device_id)}\t"
+        with cur.copy("COPY change (change_id, kind, record_id, rev, pushed_by, device_id,"
+                      " body, received_at) FROM STDIN") as copy:
+            copy.write("".join(
+                f"{_field(c.change_id)}\t{_field(c.kind)}\t{_field(c.record_id)}\t"
+                f"{c.rev}{tail}{_field(c.body_json())}\t{now}\n" for c in changes))
+
+    # ------------------------------------------------------------------ the bureau's writes
+
+    def publish_entities(self, rows: Sequence[dict[str, Any]], inspector_id: str,
+                         device_id: str) -> Published:
+        """Write the bureau's registry (validated entity rows) straight into the log, in
+        one transaction under the push lock (`central.plan_registry`); every laptop gets
+        it on its next pull. Bureau-only: a laptop's entities travel by push."""
+        now = utc_now()
+        with self._txn("push") as cur:
+            ids = sorted({entity_id_of(row) for row in rows})
+            published = plan_registry(rows, self._current(cur, ids), inspector_id, device_id, now)
+            self._append(cur, published.changes, inspector_id, device_id, now)
+        return published
+
+    def merge_entities(self, loser: str, survivor: str, reason: str, inspector_id: str,
+                       device_id: str) -> Change:
+        """Merge two central entities (ids) as the bureau: the loser's merge revision
+        goes into the log (`central.plan_merge`); materialising it moves the loser's
+        tally facts to the survivor, here and on every laptop that pulls it."""
+        now = utc_now()
+        with self._txn("push") as cur:
+            heads = self._current(cur, [loser, survivor])
+            change = plan_merge(heads.get(loser), heads.get(survivor), reason, inspector_id,
+                                device_id, now)
+            self._append(cur, [change], inspector_id, device_id, now)
+        return change
 
     def _current(self, cur: psycopg.Cursor[Any], record_ids: list[str]) -> dict[str, Change]:
         if not record_ids:
@@ -271,7 +318,8 @@ class PgCentral:
         ids = sorted({c.record_id for c in changes if c.kind != PACK_KIND})
         cur.execute("SELECT record_id, kind, body FROM current WHERE record_id = ANY(%s)", (ids,))
         old = {rid: (kind, json.loads(body)) for rid, kind, body in cur.fetchall()}
-        plan = mat.plan(changes, old, packs)
+        plan = mat.plan(changes, old, packs,
+                        merges.survivors(cur, mat.referenced_entities(changes, old), "%s"))
         if plan.current:
             cur.executemany(
                 "INSERT INTO current (record_id, kind, rev, campaign, action, day, sort_key,"
@@ -282,12 +330,14 @@ class PgCentral:
                 " entity_id = excluded.entity_id, body = excluded.body",
                 list(plan.current.values()))
         self._add_facts(cur, plan.facts.items())
+        merges.apply(cur, plan.merges, "%s")
         for campaign in plan.renewed_packs:
             cur.execute("DELETE FROM tally_fact WHERE campaign = %s", (campaign,))
             cur.execute("DELETE FROM tally_key WHERE campaign = %s", (campaign,))
             cur.execute("SELECT kind, body FROM current WHERE campaign = %s", (campaign,))
             fresh = mat.PackCache(lambda c: self._pack_in(cur, c))
-            self._add_facts(cur, mat.recount(fresh, campaign, cur.fetchall()).items())
+            rows = cur.fetchall()
+            self._add_facts(cur, mat.recount(fresh, campaign, rows, merges.all_survivors(cur)).items())
 
     @staticmethod
     def _pack_in(cur: psycopg.Cursor[Any], campaign_id: str) -> str | None:

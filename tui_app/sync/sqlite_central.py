@@ -14,13 +14,24 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
+from tui_app.domain.identity import entity_id_of
 from tui_app.domain.ids import utc_now
 from tui_app.domain.tally import Aggregate
 from tui_app.errors import FieldLogError
-from tui_app.store import migrate
+from tui_app.store import merges, migrate
 from tui_app.store.db import immediate
 from tui_app.sync import materialize as mat
-from tui_app.sync.central import Known, contended, decide, split_cursor, sqlite_path, with_current
+from tui_app.sync.central import (
+    Known,
+    Published,
+    contended,
+    decide,
+    plan_merge,
+    plan_registry,
+    split_cursor,
+    sqlite_path,
+    with_current,
+)
 from tui_app.sync.crash import crash_point
 from tui_app.sync.protocol import PACK_KIND, CentralConflict, Change, PullPage, PushResult
 
@@ -133,11 +144,7 @@ class SqliteCentral:
         now = utc_now()
         with self._write() as conn:
             decision = decide(changes, inspector_id, self._known(changes))
-            conn.executemany(
-                "INSERT INTO change (change_id, kind, record_id, rev, pushed_by, device_id, body,"
-                " received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                [(c.change_id, c.kind, c.record_id, c.rev, inspector_id, device_id,
-                  c.body_json(), now) for c in decision.applied])
+            self._append(decision.applied, inspector_id, device_id, now)
             conn.executemany(
                 "INSERT OR IGNORE INTO conflict (change_id, kind, record_id, rev, base,"
                 " kept_change_id, pushed_by, device_id, body, received_at)"
@@ -149,6 +156,42 @@ class SqliteCentral:
                                             if c.change_id in stale_ids}))
         crash_point("after_central_commit")
         return with_current(decision.results, changes, current)
+
+    def _append(self, changes: Sequence[Change], inspector_id: str, device_id: str,
+                now: str) -> None:
+        """Add decided changes to the log (inside the caller's write transaction)."""
+        self.conn.executemany(
+            "INSERT INTO change (change_id, kind, record_id, rev, pushed_by, device_id, body,"
+            " received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [(c.change_id, c.kind, c.record_id, c.rev, inspector_id, device_id,
+              c.body_json(), now) for c in changes])
+
+    # ------------------------------------------------------------------ the bureau's writes
+
+    def publish_entities(self, rows: Sequence[dict[str, Any]], inspector_id: str,
+                         device_id: str) -> Published:
+        """Write the bureau's registry (validated entity rows) straight into the log, in
+        one transaction (`central.plan_registry`); every laptop gets it on its next
+        pull. Bureau-only: a laptop's own entities travel by push like any record."""
+        now = utc_now()
+        with self._write():
+            ids = sorted({entity_id_of(row) for row in rows})
+            published = plan_registry(rows, self._current(ids), inspector_id, device_id, now)
+            self._append(published.changes, inspector_id, device_id, now)
+        return published
+
+    def merge_entities(self, loser: str, survivor: str, reason: str, inspector_id: str,
+                       device_id: str) -> Change:
+        """Merge two central entities (ids) as the bureau: the loser's merge revision
+        goes into the log (`central.plan_merge`); materialising it moves the loser's
+        tally facts to the survivor, here and on every laptop that pulls it."""
+        now = utc_now()
+        with self._write():
+            heads = self._current([loser, survivor])
+            change = plan_merge(heads.get(loser), heads.get(survivor), reason, inspector_id,
+                                device_id, now)
+            self._append([change], inspector_id, device_id, now)
+        return change
 
     def _current(self, record_ids: Sequence[str]) -> dict[str, Change]:
         found: dict[str, Change] = {}
@@ -217,7 +260,8 @@ class SqliteCentral:
                     f"SELECT record_id, kind, body FROM current "
                     f"WHERE record_id IN ({_marks(len(part))})", part):
                 old[rid] = (kind, json.loads(body))
-        plan = mat.plan(changes, old, packs)
+        plan = mat.plan(changes, old, packs,
+                        merges.survivors(conn, mat.referenced_entities(changes, old)))
         conn.executemany(
             "INSERT INTO current (record_id, kind, rev, campaign, action, day, sort_key, voided,"
             " entity_id, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (record_id) DO"
@@ -226,11 +270,13 @@ class SqliteCentral:
             " voided = excluded.voided, entity_id = excluded.entity_id, body = excluded.body",
             list(plan.current.values()))
         self._add_facts(plan.facts.items())
+        merges.apply(conn, plan.merges)
         for campaign in plan.renewed_packs:
             conn.execute("DELETE FROM tally_fact WHERE campaign = ?", (campaign,))
             conn.execute("DELETE FROM tally_key WHERE campaign = ?", (campaign,))
             rows = conn.execute("SELECT kind, body FROM current WHERE campaign = ?", (campaign,))
-            self._add_facts(mat.recount(mat.PackCache(self.pack_source), campaign, rows).items())
+            self._add_facts(mat.recount(mat.PackCache(self.pack_source), campaign, rows,
+                                        merges.all_survivors(conn)).items())
 
     def _add_facts(self, facts: Iterable[tuple[tuple[str, str, str, str], int]]) -> None:
         rows = [(*fact, n) for fact, n in facts]
