@@ -57,7 +57,7 @@ def merge(ctx: click.Context, loser: str, survivor: str, reason: str, url: str |
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
 @click.pass_context
 def search(ctx: click.Context, query: str, limit: int, fmt: str) -> None:
-    with opened(ctx) as context:
+    with opened(ctx, reading=True) as context:
         found = entity_service.search(context, query, limit)
         if fmt == "json":
             emit_json(found)

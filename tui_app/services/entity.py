@@ -75,6 +75,7 @@ def registry_rows(path: Path, accept_bad_uscc: bool = False) -> Iterable[Row]:
     fields = [_field_for(h) for h in header]
     if "name" not in fields:
         raise FieldLogError("entity.no_name_column", path=str(path), names="、".join(HEADERS["name"]))
+    first_line: dict[str, int] = {}  # USCC → the row that has it: one entity, one row
     for number, row in enumerate(rows, start=2):
         if not any(cell.strip() for cell in row):
             continue
@@ -83,6 +84,10 @@ def registry_rows(path: Path, accept_bad_uscc: bool = False) -> Iterable[Row]:
             continue
         raw: dict[str, Any] = {"type": "entity", "uscc_override": accept_bad_uscc}
         raw.update({f: cell.strip() for f, cell in zip(fields, row, strict=False) if f})
+        code = uscc_rules.normalize(raw.get("uscc") or "")
+        if code and first_line.setdefault(code, number) != number:
+            yield number, Problem("uscc", "import.duplicate_uscc", {"uscc": code, "line": first_line[code]})
+            continue
         yield number, raw
 
 
