@@ -176,3 +176,77 @@ def test_an_entity_without_uscc_is_keyed_on_name_and_township(fieldlog, tmp_path
     assert "新增 2" in result.stdout  # the second line is the first one's place again
     found = fieldlog.json("entity", "search", "水果")
     assert {e["id"] for e in found} == {entity_id(None, "老王水果摊", t) for t in ("河西乡", "城关镇")}
+
+
+def test_the_registry_comes_from_the_bureau(tmp_path: Path, central_url: str) -> None:
+    bureau = Laptop(tmp_path / "bureau", "科室", "3200000")
+    csv = registry_csv(tmp_path)
+    result = bureau("entity", "import", str(csv), "--central", central_url)
+    assert "added 5, revised 0, unchanged 0" in result.output, result.output
+    again = bureau("entity", "import", str(csv), "--central", central_url)
+    assert "added 0, revised 0, unchanged 5" in again.output
+
+    a, b, _c = _three_laptops(tmp_path)
+    for laptop in (a, b):  # no local import: the registry arrives with the first sync
+        laptop.sync(central_url)
+        assert len(laptop.json("entity", "search", "仁和")) == 3
+    # a laptop's inline-created entity reaches the others, under the same identity
+    line = {"type": "entity", "name": "城关镇好又多超市", "uscc": uscc(42), "category": "食品销售"}
+    path = a.folder / "new.jsonl"
+    path.write_text(json.dumps(line, ensure_ascii=False), encoding="utf-8")
+    a("import", str(path))
+    visit(a, uscc(42), "drug", PHARMACY, 21)
+    visit(b, REGISTRY[0][1], "drug", PHARMACY, 21)
+    for laptop in (a, b, a):
+        assert "conflicts 0" in laptop.sync(central_url).output
+    assert [e["id"] for e in b.json("entity", "search", "好又多")] == [entity_id(uscc(42), None, None)]
+    assert b.json("tally")["tallies"]["drug.pharmacies"] == 2
+    assert_converged(central_url, a, b)
+
+    # a corrected registry revises what changed; a bad row refuses the whole file
+    moved = registry_csv(tmp_path).read_text(encoding="utf-8").replace("城关镇\n", "河西乡\n", 1)
+    csv.write_text(moved + "坏代码商行,91110108551385082R,药店,城关镇\n", encoding="utf-8")
+    refused = bureau("entity", "import", str(csv), "--central", central_url, ok=False)
+    assert "line 7" in refused.output and "check character" in refused.output, refused.output
+    csv.write_text(moved, encoding="utf-8")
+    assert "added 0, revised 1, unchanged 4" in bureau("entity", "import", str(csv), "--central",
+                                                       central_url).output
+    b.sync(central_url)
+    assert b.json("entity", "search", REGISTRY[0][0])[0]["township"] == "河西乡"
+
+
+def test_the_bureau_merges_two_records_of_one_place(tmp_path: Path, central_url: str) -> None:
+    a, b, _c = _three_laptops(tmp_path)
+    for laptop, name in ((a, "老王水果摊"), (b, "老王水果店")):  # one stall, typed two ways
+        path = laptop.folder / "e.jsonl"
+        path.write_text(json.dumps({"type": "entity", "name": name, "township": "河西乡"},
+                                   ensure_ascii=False), encoding="utf-8")
+        laptop("import", str(path))
+        visit(laptop, name, "drug", PHARMACY, 22)
+    for laptop in (a, b, a):
+        laptop.sync(central_url)
+    assert a.json("tally")["tallies"]["drug.pharmacies"] == 2
+    loser, survivor = (entity_id(None, name, "河西乡") for name in ("老王水果店", "老王水果摊"))
+
+    refused = a("entity", "merge", loser, loser, "--reason", "同一摊位", "--central", central_url,
+                ok=False)
+    assert "into itself" in refused.output
+    merged = a("entity", "merge", loser, survivor, "--reason", "同一摊位，名称录入不一致",
+               "--central", central_url)
+    assert "Merged" in merged.output
+    central = a.json("tally", "--scope", "central", "--central", central_url)["tallies"]
+    assert central["drug.pharmacies"] == 1
+    again = a("entity", "merge", loser, survivor, "--reason", "x", "--central", central_url, ok=False)
+    assert "already merged" in again.output
+    for laptop in (a, b):
+        laptop.sync(central_url)
+        assert laptop.json("tally")["tallies"] == central  # on laptops after their pull
+        assert [e["id"] for e in laptop.json("entity", "search", "老王")] == [survivor]
+    history = b.json("record", "show", loser)["revisions"]  # a recorded event, not a rewrite
+    assert [(r["rev"], r["voided"]) for r in history] == [(1, False), (2, True)]
+    assert history[1]["merged_into"] == survivor and "名称录入不一致" in history[1]["void_reason"]
+    visit(b, "老王水果店", "drug", PHARMACY, 23)  # the old name still finds the place
+    b.sync(central_url)
+    assert b.json("tally")["tallies"]["drug.pharmacies"] == 1
+    assert b.json("tally", "--scope", "central", "--central", central_url)["tallies"][
+        "drug.pharmacies"] == 1
