@@ -40,13 +40,14 @@ def _columns(conn: sqlite3.Connection, kind: str) -> list[str]:
 
 
 class _ColumnCache:
-    """Column names per table, read once per connection (schemas change only by migration)."""
+    """Column names per table, read again only when the schema changed (a migration,
+    possibly mid-upgrade on this very connection) or for another connection."""
 
     def __init__(self) -> None:
-        self._cache: dict[tuple[int, str], list[str]] = {}
+        self._cache: dict[tuple[int, str, int], list[str]] = {}
 
     def get(self, conn: sqlite3.Connection, kind: str) -> list[str]:
-        key = (id(conn), kind)
+        key = (id(conn), kind, conn.execute("PRAGMA schema_version").fetchone()[0])
         if key not in self._cache:
             self._cache[key] = _columns(conn, kind)
         return self._cache[key]
