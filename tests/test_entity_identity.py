@@ -8,13 +8,14 @@ the central store on each engine: one central entity per USCC, no conflict, and 
 from __future__ import annotations
 
 import json
+import uuid
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests.sync_support import Laptop, assert_converged, central_conflicts
-from tui_app.domain.identity import entity_id, normalise_name
+from tui_app.domain.identity import ENTITY_NAMESPACE, entity_id, entity_key, normalise_name
 from tui_app.domain.uscc import check_char
 from tui_app.store.records import ListQuery
 from tui_app.sync.central import Known, decide
@@ -66,6 +67,8 @@ def central_entities(url: str) -> list[dict[str, Any]]:
 
 def test_an_entity_id_is_derived_from_its_uscc_or_its_normalised_name() -> None:
     code = uscc(7)
+    for args in ((code, None, None), (None, "老王水果摊", "河西乡")):
+        assert entity_id(*args) == str(uuid.uuid5(ENTITY_NAMESPACE, entity_key(*args)))
     assert entity_id(code, "甲", "城关镇") == entity_id(f" {code.lower()} ", "乙", None)
     assert entity_id(code, "甲", None) != entity_id(uscc(8), "甲", None)
     assert normalise_name("好又多（东街店）") == normalise_name("好又多 (东街店)")

@@ -169,16 +169,20 @@ class Published:
     changes: list[Change] = field(default_factory=list)
 
 
-def plan_registry(rows: Sequence[dict[str, Any]], heads: dict[str, Change], inspector_id: str,
+def by_identity(rows: Sequence[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Validated entity rows under their derived ids (a row repeated later wins): ids
+    come from the identity rule, never from what was sent."""
+    return {entity_id_of(row): row for row in rows}
+
+
+def plan_registry(by_id: dict[str, dict[str, Any]], heads: dict[str, Change], inspector_id: str,
                   device_id: str, now: str) -> Published:
-    """The bureau's registry against the central entities: a new entity for each row
-    whose derived id is unknown, a revision for each that says something new, nothing
-    for the rest. Ids come from the identity rule, never from the rows; a place the
-    bureau merged stays merged. Rows are validated entity rows (check_entity's)."""
+    """The bureau's registry (`by_identity`) against the central entities: a new entity
+    for each row whose id is unknown, a revision for each that says something new,
+    nothing for the rest. A place the bureau merged stays merged."""
     from tui_app.domain.ids import new_id
 
     out = Published()
-    by_id = {entity_id_of(row): row for row in rows}  # a row repeated later in the file wins
     for record_id, row in by_id.items():
         head = heads.get(record_id)
         old = head.body if head else None

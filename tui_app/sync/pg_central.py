@@ -19,7 +19,6 @@ from typing import Any
 
 import psycopg
 
-from tui_app.domain.identity import entity_id_of
 from tui_app.domain.ids import utc_now
 from tui_app.domain.tally import Aggregate
 from tui_app.errors import FieldLogError
@@ -28,6 +27,7 @@ from tui_app.sync import materialize as mat
 from tui_app.sync.central import (
     Known,
     Published,
+    by_identity,
     contended,
     decide,
     plan_merge,
@@ -209,8 +209,9 @@ class PgCentral:
         it on its next pull. Bureau-only: a laptop's entities travel by push."""
         now = utc_now()
         with self._txn("push") as cur:
-            ids = sorted({entity_id_of(row) for row in rows})
-            published = plan_registry(rows, self._current(cur, ids), inspector_id, device_id, now)
+            by_id = by_identity(rows)
+            published = plan_registry(by_id, self._current(cur, sorted(by_id)), inspector_id,
+                                      device_id, now)
             self._append(cur, published.changes, inspector_id, device_id, now)
         return published
 

@@ -14,7 +14,6 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from tui_app.domain.identity import entity_id_of
 from tui_app.domain.ids import utc_now
 from tui_app.domain.tally import Aggregate
 from tui_app.errors import FieldLogError
@@ -24,6 +23,7 @@ from tui_app.sync import materialize as mat
 from tui_app.sync.central import (
     Known,
     Published,
+    by_identity,
     contended,
     decide,
     plan_merge,
@@ -175,8 +175,9 @@ class SqliteCentral:
         pull. Bureau-only: a laptop's own entities travel by push like any record."""
         now = utc_now()
         with self._write():
-            ids = sorted({entity_id_of(row) for row in rows})
-            published = plan_registry(rows, self._current(ids), inspector_id, device_id, now)
+            by_id = by_identity(rows)
+            published = plan_registry(by_id, self._current(sorted(by_id)), inspector_id,
+                                      device_id, now)
             self._append(published.changes, inspector_id, device_id, now)
         return published
 
