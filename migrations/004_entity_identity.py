@@ -14,6 +14,7 @@ import json
 import sqlite3
 
 from tui_app.domain import identity
+from tui_app.domain.tally import Delta
 from tui_app.store import merges, records
 
 DDL = """
@@ -39,8 +40,8 @@ def upgrade(conn: sqlite3.Connection) -> None:
     done = []
     for body in plan.created + plan.merged:
         change_id = identity.repair_change_id(body)
-        records.write_in(conn, records.Change("entity", body, change_id), {})
+        records.write_in(conn, records.Change("entity", body, change_id), Delta())
         if body.get("merged_into"):
             done.append((body["id"], body["merged_into"], body["void_reason"], change_id,
                          body["updated_at"]))
-    merges.apply(conn, done)
+    merges.apply(conn, done, marks=False)  # migration 005 makes the `latest` tables

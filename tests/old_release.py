@@ -62,8 +62,9 @@ class OldLaptop:
                                {**row, **self._meta(), "id": str(uuid.uuid4())}))
 
 
-def _facts(kind: str, body: dict[str, Any]) -> dict[tuple[str, str, str, str], int]:
-    return {(PACK.id, *fact): n for fact, n in tally_rules.delta(PACK, kind, None, body).items()}
+def _facts(kind: str, body: dict[str, Any]) -> tally_rules.Delta:
+    """The additive facts a save wrote (that release had no `latest` marks)."""
+    return tally_rules.Delta(tally_rules.delta(PACK, kind, None, body).facts)
 
 
 def write_laptop(path: Path, laptop: OldLaptop, synced: list[Revision],

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tui_app.domain import uscc as uscc_rules
+from tui_app.domain.tally import Delta, MarkRow
 
 # Fixed for ever: changing it would give every entity a new id.
 ENTITY_NAMESPACE = uuid.UUID("3a0c8f5e-2b7d-5c41-9e6a-8d1f4b2c7e90")
@@ -129,6 +130,20 @@ def rekey(facts: Mapping[tuple[str, str, str, str], int],
     for (campaign, tally_id, day, key), n in facts.items():
         out[(campaign, tally_id, day, survivors.get(key, key))] += n
     return {fact: n for fact, n in out.items() if n}
+
+
+def rekey_marks(marks: Iterable[MarkRow], survivors: Mapping[str, str]) -> set[MarkRow]:
+    """`latest` marks (campaign, tally, key, moment, record, day, state) keyed on the
+    survivors of merged entities."""
+    return {(c, t, survivors.get(key, key), *rest) for c, t, key, *rest in marks}
+
+
+def rekey_delta(delta: Delta, survivors: Mapping[str, str]) -> Delta:
+    """A save's tally change with merged entities keyed on their survivors."""
+    if not survivors:
+        return delta
+    return Delta(rekey(delta.facts, survivors), rekey_marks(delta.gone, survivors),
+                 rekey_marks(delta.added, survivors))
 
 
 # ---------------------------------------------------------------------- repair

@@ -42,12 +42,14 @@ def all_survivors(conn: Conn) -> dict[str, str]:
     return dict(conn.execute("SELECT loser, survivor FROM entity_merge").fetchall())
 
 
-def apply(conn: Conn, merges: Sequence[Merge], mark: str = "?") -> None:
+def apply(conn: Conn, merges: Sequence[Merge], mark: str = "?", *, marks: bool = True) -> None:
     """Record merges (inside the caller's transaction) and move the losers' facts.
 
     A survivor that was itself merged is followed to the end of its chain, and losers
     merged into a new loser earlier now point at its survivor too. A merge that would
-    make an entity its own survivor is ignored here (services refuse it first)."""
+    make an entity its own survivor is ignored here (services refuse it first).
+    `marks=False` leaves the `latest` tables alone (the laptop's migration 004 runs
+    before migration 005 makes them)."""
     if not merges:
         return
     known = survivors(conn, [m[0] for m in merges] + [m[1] for m in merges], mark)
@@ -67,11 +69,12 @@ def apply(conn: Conn, merges: Sequence[Merge], mark: str = "?") -> None:
         else:
             conn.execute(f"UPDATE entity_merge SET survivor = {mark} WHERE loser = {mark}",
                          (survivor, loser))
-    rekey_facts(conn, final, mark)
+    rekey_facts(conn, final, mark, marks=marks)
 
 
-def rekey_facts(conn: Conn, remap: dict[str, str], mark: str = "?") -> None:
-    """Move every tally fact and campaign-wide key of a loser onto its survivor."""
+def rekey_facts(conn: Conn, remap: dict[str, str], mark: str = "?", *, marks: bool = True) -> None:
+    """Move every tally fact, campaign-wide key and `latest` mark of a loser onto its
+    survivor; each survivor's latest row is then worked out again."""
     if not remap:
         return
     conn.execute("CREATE TEMP TABLE IF NOT EXISTS entity_remap"
@@ -91,4 +94,20 @@ def rekey_facts(conn: Conn, remap: dict[str, str], mark: str = "?") -> None:
         " JOIN entity_remap AS r ON r.loser = k.key GROUP BY k.campaign, k.tally_id, r.survivor"
         " ON CONFLICT (campaign, tally_id, key) DO UPDATE SET n = tally_key.n + excluded.n")
     conn.execute("DELETE FROM tally_key WHERE key IN (SELECT loser FROM entity_remap)")
+    if marks:
+        _rekey_marks(conn)
     conn.execute("DELETE FROM entity_remap")
+
+
+def _rekey_marks(conn: Conn) -> None:
+    """A record has one entity, so its mark moves to the survivor without a clash."""
+    conn.execute("UPDATE tally_latest SET key = (SELECT survivor FROM entity_remap"
+                 " WHERE loser = tally_latest.key) WHERE key IN (SELECT loser FROM entity_remap)")
+    conn.execute("DELETE FROM tally_latest_key WHERE key IN (SELECT loser FROM entity_remap)"
+                 " OR key IN (SELECT survivor FROM entity_remap)")
+    conn.execute(
+        "INSERT INTO tally_latest_key (campaign, tally_id, key, day, state)"
+        " SELECT campaign, tally_id, key, day, state FROM (SELECT campaign, tally_id, key, day,"
+        " state, ROW_NUMBER() OVER (PARTITION BY campaign, tally_id, key"
+        " ORDER BY moment DESC, record_id DESC) AS place FROM tally_latest"
+        " WHERE key IN (SELECT survivor FROM entity_remap)) AS ranked WHERE place = 1")

@@ -121,6 +121,7 @@ def run(local: Local, central: CentralStore, inspector_id: str, device_id: str,
         report("push", done, max(total, done))
 
     report("tallies", 0, None)
+    crash_point("before_catch_up")
     central.materialize()
 
     pulled = 0
