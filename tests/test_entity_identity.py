@@ -106,10 +106,12 @@ def test_three_laptops_one_registry_one_entity_per_uscc(tmp_path: Path, central_
     csv = registry_csv(tmp_path)
     for laptop in laptops:
         laptop("entity", "import", str(csv))
-    # pharmacy 1 is visited by all three teams, pharmacy 2 by two, hotel 1 by two
+    # pharmacy 1 is visited by all three teams, pharmacy 2 by two; hotel 1 by two, found
+    # insured on the 22nd and uninsured on the 23rd (its latest state); hotel 2 insured
+    insured, lapsed = ({"equipment_types": ["电梯"], "elevator_insured": flag} for flag in (True, False))
     plan = [(0, 0, "drug", PHARMACY), (1, 0, "drug", PHARMACY), (2, 0, "drug", PHARMACY),
             (0, 1, "drug", PHARMACY), (2, 1, "drug", PHARMACY),
-            (1, 3, "equipment", EQUIPMENT), (2, 3, "equipment", EQUIPMENT)]
+            (1, 3, "equipment", insured), (2, 3, "equipment", lapsed), (0, 4, "equipment", insured)]
     for who, entity, action, fields in plan:
         visit(laptops[who], REGISTRY[entity][1], action, fields, 21 + who)
     for laptop in (*laptops, *laptops):
@@ -120,7 +122,8 @@ def test_three_laptops_one_registry_one_entity_per_uscc(tmp_path: Path, central_
     assert sorted(e["uscc"] for e in entities) == sorted(code for _n, code, _c in REGISTRY)
     assert central_conflicts(central_url) == []
     assert_converged(central_url, *laptops)
-    expected = {"drug.pharmacies": 2, "equipment.units": 1}
+    expected = {"drug.pharmacies": 2, "equipment.units": 2, "equipment.elevator_units": 2,
+                "equipment.elevator_insured_units": 1, "equipment.elevator_insured_pct": 50.0}
     central = laptops[0].json("tally", "--scope", "central", "--central", central_url)["tallies"]
     for laptop in laptops:
         local = laptop.json("tally")["tallies"]
