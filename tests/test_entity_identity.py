@@ -256,3 +256,25 @@ def test_the_bureau_merges_two_records_of_one_place(tmp_path: Path, central_url:
     assert b.json("tally")["tallies"]["drug.pharmacies"] == 1
     assert b.json("tally", "--scope", "central", "--central", central_url)["tallies"][
         "drug.pharmacies"] == 1
+
+
+def test_the_forms_new_entity_is_the_registered_one(tmp_path: Path) -> None:
+    """The picker's ctrl+e form saves through `entry.submit`: on two laptops the same
+    USCC gives one id, and on a laptop that has it already, nothing new is written."""
+    from tui_app.services import entry as entry_service
+    from tui_app.services.context import open_context
+    from tui_app.ui.screens.entry import ENTITY_SPECS
+
+    specs = {spec.path: spec.field for spec in ENTITY_SPECS}
+    values = {"name": "城关镇好又多超市", "uscc": uscc(42).lower(), "category": "食品销售"}
+    ids = []
+    for name in ("a", "b", "b"):
+        ctx = open_context(tmp_path / f"{name}.db")
+        try:
+            ids.append(entry_service.submit(ctx, "entity", specs, {k: v for k, v in values.items()
+                                                                   if k in specs}).id)
+            revisions = ctx.db.conn.execute("SELECT COUNT(*) FROM revision").fetchone()[0]
+        finally:
+            ctx.close()
+    assert ids == [entity_id(uscc(42), None, None)] * 3
+    assert revisions == 1

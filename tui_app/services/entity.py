@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from tui_app.domain import identity
+from tui_app.domain import identity, input_limits
 from tui_app.domain import uscc as uscc_rules
 from tui_app.errors import FieldLogError, Problem, ValidationFailed
 from tui_app.services import record as record_service
@@ -143,6 +143,9 @@ def merge(ctx: Context, loser: str, survivor: str, reason: str, url: str | None 
 
     if not reason or not reason.strip():
         raise FieldLogError("entity.merge_needs_reason")
+    refused = input_limits.problems(reason, "reason")
+    if refused:
+        raise ValidationFailed(refused)
     central = open_central(central_url(ctx, url))
     try:
         change = central.merge_entities(central_entity_id(loser), central_entity_id(survivor),
