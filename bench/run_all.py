@@ -38,6 +38,7 @@ BENCHES: dict[str, tuple[str, list[str], list[str]]] = {
     "report_central": ("bench_report_central.py", ["--rows", "1000000"], ["--rows", "20000"]),
     "report": ("bench_report.py", ["--rows", "1000000"], ["--rows", "20000"]),
     "tui": ("bench_tui.py", [], ["--quick", "--runs", "2"]),
+    "attach": ("bench_attach.py", ["--photos", "200", "--mb", "3"], ["--photos", "20", "--mb", "3"]),
 }
 OK, MISSED, NONE = "✓", "✗", "—"
 
@@ -141,6 +142,23 @@ def build_rows(figures: Figures, notes: dict[str, str] | None = None) -> list[Ro
              _get(figures, "report", "report_cli_s", "report_md_s", "rows"), why("report"),
              lambda cli, md, rows: (f"{cli:.2f} s whole command ({rows:,.0f} rows; report "
                                     f"{md * 1000:.0f} ms)", NONE, NONE, cli <= 1.0)),
+        _row("(issue 13) attach + sync 200 photos of 3 MB — central SQLite",
+             "≤ 1.5× `cp` + raw upload; a second sync sends 0 blob bytes",
+             _get(figures, "attach", "sqlite_attach_s", "sqlite_sync_s", "cp_s", "sqlite_raw_upload_s",
+                  "sqlite_ratio", "sqlite_second_blob_bytes", "durable_copies_s"), why("attach"),
+             lambda attach, sync, cp, raw, ratio, again, durable: (
+                 f"attach {attach:.2f} s + sync {sync:.2f} s; second sync {again:.0f} blob bytes",
+                 f"`cp` {cp:.2f} s + raw copy {raw:.2f} s (flushed to disk: {durable:.2f} s)",
+                 f"{ratio:.2f}×", ratio <= 1.5 and again == 0)),
+        _row("(issue 13) attach + sync 200 photos of 3 MB — PostgreSQL",
+             "≤ 1.5× `cp` + raw upload; a second sync sends 0 blob bytes",
+             _get(figures, "attach", "pg_attach_s", "pg_sync_s", "cp_s", "pg_raw_upload_s", "pg_ratio",
+                  "pg_second_blob_bytes"),
+             pg_note if "attach" in figures else why("attach"),
+             lambda attach, sync, cp, raw, ratio, again: (
+                 f"attach {attach:.2f} s + sync {sync:.2f} s; second sync {again:.0f} blob bytes",
+                 f"`cp` {cp:.2f} s + raw INSERT {raw:.2f} s", f"{ratio:.2f}×",
+                 ratio <= 1.5 and again == 0)),
     ]
 
 
@@ -220,8 +238,10 @@ def main() -> None:
                 notes[bench] = "not asked for (--only)"
                 continue
             argv = list(quick if args.quick else full)
-            if bench == "sync" and pg_problem:
+            if bench in ("sync", "attach") and pg_problem:
                 argv.append("--no-pg")
+            if bench == "attach" and not pg_problem:
+                argv += ["--pg", args.pg]
             if bench == "report_central" and not pg_problem:
                 argv += ["--pg", args.pg]
             loads[bench] = _load()

@@ -34,6 +34,8 @@ DESIGN_ROWS = [
     "report for 1M central rows — PostgreSQL",
     "TUI memory with 1M local rows",
     "(also) report for 1M local rows, docs/report.md",
+    "(issue 13) attach + sync 200 photos of 3 MB — central SQLite",
+    "(issue 13) attach + sync 200 photos of 3 MB — PostgreSQL",
 ]
 
 # Figures as the benches write them; each one sits on a chosen side of its target.
@@ -51,9 +53,13 @@ FIGURES = {
     "report": {"rows": 1_000_000, "report_cli_s": 0.9, "report_md_s": 0.2},
     "tui": {"start_rows": 100_000, "bare_textual_s": 0.5, "fieldlog_start_s": 1.0, "start_ratio": 2.0,
             "memory_rows": 1_000_000, "rss_mb": 60},
+    "attach": {"photos": 200, "cp_s": 1.0, "sqlite_raw_upload_s": 1.0, "durable_copies_s": 4.0,
+               "sqlite_attach_s": 1.5, "sqlite_sync_s": 1.4, "sqlite_ratio": 1.45,
+               "sqlite_second_blob_bytes": 0, "pg_raw_upload_s": 3.0, "pg_attach_s": 1.5,
+               "pg_sync_s": 5.0, "pg_ratio": 1.6, "pg_second_blob_bytes": 0},
 }
 
-VERDICTS = ["✗", "✓", "✓", "✗", "✓", "✗", "✓", "—", "✓", "✗", "✓", "✓"]
+VERDICTS = ["✗", "✓", "✓", "✗", "✓", "✗", "✓", "—", "✓", "✗", "✓", "✓", "✓", "✗"]
 
 
 def _verdicts(rows: list) -> dict[str, str]:
@@ -83,6 +89,8 @@ def test_every_design_row_is_there_and_judged_right() -> None:
     ("report_central", "pg_report_cli_s", 0.99, 9, "✓"),
     ("tui", "rss_mb", 201, 10, "✗"),
     ("report", "report_cli_s", 1.2, 11, "✗"),
+    ("attach", "sqlite_second_blob_bytes", 1, 12, "✗"),  # a blob sent twice fails the row
+    ("attach", "pg_ratio", 1.5, 13, "✓"),
 ])
 def test_each_verdict_follows_its_figure(bench: str, name: str, value: float, row: int, verdict: str) -> None:
     figures = {key: dict(found) for key, found in FIGURES.items()}
