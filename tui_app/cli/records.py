@@ -196,7 +196,8 @@ def record() -> None:
     """The `record` subcommands (help text comes from the catalog)."""
 
 
-def _inspection_input(context: Context, action: str | None, entity: str | None, place: str | None,
+def _inspection_input(context: Context, campaign: str | None, action: str | None,
+                      entity: str | None, place: str | None,
                       at: str | None, officers: tuple[str, ...], fields: tuple[str, ...],
                       findings: str | None, result: str | None, rectify: bool | None,
                       directives: int | None, sealed: int | None,
@@ -211,7 +212,8 @@ def _inspection_input(context: Context, action: str | None, entity: str | None, 
         raw["officers"] = parse_officers(officers)
     if fields:
         action_id = action or raw.get("action")
-        raw["fields"] = rules.fields_from_text(context.pack(), action_id or "",
+        campaign = campaign or record_service.campaign_for(context, "inspection", raw)
+        raw["fields"] = rules.fields_from_text(context.pack(campaign), action_id or "",
                                                parse_pairs(fields, "--field"))
     measures: dict[str, Any] = {}
     for key, value in (("rectification_ordered", rectify), ("directives", directives),
@@ -249,7 +251,7 @@ def inspection_options(fn: Any) -> Any:
 @click.pass_context
 def add(ctx: click.Context, **options: Any) -> None:
     with opened(ctx) as context:
-        raw = _inspection_input(context, **options)
+        raw = _inspection_input(context, None, **options)
         raw.setdefault("started_at", _now(context))
         raw.setdefault("officers", default_officers(context))
         _report_saved(record_service.add(context, "inspection", raw))
@@ -312,7 +314,8 @@ def edit(ctx: click.Context, record_id: str, sets: tuple[str, ...], **options: A
         kind, current = record_service.resolve_id(context, record_id)
         if options["fields"] and not options["action"]:
             options["action"] = current.get("action")
-        changes = _inspection_input(context, **options) if kind == "inspection" else {}
+        changes = (_inspection_input(context, current.get("campaign"), **options)
+                   if kind == "inspection" else {})
         if kind != "inspection" and any(v not in (None, ()) for v in options.values()):
             raise click.UsageError(t("cli.edit.use_set", kind=t(f"kind.{kind}")))
         changes.update(parse_pairs(sets, "--set"))

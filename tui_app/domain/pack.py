@@ -48,6 +48,8 @@ BUILTIN_ATTRS: dict[str, dict[str, str]] = {
     "activity": {"action": "text", "activity_type": "text", "quantity": "int"},
 }
 NUMERIC_TYPES = ("int", "money")
+YEAR_ROUND = "year-round"
+AUTO_CAMPAIGN = "auto"  # `campaign use auto`: back to the campaign active on each day
 CASE_STATUSES = ("立案", "调查", "审核", "决定", "执行", "结案")
 # 待受理: received, not yet accepted or refused (the 7-working-day clock runs); most
 # complaints arrive already accepted through the 12315 platform, hence the default.
@@ -133,6 +135,23 @@ class Pack:
     rules: Rules = field(default_factory=Rules)
     report: dict[str, Any] = field(default_factory=dict)
     source_text: str = ""
+    # A year-round pack (routine supervision, 日常监管) has no campaign period: its days
+    # are those of the calendar year asked about, and any date is inside it.
+    year_round: bool = False
+    # English labels of stored values (units, statuses, choices): the stored value stays
+    # the Chinese one the report and the bureau's ledgers need.
+    value_labels: dict[str, str] = field(default_factory=dict)
+
+    def span(self, day: dt.date) -> tuple[dt.date, dt.date]:
+        """The campaign's first and last day as seen from `day` (the calendar year of
+        `day` for a year-round pack)."""
+        if self.year_round:
+            return dt.date(day.year, 1, 1), dt.date(day.year, 12, 31)
+        return self.period_from, self.period_to
+
+    def covers(self, day: dt.date) -> bool:
+        start, end = self.span(day)
+        return start <= day <= end
 
     def action(self, action_id: str) -> Action | None:
         return next((a for a in self.actions if a.id == action_id), None)
@@ -203,11 +222,9 @@ class _Parser:
     def pack(self) -> Pack:
         camp = self.table(self.raw.get("campaign"), "campaign")
         camp_id = self.need(camp, "id", "campaign", str)
-        period = self.table(self.need(camp, "period", "campaign", dict), "campaign.period")
-        start = self.need(period, "from", "campaign.period", dt.date)
-        end = self.need(period, "to", "campaign.period", dt.date)
-        if start > end:
-            raise self.fail("campaign.period", "pack.bad_period")
+        if camp_id == AUTO_CAMPAIGN:
+            raise self.fail("campaign.id", "pack.reserved_id", id=camp_id)
+        start, end, year_round = self.period(camp)
         actions = self.actions()
         lists = self.table(self.raw.get("lists", {}), "lists")
         pack = Pack(
@@ -224,9 +241,45 @@ class _Parser:
             rules=self.rules(),
             report=self.table(self.raw.get("report", {}), "report"),
             source_text=self.text,
+            year_round=year_round,
+            value_labels=self.value_labels(),
         )
         tallies = self.tallies(pack)
+        self.check_labelled_values(pack)
         return Pack(**{**pack.__dict__, "tallies": tallies})
+
+    def check_labelled_values(self, pack: Pack) -> None:
+        """A label for a value nothing stores is a typo that would leave the value untranslated."""
+        known = {*UNITS, *CASE_STATUSES, *COMPLAINT_STATUSES, *pack.case_types,
+                 *pack.complaint_channels, *pack.activity_types,
+                 *(c for a in pack.actions for f in a.fields for c in f.choices)}
+        for value in pack.value_labels:
+            if value not in known:
+                raise self.fail(f"labels.en.{value}", "pack.unknown_label_value", value=value)
+
+    def period(self, camp: dict[str, Any]) -> tuple[dt.date, dt.date, bool]:
+        """`period = { from, to }`, or `period = "year-round"` for routine supervision."""
+        raw = self.need(camp, "period", "campaign", (dict, str))
+        if isinstance(raw, str):
+            if raw != YEAR_ROUND:
+                raise self.fail("campaign.period", "pack.bad_period_text", value=raw)
+            return dt.date.min, dt.date.max, True
+        period = self.table(raw, "campaign.period")
+        start = self.need(period, "from", "campaign.period", dt.date)
+        end = self.need(period, "to", "campaign.period", dt.date)
+        if start > end:
+            raise self.fail("campaign.period", "pack.bad_period")
+        return start, end, False
+
+    def value_labels(self) -> dict[str, str]:
+        """`[labels.en]`: stored value → its English label (units, statuses, choices)."""
+        labels = self.table(self.raw.get("labels", {}), "labels")
+        self.known_keys(labels, {"en"}, "labels")
+        english = self.table(labels.get("en", {}), "labels.en")
+        for value, label in english.items():
+            if not isinstance(label, str) or not label.strip():
+                raise self.fail(f"labels.en.{value}", "pack.bad_label")
+        return dict(english)
 
     def str_list(self, table: dict[str, Any], key: str, default: tuple[str, ...]) -> tuple[str, ...]:
         value = table.get(key, list(default))

@@ -7,6 +7,7 @@ and `fieldlog import` all call these, so the three can never disagree.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -113,7 +114,28 @@ def _action(raw: Mapping[str, Any], pack: Pack, c: _Collector, required: bool = 
     return action
 
 
+# Where each kind keeps the moment that dates it (and files it under a campaign).
+DAY_KEYS = {"inspection": "started_at", "complaint": "received_at", "case": "filed_on",
+            "activity": "date"}
+
+
+def record_day(kind: str, raw: Mapping[str, Any], tz: ZoneInfo) -> dt.date | None:
+    """The local day a raw record is dated, or None when it has no readable date yet
+    (the validator then names the problem; this only chooses the campaign)."""
+    value = raw.get(DAY_KEYS.get(kind, ""))
+    if is_empty(value):
+        return None
+    try:
+        if kind in ("case", "activity"):
+            return parse_date(value)
+        return parse_local_time(value, tz).astimezone(tz).date()
+    except BadValue:
+        return None
+
+
 def _day_in_campaign(day: str, pack: Pack, where: str, c: _Collector) -> None:
+    if pack.year_round:
+        return
     if day and not pack.period_from.isoformat() <= day <= pack.period_to.isoformat():
         c.add(where, "record.outside_campaign", day=day, start=pack.period_from.isoformat(),
               end=pack.period_to.isoformat())

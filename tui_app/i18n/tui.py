@@ -50,6 +50,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # ---- dashboard
     "ui.dash.headline": ("{name} | {start} 至 {end} | 执法人员 {inspector} | 今天 {today}",
                          "{name} | {start} to {end} | Inspector {inspector} | Today {today}"),
+    "ui.dash.routine_fallback": ("今天没有进行中的专项行动，按日常监管记录。切换：fieldlog campaign use 行动编号",
+                                 "No campaign is running today: entries go to routine supervision. "
+                                 "Switch with: fieldlog campaign use ID"),
+    "ui.dash.chosen_not_running": ("注意：所选行动“{name}”今天不在行动期间（{start} 至 {end}），"
+                                   "今天的新记录将被拒绝。改回自动：fieldlog campaign use auto",
+                                   "Note: the chosen campaign '{name}' is not running today "
+                                   "({start} to {end}); today's entries will be refused. "
+                                   "Back to automatic: fieldlog campaign use auto"),
     "ui.dash.no_inspector": ("未设置（运行 fieldlog init）", "not set (run fieldlog init)"),
     "ui.dash.pace": ("每日检查", "Inspections per day"),
     "ui.dash.pace_text": ("今日 {today} 条，{days} 天累计 {total} 条",

@@ -18,7 +18,8 @@ from tui_app.store import packs as pack_store
 from tui_app.store import settings as setting_store
 from tui_app.store.db import Database
 
-DEFAULT_CAMPAIGN = "zhongqiu"
+# The year-round pack used on days when no campaign of the installed packs is running.
+ROUTINE_CAMPAIGN = "routine"
 DEFAULT_TZ = "Asia/Shanghai"
 
 
@@ -52,7 +53,32 @@ class Context:
 
     @property
     def campaign_id(self) -> str:
-        return self.settings.get("campaign", DEFAULT_CAMPAIGN)
+        """The campaign in use today (see `campaign_on`)."""
+        return self.campaign_on(self.today())
+
+    @property
+    def chosen_campaign(self) -> str | None:
+        """The campaign picked with `fieldlog campaign use`, or None (automatic)."""
+        return self.settings.get("campaign") or None
+
+    def campaign_on(self, day: dt.date) -> str:
+        """The campaign a record of `day` belongs to when it names none.
+
+        The one chosen with `campaign use`, else the campaign running on that day (the
+        latest to start when several overlap), else the year-round routine pack: an
+        inspector logs a visit during 中秋守护 under 中秋守护, and one made after it ended
+        under routine supervision, without having to say so.
+        """
+        return self.chosen_campaign or self.active_on(day)
+
+    def active_on(self, day: dt.date) -> str:
+        running = [p for p in self.installed_packs() if not p.year_round and p.covers(day)]
+        if running:
+            return max(running, key=lambda p: (p.period_from, p.id)).id
+        return ROUTINE_CAMPAIGN
+
+    def installed_packs(self) -> list[Pack]:
+        return [self.pack(pack_id) for pack_id in pack_store.ids(self.db)]
 
     def today(self) -> dt.date:
         return dt.datetime.now(self.tz).date()

@@ -78,14 +78,25 @@ def fact_delta(ctx: Context, kind: str, old: Mapping[str, Any] | None,
 
 def check(ctx: Context, kind: str, raw: Mapping[str, Any], resolve: rules.EntityResolver | None = None,
           campaign: str | None = None) -> rules.Checked:
-    """Validate `raw` as a `kind` record for the current (or given) campaign."""
+    """Validate `raw` as a `kind` record of `campaign`, else of the campaign it names,
+    else of the campaign in use on the day it is dated (see `Context.campaign_on`)."""
     resolve = resolve or (lambda ref: store.resolve_entity(ctx.db, ref))
     if kind == "entity":
         return rules.check_entity(raw, initials)
     if kind not in rules.CHECKERS:
         raise ValidationFailed([Problem("type", "record.unknown_type",
                                         {"type": kind, "known": ", ".join(rules.KINDS)})])
-    return rules.CHECKERS[kind](raw, ctx.pack(campaign), ctx.tz, resolve)
+    return rules.CHECKERS[kind](raw, ctx.pack(campaign or campaign_for(ctx, kind, raw)), ctx.tz,
+                                resolve)
+
+
+def campaign_for(ctx: Context, kind: str, raw: Mapping[str, Any]) -> str:
+    """The campaign a new record belongs to: the one it names, else the one in use on
+    the day it is dated (today when it has no readable date)."""
+    named = raw.get("campaign")
+    if isinstance(named, str) and named:
+        return named
+    return ctx.campaign_on(rules.record_day(kind, raw, ctx.tz) or ctx.today())
 
 
 def add(ctx: Context, kind: str, raw: Mapping[str, Any]) -> Saved:

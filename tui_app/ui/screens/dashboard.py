@@ -110,9 +110,13 @@ class DashboardScreen(Guarded, Screen[None]):
     def _show(self, snap: dashboard_service.Snapshot) -> None:
         pack = snap.pack
         who = f"{snap.inspector}（{snap.badge}）" if snap.badge else snap.inspector
-        self.query_one("#headline", Static).update(t(
-            "ui.dash.headline", name=pick(pack.name), start=pack.period_from, end=pack.period_to,
-            inspector=who or t("ui.dash.no_inspector"), today=snap.today))
+        start, end = snap.period
+        headline = t("ui.dash.headline", name=pick(pack.name), start=start, end=end,
+                     inspector=who or t("ui.dash.no_inspector"), today=snap.today)
+        if snap.campaign_note:
+            headline += "\n" + t(snap.campaign_note, name=pick(pack.name),
+                                  start=pack.period_from, end=pack.period_to)
+        self.query_one("#headline", Static).update(headline)
         self.query_one(TallyBoard).show(pack, snap.today_values, snap.campaign_values)
         self.query_one("#pace", Sparkline).data = [n for _, n in snap.per_day] or [0]
         today_count = dict(snap.per_day).get(snap.today.isoformat(), 0)
