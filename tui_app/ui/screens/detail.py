@@ -17,6 +17,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from tui_app.domain.pack import Pack
 from tui_app.domain.values import fen_to_yuan, local_display
 from tui_app.errors import FieldLogError
 from tui_app.i18n import pick, t
@@ -25,7 +26,6 @@ from tui_app.services import record as record_service
 from tui_app.ui import forms
 from tui_app.ui.guard import Guarded
 from tui_app.ui.screens.dialogs import ReasonScreen
-from tui_app.ui.screens.entry import EntryScreen
 
 # Shown elsewhere (title, entity line) or of no use to a reader.
 HIDDEN = {"id", "campaign", "entity_id", "inspector_id", "device_id", "warnings", "voided",
@@ -46,12 +46,13 @@ class DetailScreen(Guarded, Screen[None]):
 
     class Loaded(Message):
         def __init__(self, kind: str, current: dict[str, Any], revisions: list[dict[str, Any]],
-                     entity_name: str) -> None:
+                     entity_name: str, pack: Pack | None) -> None:
             super().__init__()
             self.kind = kind
             self.current = current
             self.revisions = revisions
             self.entity_name = entity_name
+            self.pack = pack  # the pack of the record's own campaign (None: not installed)
 
     class Voided(Message):
         """The record was voided: lists showing it refresh."""
@@ -78,7 +79,11 @@ class DetailScreen(Guarded, Screen[None]):
         name = ""
         if current.get("entity_id"):
             name = record_service.show(ctx, current["entity_id"])[1]["name"]
-        self.post_message(self.Loaded(kind, current, revisions, name))
+        try:
+            pack = ctx.pack(current["campaign"]) if current.get("campaign") else None
+        except FieldLogError:
+            pack = None
+        self.post_message(self.Loaded(kind, current, revisions, name, pack))
 
     def on_detail_screen_loaded(self, message: Loaded) -> None:
         self.record = message
@@ -124,7 +129,7 @@ class DetailScreen(Guarded, Screen[None]):
         return labels
 
     def _shown(self, kind: str, row: dict[str, Any], key: str, value: Any) -> str:
-        pack = self.app.pack
+        pack = self.record.pack if self.record else None
         if key == "fields" and isinstance(value, dict):
             action = pack.action(row.get("action", "")) if pack else None
             labels = {f.id: pick(f.label) for f in action.fields} if action else {}
@@ -149,18 +154,17 @@ class DetailScreen(Guarded, Screen[None]):
 
     def _specs(self) -> list[forms.Spec] | None:
         record = self.record
-        pack = self.app.pack
-        if record is None or pack is None:
+        if record is None:
             return None
-        if record.current.get("campaign") != pack.id:
+        if record.pack is None:
             raise FieldLogError("campaign.unknown", id=record.current.get("campaign"))
         if record.kind == "inspection":
-            return forms.inspection_specs(pack, record.current["action"])
-        return forms.SPECS[record.kind](pack)
+            return forms.inspection_specs(record.pack, record.current["action"])
+        return forms.SPECS[record.kind](record.pack)
 
     def action_edit(self) -> None:
         specs = self._specs()
-        if specs is None or self.record is None:
+        if specs is None or self.record is None or self.record.pack is None:
             return
         record = self.record
         if record.current["voided"]:
@@ -170,9 +174,10 @@ class DetailScreen(Guarded, Screen[None]):
         if "officers" in record.current:
             values[forms.OFFICERS] = record.current["officers"]
         title = t("ui.entry.edit", kind=t(f"kind.{record.kind}"), id=record.current["id"][-8:])
-        screen = EntryScreen(record.kind, title, specs, values=values,
-                             names={"entity": record.entity_name}, record_id=record.current["id"])
-        self.app.push_screen(screen, lambda _: self.load())
+        self.app.open_form(record.pack, record.kind, record.current.get("action")
+                           if record.kind == "inspection" else None, title=title, values=values,
+                           names={"entity": record.entity_name}, record_id=record.current["id"],
+                           then=lambda _: self.load())
 
     def action_void(self) -> None:
         if self.record is None:
@@ -201,10 +206,12 @@ class DetailScreen(Guarded, Screen[None]):
             self.notify(t("ui.case.only_from_inspection"), severity="warning")
             return
         current = record.current
+        if record.pack is None:
+            raise FieldLogError("campaign.unknown", id=current.get("campaign"))
         values = {"action": current["action"], "entity": current.get("entity_id")}
-        self.app.push_screen(EntryScreen.new_record(
-            self.app, "case", values=values, names={"entity": record.entity_name},
-            extra={"inspection_id": current["id"]}))
+        self.app.open_form(record.pack, "case", values=values,
+                           names={"entity": record.entity_name},
+                           extra={"inspection_id": current["id"]})
 
 
 def _plain(value: Any) -> str:

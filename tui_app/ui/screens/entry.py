@@ -17,7 +17,7 @@ from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Static
 
-from tui_app.domain.pack import DEFAULT_COMPLAINT_STATUS
+from tui_app.domain.pack import DEFAULT_COMPLAINT_STATUS, Pack
 from tui_app.errors import Problem, ValidationFailed
 from tui_app.i18n import pick, t
 from tui_app.services import entry as entry_service
@@ -58,9 +58,11 @@ class EntryScreen(Guarded, Screen[None]):
                  names: dict[str, str] | None = None, record_id: str | None = None) -> None:
         super().__init__(classes="entry-screen")
         self.kind = kind
+        self.blank_title = title
         self.heading = title
         self.specs = specs
-        self.extra = extra or {}
+        self.base_extra = extra or {}
+        self.extra = dict(self.base_extra)
         self.start_values = values or {}
         self.names = names or {}
         self.record_id = record_id
@@ -69,21 +71,32 @@ class EntryScreen(Guarded, Screen[None]):
     # ------------------------------------------------------------ constructors
 
     @classmethod
-    def new_inspection(cls, app: FieldLogApp, action_id: str) -> EntryScreen:
-        assert app.pack is not None
-        action = app.pack.action(action_id)
-        assert action is not None
-        return cls("inspection", t("ui.entry.new_inspection", action=pick(action.name)),
-                   forms.inspection_specs(app.pack, action_id), extra={"action": action_id},
-                   values=defaults(app, "inspection"))
+    def blank(cls, app: FieldLogApp, pack: Pack, kind: str, action_id: str | None) -> EntryScreen:
+        """The form of `kind` (an inspection of `action_id`) in `pack`, not yet filled."""
+        if kind == "inspection":
+            action = pack.action(action_id or "")
+            assert action is not None
+            return cls(kind, t("ui.entry.new_inspection", action=pick(action.name)),
+                       forms.inspection_specs(pack, action.id), extra={"action": action.id})
+        return cls(kind, t("ui.entry.new", kind=t(f"kind.{kind}")), forms.SPECS[kind](pack))
 
-    @classmethod
-    def new_record(cls, app: FieldLogApp, kind: str, values: dict[str, Any] | None = None,
-                   names: dict[str, str] | None = None,
-                   extra: dict[str, Any] | None = None) -> EntryScreen:
-        assert app.pack is not None
-        return cls(kind, t("ui.entry.new", kind=t(f"kind.{kind}")), forms.SPECS[kind](app.pack),
-                   values={**defaults(app, kind), **(values or {})}, names=names, extra=extra)
+    def restart(self, *, values: dict[str, Any], title: str | None = None,
+                names: dict[str, str] | None = None, extra: dict[str, Any] | None = None,
+                record_id: str | None = None) -> None:
+        """Open the kept form afresh: a new entry (or a revision of `record_id`) with
+        `values`. Keys typed meanwhile wait until its first field has the focus."""
+        self.app.typeahead.hold(self)
+        self.heading = title or self.blank_title
+        self.start_values = values
+        self.names = names or {}
+        self.extra = {**self.base_extra, **(extra or {})}
+        self.record_id = record_id
+        self.saving = False
+        if self.is_mounted:
+            self.query_one(".screen-title", Static).update(self.heading)
+            self.body.reset(values, self.names)
+            self._remember_start()
+            self.call_after_refresh(self._focus_first)
 
     # ------------------------------------------------------------ layout
 
@@ -103,10 +116,9 @@ class EntryScreen(Guarded, Screen[None]):
 
     def _focus_first(self) -> None:
         first = self.body.rows[self.specs[0].path].control
-        if isinstance(first, EntityPicker):
-            first.input.focus()
-        else:
-            first.focus()
+        target = first.input if isinstance(first, EntityPicker) else first
+        self.set_focus(target)
+        self.app.typeahead.release(self)
 
     @property
     def body(self) -> FormBody:
@@ -171,12 +183,6 @@ class EntryScreen(Guarded, Screen[None]):
         self.body.reset({**defaults(self.app, self.kind), forms.OFFICERS: officers})
         self._remember_start()
         self._focus_first()
-
-    def restart(self) -> None:
-        """A kept form opened again: a blank entry with today's defaults."""
-        self.body.reset(defaults(self.app, self.kind))
-        self._remember_start()
-        self.call_after_refresh(self._focus_first)
 
     # ------------------------------------------------------------ leaving
 

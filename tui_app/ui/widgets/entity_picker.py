@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from textual import work
+from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -25,13 +25,19 @@ RESULTS = 8
 CREATE = "__create__"
 
 
+def not_typing(key: events.Key) -> bool:
+    """Keys that act on the matches (enter, arrows, tab...), not text typed into the search."""
+    return not (key.is_printable or key.key == "backspace")
+
+
 class EntityPicker(Guarded, Vertical):
     """An Input with a result list under it; `entity_id` is the chosen entity."""
 
     BINDINGS = [
         Binding("down", "move(1)", show=False),
         Binding("up", "move(-1)", show=False),
-        Binding("ctrl+e", "create", "ui.key.new_entity"),
+        # priority: the text input would otherwise take ctrl+e as "end of line"
+        Binding("ctrl+e", "create", "ui.key.new_entity", priority=True),
     ]
 
     class Found(Message):
@@ -79,8 +85,11 @@ class EntityPicker(Guarded, Vertical):
             return
         self.entity_id = None
         if event.value.strip():
+            # enter, arrows and the rest wait for the matches of what is typed now (type-ahead)
+            self.app.typeahead.hold(self, blocks=not_typing)  # type: ignore[attr-defined]
             self.search(event.value)
         else:
+            self.app.typeahead.release(self)  # type: ignore[attr-defined]
             self.query_one(OptionList).display = False
 
     @work(thread=True, exclusive=True, group="entity-search", exit_on_error=False)
@@ -91,6 +100,7 @@ class EntityPicker(Guarded, Vertical):
     def on_entity_picker_found(self, message: Found) -> None:
         if message.text != self.input.value:
             return  # the inspector has typed on since
+        self.app.typeahead.release(self)  # type: ignore[attr-defined]
         results = self.query_one(OptionList)
         results.clear_options()
         for row in message.rows:

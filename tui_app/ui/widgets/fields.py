@@ -231,11 +231,11 @@ class FormBody(VerticalScroll):
             if path in self.rows:
                 self.rows[path].set_value(value, (names or {}).get(path, ""))
 
-    def reset(self, values: dict[str, Any]) -> None:
+    def reset(self, values: dict[str, Any], names: dict[str, str] | None = None) -> None:
         """Every row back to `values` or empty (the next entry of a series)."""
         self.clear_problems()
         for path, row in self.rows.items():
-            row.set_value(values.get(path))
+            row.set_value(values.get(path), (names or {}).get(path, ""))
         self.scroll_home(animate=False)
 
     def row_for(self, where: str) -> FieldRow | OfficersRow | SeizedRows | None:
