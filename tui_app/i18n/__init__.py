@@ -12,8 +12,10 @@ from collections.abc import Mapping
 from tui_app.i18n import (
     core,
     demo,
+    evidence,
     report,
     report_screen,
+    safety,
     sync,
     tui,
     tui_sync,
@@ -27,8 +29,10 @@ for _section in (
     core.MESSAGES,
     report.MESSAGES,
     report_screen.MESSAGES,
+    safety.MESSAGES,
     sync.MESSAGES,
     demo.MESSAGES,
+    evidence.MESSAGES,
     tui.MESSAGES,
     tui_sync.MESSAGES,
 ):
