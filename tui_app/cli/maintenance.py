@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from tui_app.cli.common import db_path, fail, opened
+from tui_app.cli.common import db_path, existing_folder, fail, opened
 from tui_app.i18n import t
 from tui_app.services import maintenance
 
@@ -43,5 +43,6 @@ def doctor(ctx: click.Context, repair: bool) -> None:
 def backup(ctx: click.Context, output: Path | None) -> None:
     with opened(ctx) as context:
         stamp = dt.datetime.now(context.tz).strftime("%Y%m%d-%H%M%S")
-        target = output or db_path(ctx).with_name(f"fieldlog-backup-{stamp}.db")
+        target = (existing_folder(output, "-o") if output
+                  else db_path(ctx).with_name(f"fieldlog-backup-{stamp}.db"))
         click.echo(t("cli.backup.done", path=maintenance.backup(context, target)))

@@ -25,7 +25,7 @@ from tui_app.cli.common import (
 )
 from tui_app.domain import records as rules
 from tui_app.domain.values import BadValue, local_display, parse_yuan
-from tui_app.errors import Problem, ValidationFailed
+from tui_app.errors import FieldLogError, Problem, ValidationFailed
 from tui_app.i18n import pick, t
 from tui_app.services import importer
 from tui_app.services import record as record_service
@@ -95,7 +95,10 @@ def _date_range(date: str | None, day_from: str | None, day_to: str | None,
     if date:
         day = norm(date, "--date")
         return day, day
-    return norm(day_from, "--from"), norm(day_to, "--to")
+    start, end = norm(day_from, "--from"), norm(day_to, "--to")
+    if start and end and start > end:
+        raise FieldLogError("report.bad_period", start=start, end=end)
+    return start, end
 
 
 COLUMNS: dict[str, list[tuple[str, Any]]] = {

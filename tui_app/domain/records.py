@@ -280,13 +280,16 @@ def check_case(raw: Mapping[str, Any], pack: Pack, tz: ZoneInfo, resolve: Entity
     day = filed.isoformat() if filed else ""
     _day_in_campaign(day, pack, "filed_on", c)
     clue = raw.get("clue_on")
+    clue_on = c.run("clue_on", lambda: parse_date(clue).isoformat()) if clue else None
+    if clue_on and day and clue_on > day:
+        c.add("clue_on", "record.clue_after_filing", clue=clue_on, filed=day)
     row = {
         "campaign": pack.id,
         "action": _action(raw, pack, c),
         "entity_id": _entity_ref(raw, resolve, c, required=False),
         "inspection_id": raw.get("inspection_id") or None,
         "case_type": _choice(raw, "case_type", pack.case_types, c),
-        "clue_on": c.run("clue_on", lambda: parse_date(clue).isoformat()) if clue else None,
+        "clue_on": clue_on,
         "filed_on": day,
         "day": day,
         "status": _choice(raw, "status", CASE_STATUSES, c, default=CASE_STATUSES[0]),

@@ -20,6 +20,8 @@ from tui_app.services.context import Context
 from tui_app.store import records as store
 from tui_app.store.records import ListQuery as ListQuery  # faces page through this service
 
+# Kept by the record itself, never set by an edit (the day follows from its time).
+NOT_EDITABLE = ("campaign", "day", "warnings")
 META = ("id", "rev", "created_at", "updated_at", "inspector_id", "device_id", "voided", "void_reason")
 # Parts of a record that no form edits (evidence, printed documents' numbers): a revision
 # made from a form or an import line carries them over from the previous one.
@@ -158,6 +160,11 @@ def edit(ctx: Context, ref: str, changes: Mapping[str, Any]) -> Saved:
     if old["voided"]:
         raise FieldLogError("record.is_voided", id=old["id"])
     raw = as_input(kind, old)
+    unknown = [key for key in changes if key not in raw or key in NOT_EDITABLE]
+    if unknown:  # a mistyped key would otherwise be ignored and "nothing changed" said
+        known = ", ".join(sorted(k for k in raw if k not in NOT_EDITABLE))
+        raise ValidationFailed([Problem(key, "record.unknown_key", {"name": key, "known": known})
+                                for key in unknown])
     if changes.get("action", old.get("action")) != old.get("action"):
         raw["fields"] = {}  # another action has another form: old answers do not carry over
     for key, value in changes.items():

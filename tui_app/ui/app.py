@@ -10,13 +10,13 @@ from __future__ import annotations
 import datetime as dt
 import threading
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from textual import events
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
@@ -49,9 +49,13 @@ class FieldLogApp(App[None]):
     """What an inspector lives in all day: calm, keyboard first, never losing input."""
 
     CSS_PATH = Path(__file__).parent / "fieldlog.tcss"
+    # Screens get the class of their width: 80 columns fold the side panels under their
+    # tables and shorten the headline; 170 and more put the tally groups side by side.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-normal"), (170, "-wide")]
     COMMANDS = App.COMMANDS | {_commands}
     BINDINGS = [
         Binding("question_mark", "toggle_help", "ui.key.help", key_display="?"),
+        Binding("ctrl+p", "command_palette", "ui.key.palette", key_display="^p", priority=True),
     ]
 
     def __init__(self, db_path: Path, *, clock: Clock | None = None) -> None:
@@ -149,8 +153,7 @@ class FieldLogApp(App[None]):
     def open_form(self, pack: Pack, kind: str, action_id: str | None = None, *,
                   title: str | None = None, values: dict[str, object] | None = None,
                   names: dict[str, str] | None = None, extra: dict[str, object] | None = None,
-                  record_id: str | None = None,
-                  then: Callable[[object], object] | None = None) -> None:
+                  record_id: str | None = None) -> None:
         """A form for a new record (or a revision of `record_id`), kept once built.
 
         One form per pack, kind and action is built (ahead of need, see `_prebuild_next`)
@@ -167,7 +170,7 @@ class FieldLogApp(App[None]):
                 self.install_screen(screen, name)
         start = {**defaults(self, kind), **(values or {})} if record_id is None else dict(values or {})
         screen.restart(title=title, values=start, names=names, extra=extra, record_id=record_id)
-        self.push_screen(screen, then)
+        self.push_screen(screen)
 
     def records_changed(self, then: Callable[[], object] | None = None) -> None:
         """A save happened somewhere: the dashboard refreshes its figures in place.
@@ -218,10 +221,39 @@ class FieldLogApp(App[None]):
         self.push_screen(ReportScreen())
 
     def action_toggle_help(self) -> None:
-        if self.screen.query("HelpPanel"):
-            self.action_hide_help_panel()
+        from tui_app.ui.screens.help import HelpScreen
+
+        if isinstance(self.screen, HelpScreen):
+            self.screen.dismiss(None)
         else:
-            self.action_show_help_panel()
+            self.push_screen(HelpScreen(self.screen))
+
+    # ------------------------------------------------------------ Textual's own commands
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        """The palette's system commands, in the user's language, only those that work."""
+        yield SystemCommand(t("ui.cmd.help"), t("ui.cmd.help_help"), self.action_toggle_help)
+        yield SystemCommand(t("ui.cmd.screenshot"), t("ui.cmd.screenshot_help"),
+                            self.action_screenshot)
+        yield SystemCommand(t("ui.cmd.quit"), t("ui.cmd.quit_help"), self.action_quit)
+
+    def action_command_palette(self) -> None:
+        from textual.command import CommandPalette
+
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(CommandPalette(id="--command-palette",
+                                            placeholder=t("ui.palette.placeholder")))
+
+    def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:
+        """An SVG of the screen in the Downloads folder, or the home folder without one."""
+        folder = Path(path) if path else screenshot_folder()
+        try:
+            saved = Path(self.save_screenshot(filename, str(folder)))
+        except OSError as error:
+            self.notify(t("ui.screenshot.failed", folder=str(folder), detail=error.strerror or error),
+                        severity="error")
+            return
+        self.notify(t("ui.screenshot.saved", path=str(saved)), title=t("ui.screenshot.title"))
 
     # ------------------------------------------------------------ failures
 
@@ -259,3 +291,11 @@ class FieldLogApp(App[None]):
 def form_name(pack: Pack, kind: str, action_id: str | None) -> str:
     """The installed name of the kept form for one pack, kind and action."""
     return f"form-{pack.id}-{kind}-{action_id or ''}"
+
+
+def screenshot_folder() -> Path:
+    """~/Downloads when it exists (Textual's choice), else the home folder."""
+    from platformdirs import user_downloads_path
+
+    downloads = user_downloads_path()
+    return downloads if downloads.is_dir() else Path.home()

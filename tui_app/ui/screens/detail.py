@@ -15,21 +15,23 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from tui_app.domain.pack import Pack
 from tui_app.domain.values import fen_to_yuan, local_display
 from tui_app.errors import FieldLogError
-from tui_app.i18n import pick, t
+from tui_app.i18n import pick, shown, t
 from tui_app.services import entry as entry_service
 from tui_app.services import record as record_service
 from tui_app.ui import forms
 from tui_app.ui.guard import Guarded
 from tui_app.ui.screens.dialogs import ReasonScreen
+from tui_app.ui.widgets.footer import KeysFooter
 
 # Shown elsewhere (title, entity line) or of no use to a reader.
 HIDDEN = {"id", "campaign", "entity_id", "inspector_id", "device_id", "warnings", "voided",
           "void_reason"}
+DIFF_SKIP = {"rev", "updated_at", "device_id"}
 MEASURE_LABELS = {"rectification_ordered": "ui.f.rectify", "directives": "ui.f.directives",
                   "sealed_units": "ui.f.sealed"}
 
@@ -67,9 +69,10 @@ class DetailScreen(Guarded, Screen[None]):
         with VerticalScroll():
             yield Static("", id="detail-body")
             yield Static("", id="detail-history")
-        yield Footer()
+        yield KeysFooter()
 
-    def on_mount(self) -> None:
+    def on_screen_resume(self) -> None:
+        """Read the record afresh whenever it comes (back) into view, e.g. after an edit."""
         self.load()
 
     @work(thread=True, exclusive=True, group="detail", exit_on_error=False)
@@ -87,6 +90,7 @@ class DetailScreen(Guarded, Screen[None]):
 
     def on_detail_screen_loaded(self, message: Loaded) -> None:
         self.record = message
+        self.refresh_bindings()
         current = message.current
         title = t("cli.show.title", kind=t(f"kind.{message.kind}"), id=current["id"],
                   rev=current["rev"])
@@ -109,15 +113,36 @@ class DetailScreen(Guarded, Screen[None]):
             history.add_column(t(key))
         for prev, rev in zip([None, *message.revisions], message.revisions, strict=False):
             history.add_row(str(rev["rev"]), local_display(rev["updated_at"], self.app.tz),
-                            rev["device_id"][-12:], _diff(prev, rev))
+                            rev["device_id"][-12:], self._diff(prev, rev))
         self.query_one("#detail-history", Static).update(history)
+
+    def _diff(self, prev: dict[str, Any] | None, rev: dict[str, Any]) -> str:
+        """What a revision changed, named as the form names it (a form field by its label)."""
+        if prev is None:
+            return t("cli.show.created")
+        labels = self._labels()
+        action = self.record.pack.action(rev.get("action") or "") if self.record and self.record.pack else None
+        field_labels = {f.id: pick(f.label) for f in action.fields} if action else {}
+        changed = []
+        for key in rev:
+            if key in DIFF_SKIP or rev.get(key) == prev.get(key):
+                continue
+            if key == "fields" and isinstance(rev[key], dict):
+                old = prev.get(key) or {}
+                changed += [field_labels.get(k, k) for k in {**old, **rev[key]}
+                            if rev[key].get(k) != old.get(k)]
+            else:
+                changed.append(labels.get(key, key))
+        return "、".join(changed)
 
     def _labels(self) -> dict[str, str]:
         """Field names as the form shows them (what is not on a form keeps its key)."""
         labels = {"fields": t("ui.sec.form"), "measures": t("ui.sec.measures"),
                   "officers": t("ui.f.officers"), "rev": t("col.rev"), "action": t("col.action"),
                   "created_at": t("ui.f.created_at"), "updated_at": t("col.updated_at"),
-                  "day": t("col.date")}
+                  "day": t("col.date"), "voided": t("ui.f.voided"),
+                  "void_reason": t("ui.f.void_reason"), "warnings": t("ui.f.warnings"),
+                  "entity_id": t("col.entity"), "inspection_id": t("ui.f.inspection")}
         try:
             specs = self._specs() or []
         except FieldLogError:
@@ -130,14 +155,15 @@ class DetailScreen(Guarded, Screen[None]):
 
     def _shown(self, kind: str, row: dict[str, Any], key: str, value: Any) -> str:
         pack = self.record.pack if self.record else None
+        values = pack.value_labels if pack else {}
         if key == "fields" and isinstance(value, dict):
             action = pack.action(row.get("action", "")) if pack else None
             labels = {f.id: pick(f.label) for f in action.fields} if action else {}
-            return "\n".join(f"{labels.get(k, k)}: {_plain(v)}" for k, v in value.items())
+            return "\n".join(f"{labels.get(k, k)}: {_plain(v, values)}" for k, v in value.items())
         if key == "officers" and isinstance(value, list):
             return "、".join(f"{o['name']}（{o['badge']}）" for o in value)
         if key == "measures" and isinstance(value, dict):
-            lines = [f"{t(MEASURE_LABELS[k]) if k in MEASURE_LABELS else k}: {_plain(v)}"
+            lines = [f"{t(MEASURE_LABELS[k]) if k in MEASURE_LABELS else k}: {_plain(v, values)}"
                      for k, v in value.items() if k != "seized"]
             lines += [f"{i['item']} {i['quantity']}{i['unit']} {fen_to_yuan(i['value_fen'])}"
                       for i in value.get("seized") or []]
@@ -148,7 +174,7 @@ class DetailScreen(Guarded, Screen[None]):
             return fen_to_yuan(value)
         if isinstance(value, str) and value.endswith("Z") and "T" in value:
             return local_display(value, self.app.tz)
-        return _plain(value)
+        return _plain(value, values)
 
     # ------------------------------------------------------------ actions
 
@@ -161,6 +187,12 @@ class DetailScreen(Guarded, Screen[None]):
         if record.kind == "inspection":
             return forms.inspection_specs(record.pack, record.current["action"])
         return forms.SPECS[record.kind](record.pack)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """A voided record can be read, not edited or voided again: those keys go away."""
+        if action in ("edit", "void") and self.record is not None:
+            return not self.record.current["voided"]
+        return True
 
     def action_edit(self) -> None:
         specs = self._specs()
@@ -176,8 +208,7 @@ class DetailScreen(Guarded, Screen[None]):
         title = t("ui.entry.edit", kind=t(f"kind.{record.kind}"), id=record.current["id"][-8:])
         self.app.open_form(record.pack, record.kind, record.current.get("action")
                            if record.kind == "inspection" else None, title=title, values=values,
-                           names={"entity": record.entity_name}, record_id=record.current["id"],
-                           then=lambda _: self.load())
+                           names={"entity": record.entity_name}, record_id=record.current["id"])
 
     def action_void(self) -> None:
         if self.record is None:
@@ -214,18 +245,15 @@ class DetailScreen(Guarded, Screen[None]):
                            extra={"inspection_id": current["id"]})
 
 
-def _plain(value: Any) -> str:
+def _plain(value: Any, labels: dict[str, str]) -> str:
+    """A stored value as read: yes/no, lists joined, choices in the user's language."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return t("ui.yes") if value else t("ui.no")
     if isinstance(value, list):
-        return "、".join(str(v) for v in value)
-    return str(value)
+        return "、".join(shown(v, labels) for v in value)
+    return shown(value, labels)
 
 
-def _diff(prev: dict[str, Any] | None, rev: dict[str, Any]) -> str:
-    if prev is None:
-        return t("cli.show.created")
-    skip = {"rev", "updated_at", "device_id"}
-    return ", ".join(k for k in rev if k not in skip and rev.get(k) != prev.get(k))
+

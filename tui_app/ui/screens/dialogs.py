@@ -52,6 +52,7 @@ class ReasonScreen(Guarded, ModalScreen[str | None]):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if not event.value.strip():
             self.query_one(".field-error", Static).update(t("record.void_needs_reason"))
+            self.query_one(".dialog").add_class("-invalid")  # shows the reason's line
             return
         self.dismiss(event.value.strip())
 

@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from tui_app.domain.pack import DEFAULT_COMPLAINT_STATUS, Pack
 from tui_app.errors import Problem, ValidationFailed
@@ -27,6 +27,7 @@ from tui_app.ui.guard import Guarded
 from tui_app.ui.screens.dialogs import ConfirmScreen
 from tui_app.ui.widgets.entity_picker import EntityPicker
 from tui_app.ui.widgets.fields import FormBody
+from tui_app.ui.widgets.footer import KeysFooter
 
 if TYPE_CHECKING:
     from tui_app.ui.app import FieldLogApp
@@ -104,7 +105,7 @@ class EntryScreen(Guarded, Screen[None]):
         yield Static(self.heading, classes="screen-title")
         yield FormBody(self.specs, officers=self.kind in forms.WITH_OFFICERS,
                        seized=self.kind == "inspection", id="form")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.body.set_values(self.start_values, self.names)
@@ -160,7 +161,7 @@ class EntryScreen(Guarded, Screen[None]):
         self.saving = False
         if outcome.saved is None:
             self.body.show_problems(outcome.problems)
-            self.notify(t("error.validation", count=len(outcome.problems)), severity="error")
+            self.notify(t("ui.refused", count=len(outcome.problems)), severity="error")
             return
         saved = outcome.saved
         self.body.clear_problems()
@@ -259,7 +260,7 @@ class EntityScreen(Guarded, ModalScreen[tuple[str, str] | None]):
     def compose(self) -> ComposeResult:
         yield Static(t("ui.entry.new", kind=t("kind.entity")), classes="screen-title")
         yield FormBody(ENTITY_SPECS, id="entity-form")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         body = self.query_one(FormBody)

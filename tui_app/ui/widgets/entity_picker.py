@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.cells import set_cell_size
 from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -23,6 +24,16 @@ from tui_app.ui.guard import Guarded
 
 RESULTS = 8
 CREATE = "__create__"
+
+
+NAME_CELLS, USCC_CELLS = 28, 20  # terminal cells (a Chinese character takes two)
+
+
+def match_line(row: dict[str, Any]) -> str:
+    """Name, USCC and township in columns that line up whatever mix of Chinese and
+    Latin characters the names have (padding counts cells, not characters)."""
+    return (set_cell_size(row["name"], NAME_CELLS) + "  "
+            + set_cell_size(row["uscc"] or "", USCC_CELLS) + (row["township"] or ""))
 
 
 def not_typing(key: events.Key) -> bool:
@@ -104,9 +115,7 @@ class EntityPicker(Guarded, Vertical):
         results = self.query_one(OptionList)
         results.clear_options()
         for row in message.rows:
-            parts = (row["name"], row["uscc"] or "", row["township"] or "")
-            shown = "  ".join(v for v in parts if v)
-            results.add_option(Option(shown, id=row["id"]))
+            results.add_option(Option(match_line(row), id=row["id"]))
         results.add_option(Option(t("ui.entity.create", name=message.text.strip()), id=CREATE))
         self._names = {row["id"]: row["name"] for row in message.rows}
         results.highlighted = 0

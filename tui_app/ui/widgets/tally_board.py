@@ -12,6 +12,7 @@ from textual.widgets import DataTable
 from tui_app.domain.pack import Pack, Tally
 from tui_app.domain.tally import shown_value
 from tui_app.i18n import pick, t
+from tui_app.i18n import shown as shown_in_lang
 
 COLUMNS = ("tally", "today", "campaign", "unit")
 
@@ -61,4 +62,4 @@ class TallyBoard(DataTable):
                 previous = group
             self.add_row(Text("  " + pick(tally.label)),
                          *(Text(shown[(tally.id, column)], justify="right") for column in ("today", "campaign")),
-                         tally.unit, key=tally.id)
+                         shown_in_lang(tally.unit, pack.value_labels), key=tally.id)
