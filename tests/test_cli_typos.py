@@ -74,3 +74,38 @@ def test_lang_anywhere_on_the_line(fieldlog: Fieldlog) -> None:
     assert hoist_lang(["import", "--", "--lang"]) == ["import", "--", "--lang"]
     shown = fieldlog("campaign", "list", "--lang", "en").stdout
     assert "Period" in shown or "period" in shown
+
+
+def test_every_option_has_help_text() -> None:
+    import click
+
+    missing = []
+
+    def walk(command: click.Command, path: str) -> None:
+        missing.extend(f"{path} {p.opts[0]}" for p in command.params
+                       if isinstance(p, click.Option) and not p.help and not p.hidden)
+        for name, sub in getattr(command, "commands", {}).items():
+            walk(sub, f"{path} {name}")
+
+    walk(cli, "fieldlog")
+    assert missing == []
+
+
+def test_validation_names_the_option_typed(fieldlog: Fieldlog) -> None:
+    bad_number = fieldlog("record", "add", "--action", "food", "--place", "东街",
+                          "--field", "place_type=其他", "--field", "samples=abc", ok=False)
+    assert "--field samples:" in bad_number.stderr and "fields." not in bad_number.stderr
+    outside = fieldlog("record", "add", "--action", "food", "--place", "东街", "--at",
+                       "2026-12-01T10:00", "--field", "place_type=其他", ok=False)
+    assert "--at:" in outside.stderr and "started_at" not in outside.stderr
+
+
+def test_record_show_reads_as_a_person_would(fieldlog: Fieldlog, tmp_path: Path) -> None:
+    _seed(fieldlog, tmp_path)
+    fieldlog("record", "edit", RECORD, "--findings", "冷柜温度正常")
+    shown = CliRunner().invoke(cli, ["--db", str(fieldlog.db), "record", "show", RECORD],
+                               terminal_width=160).stdout
+    assert "城关镇好又多超市" in shown and "2026-09-21 10:00" in shown
+    assert "重点场所" in shown and "检查情况" in shown
+    for raw in ("entity_id", "started_at", "False", "{'", "Z "):
+        assert raw not in shown

@@ -33,8 +33,10 @@ def import_(ctx: click.Context, file: Path, skip_bad: bool, accept_bad_uscc: boo
 
 @entity.command(help=t("cli.entity.search.help"))
 @click.argument("query")
-@click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 500))
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 500),
+              help=t("cli.opt.limit"))
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
+              help=t("cli.opt.format"))
 @click.pass_context
 def search(ctx: click.Context, query: str, limit: int, fmt: str) -> None:
     with opened(ctx, reading=True) as context:

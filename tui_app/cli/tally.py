@@ -21,7 +21,8 @@ def register(cli: click.Group) -> None:
 @click.option("--scope", type=click.Choice(["local", "central"]), default="local",
               help=t("cli.opt.scope_central"))
 @click.option("--central", "url", help=t("cli.opt.central"))
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
+              help=t("cli.opt.format"))
 @click.pass_context
 def tally(ctx: click.Context, campaign: str | None, day_from: str | None, day_to: str | None,
           scope: str, url: str | None, fmt: str) -> None:

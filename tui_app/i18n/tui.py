@@ -7,6 +7,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "ui.crash": ("操作未完成：{detail}。已填写的内容都还在，可以重试或按 Esc 返回。",
                  "That did not finish: {detail}. Everything typed is still here; "
                  "retry or press Esc."),
+    "ui.sep": ("、", ", "),
+    "ui.who": ("{name}（{badge}）", "{name} ({badge})"),
     "ui.yes": ("是", "yes"),
     "ui.no": ("否", "no"),
     "ui.yuan_suffix": ("（元）", " (yuan)"),
@@ -63,6 +65,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "ui.help.hint": ("Esc 或 ? 关闭；ctrl+p 可按名称查找全部命令",
                      "esc or ? closes; ctrl+p finds every command by name"),
     "ui.key.close": ("关闭", "Close"),
+    "ui.key.focus_next": ("下一项", "Next field"),
+    "ui.key.focus_previous": ("上一项", "Previous field"),
+    "ui.key.copy": ("复制所选文字", "Copy the selected text"),
     "ui.key.palette": ("命令", "Commands"),
     "ui.cmd.key": ("快捷键 {number}", "key {number}"),
     # ---- dashboard
@@ -148,6 +153,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "ui.f.category": ("类别", "Category"),
     "ui.f.township": ("乡镇/街道", "Township"),
     "ui.f.address": ("地址", "Address"),
+    "ui.f.contact": ("联系方式", "Contact"),
+    "col.campaign": ("专项行动", "Campaign"),
     "ui.ph.money": ("元，如 53.40", "yuan, e.g. 53.40"),
     "ui.ph.date": ("YYYY-MM-DD", "YYYY-MM-DD"),
     "ui.ph.day_filter": ("日期，如 2026-09-21", "day, e.g. 2026-09-21"),

@@ -19,7 +19,9 @@ from textual.worker import Worker, WorkerState
 from tui_app.i18n import CATALOG, t
 
 # Textual's own app-level key descriptions (English in Textual) → catalog keys.
-TEXTUAL_KEYS = {"Quit": "ui.key.quit", "palette": "ui.key.palette"}
+TEXTUAL_KEYS = {"Quit": "ui.key.quit", "palette": "ui.key.palette",
+                "Focus Next": "ui.key.focus_next", "Focus Previous": "ui.key.focus_previous",
+                "Copy selected text": "ui.key.copy"}
 
 
 def localized(bindings: BindingsMap) -> BindingsMap:
@@ -60,5 +62,6 @@ class Guarded(MessagePump):
         if event.worker.group == "save" and event.state in (WorkerState.ERROR,
                                                              WorkerState.CANCELLED):
             self.saving = False
+            self.app.typeahead.release(self)  # type: ignore[attr-defined]
         if event.state == WorkerState.ERROR and event.worker.error is not None:
             self.app.report_failure(event.worker.error)  # type: ignore[attr-defined]

@@ -114,7 +114,7 @@ class DashboardScreen(Guarded, Screen[None]):
 
     def _show(self, snap: dashboard_service.Snapshot) -> None:
         pack = snap.pack
-        who = f"{snap.inspector}（{snap.badge}）" if snap.badge else snap.inspector
+        who = t("ui.who", name=snap.inspector, badge=snap.badge) if snap.badge else snap.inspector
         start, end = snap.period
         headline = t("ui.dash.headline", name=pick(pack.name), start=start, end=end,
                      inspector=who or t("ui.dash.no_inspector"), today=snap.today)

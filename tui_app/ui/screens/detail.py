@@ -18,22 +18,16 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from tui_app.domain.pack import Pack
-from tui_app.domain.values import fen_to_yuan, local_display
+from tui_app.domain.values import local_display
 from tui_app.errors import FieldLogError
-from tui_app.i18n import pick, shown, t
+from tui_app.i18n import t
 from tui_app.services import entry as entry_service
 from tui_app.services import record as record_service
+from tui_app.services import record_view
 from tui_app.ui import forms
 from tui_app.ui.guard import Guarded
 from tui_app.ui.screens.dialogs import ReasonScreen
 from tui_app.ui.widgets.footer import KeysFooter
-
-# Shown elsewhere (title, entity line) or of no use to a reader.
-HIDDEN = {"id", "campaign", "entity_id", "inspector_id", "device_id", "warnings", "voided",
-          "void_reason"}
-DIFF_SKIP = {"rev", "updated_at", "device_id"}
-MEASURE_LABELS = {"rectification_ordered": "ui.f.rectify", "directives": "ui.f.directives",
-                  "sealed_units": "ui.f.sealed"}
 
 
 class DetailScreen(Guarded, Screen[None]):
@@ -77,16 +71,9 @@ class DetailScreen(Guarded, Screen[None]):
 
     @work(thread=True, exclusive=True, group="detail", exit_on_error=False)
     def load(self) -> None:
-        ctx = self.app.sessions.get()
-        kind, current, revisions = record_service.show(ctx, self.record_id)
-        name = ""
-        if current.get("entity_id"):
-            name = record_service.show(ctx, current["entity_id"])[1]["name"]
-        try:
-            pack = ctx.pack(current["campaign"]) if current.get("campaign") else None
-        except FieldLogError:
-            pack = None
-        self.post_message(self.Loaded(kind, current, revisions, name, pack))
+        view = record_view.load(self.app.sessions.get(), self.record_id)
+        self.post_message(self.Loaded(view.kind, view.current, view.revisions, view.entity_name,
+                                      view.pack))
 
     def on_detail_screen_loaded(self, message: Loaded) -> None:
         self.record = message
@@ -100,12 +87,9 @@ class DetailScreen(Guarded, Screen[None]):
         body = Table(show_header=False, box=None, padding=(0, 2, 0, 0))
         body.add_column(style="bold")
         body.add_column()
-        if message.entity_name:
-            body.add_row(t("col.entity"), message.entity_name)
-        labels = self._labels()
-        for key, value in current.items():
-            if key not in HIDDEN:
-                body.add_row(labels.get(key, key), self._shown(message.kind, current, key, value))
+        for name, text in record_view.lines(current, message.pack, message.entity_name,
+                                            self.app.tz):
+            body.add_row(name, text)
         self.query_one("#detail-body", Static).update(body)
         history = Table(title=t("cli.show.history"), title_justify="left", box=None,
                         header_style="bold")
@@ -113,68 +97,8 @@ class DetailScreen(Guarded, Screen[None]):
             history.add_column(t(key))
         for prev, rev in zip([None, *message.revisions], message.revisions, strict=False):
             history.add_row(str(rev["rev"]), local_display(rev["updated_at"], self.app.tz),
-                            rev["device_id"][-12:], self._diff(prev, rev))
+                            rev["device_id"][-12:], record_view.changes(prev, rev, message.pack))
         self.query_one("#detail-history", Static).update(history)
-
-    def _diff(self, prev: dict[str, Any] | None, rev: dict[str, Any]) -> str:
-        """What a revision changed, named as the form names it (a form field by its label)."""
-        if prev is None:
-            return t("cli.show.created")
-        labels = self._labels()
-        action = self.record.pack.action(rev.get("action") or "") if self.record and self.record.pack else None
-        field_labels = {f.id: pick(f.label) for f in action.fields} if action else {}
-        changed = []
-        for key in rev:
-            if key in DIFF_SKIP or rev.get(key) == prev.get(key):
-                continue
-            if key == "fields" and isinstance(rev[key], dict):
-                old = prev.get(key) or {}
-                changed += [field_labels.get(k, k) for k in {**old, **rev[key]}
-                            if rev[key].get(k) != old.get(k)]
-            else:
-                changed.append(labels.get(key, key))
-        return "、".join(changed)
-
-    def _labels(self) -> dict[str, str]:
-        """Field names as the form shows them (what is not on a form keeps its key)."""
-        labels = {"fields": t("ui.sec.form"), "measures": t("ui.sec.measures"),
-                  "officers": t("ui.f.officers"), "rev": t("col.rev"), "action": t("col.action"),
-                  "created_at": t("ui.f.created_at"), "updated_at": t("col.updated_at"),
-                  "day": t("col.date"), "voided": t("ui.f.voided"),
-                  "void_reason": t("ui.f.void_reason"), "warnings": t("ui.f.warnings"),
-                  "entity_id": t("col.entity"), "inspection_id": t("ui.f.inspection")}
-        try:
-            specs = self._specs() or []
-        except FieldLogError:
-            specs = []
-        labels.update({s.path: pick(s.field.label) for s in specs if "." not in s.path})
-        for money in ("fine_fen", "confiscated_fen", "goods_value_fen"):
-            if money in labels:
-                labels[money] += t("ui.yuan_suffix")
-        return labels
-
-    def _shown(self, kind: str, row: dict[str, Any], key: str, value: Any) -> str:
-        pack = self.record.pack if self.record else None
-        values = pack.value_labels if pack else {}
-        if key == "fields" and isinstance(value, dict):
-            action = pack.action(row.get("action", "")) if pack else None
-            labels = {f.id: pick(f.label) for f in action.fields} if action else {}
-            return "\n".join(f"{labels.get(k, k)}: {_plain(v, values)}" for k, v in value.items())
-        if key == "officers" and isinstance(value, list):
-            return "、".join(f"{o['name']}（{o['badge']}）" for o in value)
-        if key == "measures" and isinstance(value, dict):
-            lines = [f"{t(MEASURE_LABELS[k]) if k in MEASURE_LABELS else k}: {_plain(v, values)}"
-                     for k, v in value.items() if k != "seized"]
-            lines += [f"{i['item']} {i['quantity']}{i['unit']} {fen_to_yuan(i['value_fen'])}"
-                      for i in value.get("seized") or []]
-            return "\n".join(lines)
-        if key == "action" and pack is not None and pack.action(value or ""):
-            return pick(pack.action(value).name)  # type: ignore[union-attr]
-        if key.endswith("_fen") and isinstance(value, int):
-            return fen_to_yuan(value)
-        if isinstance(value, str) and value.endswith("Z") and "T" in value:
-            return local_display(value, self.app.tz)
-        return _plain(value, values)
 
     # ------------------------------------------------------------ actions
 
@@ -243,17 +167,3 @@ class DetailScreen(Guarded, Screen[None]):
         self.app.open_form(record.pack, "case", values=values,
                            names={"entity": record.entity_name},
                            extra={"inspection_id": current["id"]})
-
-
-def _plain(value: Any, labels: dict[str, str]) -> str:
-    """A stored value as read: yes/no, lists joined, choices in the user's language."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return t("ui.yes") if value else t("ui.no")
-    if isinstance(value, list):
-        return "、".join(shown(v, labels) for v in value)
-    return shown(value, labels)
-
-
-

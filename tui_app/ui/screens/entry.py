@@ -68,6 +68,7 @@ class EntryScreen(Guarded, Screen[None]):
         self.names = names or {}
         self.record_id = record_id
         self._initial: dict[str, Any] | None = None
+        self._fresh = True  # the next time it is shown, the first field takes the focus
 
     # ------------------------------------------------------------ constructors
 
@@ -93,11 +94,11 @@ class EntryScreen(Guarded, Screen[None]):
         self.extra = {**self.base_extra, **(extra or {})}
         self.record_id = record_id
         self.saving = False
+        self._fresh = True
         if self.is_mounted:
             self.query_one(".screen-title", Static).update(self.heading)
             self.body.reset(values, self.names)
             self._remember_start()
-            self.call_after_refresh(self._focus_first)
 
     # ------------------------------------------------------------ layout
 
@@ -110,7 +111,14 @@ class EntryScreen(Guarded, Screen[None]):
     def on_mount(self) -> None:
         self.body.set_values(self.start_values, self.names)
         self.call_after_refresh(self._remember_start)
-        self.call_after_refresh(self._focus_first)
+
+    def on_screen_resume(self) -> None:
+        """Opened afresh: the first field takes the focus once Textual has restored its
+        own, and only then do the keys typed meanwhile go on (to that field). Back from a
+        dialog (a new entity), the focus stays where the dialog left it."""
+        if self._fresh:
+            self._fresh = False
+            self.call_after_refresh(self._focus_first)
 
     def _remember_start(self) -> None:
         self._initial = self.body.typed()
@@ -135,6 +143,9 @@ class EntryScreen(Guarded, Screen[None]):
         if self.saving:
             return
         self.saving = True
+        # Keys typed after ctrl+s / ctrl+n belong to what comes next (the dashboard, the
+        # next entry, or this form again if refused): they wait for the outcome.
+        self.app.typeahead.hold(self)
         values = self.body.values()
         extra = dict(self.extra)
         if forms.OFFICERS in values:
@@ -160,6 +171,7 @@ class EntryScreen(Guarded, Screen[None]):
         # outcome arrived is ignored instead of saving the same entry twice.
         self.saving = False
         if outcome.saved is None:
+            self.app.typeahead.release(self)
             self.body.show_problems(outcome.problems)
             self.notify(t("ui.refused", count=len(outcome.problems)), severity="error")
             return
@@ -177,6 +189,7 @@ class EntryScreen(Guarded, Screen[None]):
     def _close(self) -> None:
         if self.is_current:
             self.dismiss()
+        self.app.typeahead.release(self)
 
     def _start_next(self) -> None:
         """Next entry for the same action: officers stay, everything else starts afresh."""

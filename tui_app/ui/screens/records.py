@@ -30,7 +30,7 @@ FILTER_PAUSE_SECONDS = 0.3
 
 
 def _officers(row: dict[str, Any]) -> str:
-    return "、".join(o["name"] for o in row.get("officers") or [])
+    return t("ui.sep").join(o["name"] for o in row.get("officers") or [])
 
 
 def _yuan(fen: int) -> str:
