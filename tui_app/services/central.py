@@ -55,10 +55,9 @@ def compute_tallies(url: str, campaign_id: str, day_from: dt.date | None = None,
         first, last = pack.span(day_to or day_from or dt.date.today())
         start = day_from or first
         end = day_to or last
-        summed = [t.id for t in pack.tallies if t.op not in ("distinct", "ratio")]
-        distinct = [t.id for t in pack.tallies if t.op == "distinct"]
+        summed, distinct, latest = tally_rules.ids_by_op(pack)
         aggregates = store.aggregate(pack.id, start.isoformat(), end.isoformat(), summed,
-                                     distinct)
+                                     distinct, latest)
     return TallyResult(pack, start, end, tally_rules.finish(pack, aggregates))
 
 

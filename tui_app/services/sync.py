@@ -12,13 +12,17 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, BinaryIO
 
 from tui_app.domain.ids import utc_now
+from tui_app.domain.tally import Delta
 from tui_app.errors import FieldLogError
+from tui_app.services import attachments, backups
 from tui_app.services.context import Context, shipped_packs
+from tui_app.services.documents import refill_blocks
 from tui_app.services.record import fact_delta
 from tui_app.services.tally import rebuild_facts
+from tui_app.store import blobs as blob_store
 from tui_app.store import packs as pack_store
 from tui_app.store import records as record_store
 from tui_app.store import sync_ledger as ledger
@@ -63,6 +67,16 @@ class LaptopSide:
                 changes.append(Change(change_id, PACK_KIND, pack_id, 0,
                                       {"source": source, "origin": origin}))
         return changes
+
+    def unconfirmed_blobs(self, epoch: str) -> list[tuple[str, int]]:
+        return blob_store.unconfirmed(self.db, epoch)
+
+    def open_blob(self, sha256: str) -> BinaryIO:
+        return attachments.blobs(self.ctx).path(sha256).open("rb")
+
+    def confirm_blobs(self, hashes: list[str], epoch: str) -> None:
+        if hashes:
+            blob_store.confirm(self.db, hashes, epoch)
 
     def outbox_batch(self, limit: int) -> list[Change]:
         return [Change(cid, kind, rid, rev, json.loads(body), base, raw=body)
@@ -123,7 +137,7 @@ class LaptopSide:
         fallback = ledger.latest_revision(self.db, record_id)
         if before is not None and (fallback is None or fallback.get("rev") != before.get("rev")):
             ledger.set_current(self.db, kind, record_id, fallback)
-            record_store.apply_facts(self.db.conn, fact_delta(self.ctx, kind, before, fallback))
+            record_store.apply(self.db.conn, fact_delta(self.ctx, kind, before, fallback))
         current = next((r.current for _c, r in changes if r.current is not None), None)
         if current is not None and not ledger.pending_for(self.db, record_id):
             self._apply_change(current, now, flag=False)
@@ -193,7 +207,7 @@ class LaptopSide:
             return "skipped"
         old = record_store.get(self.db, change.kind, change.record_id)
         newer = old is None or change.rev > old["rev"]
-        facts = fact_delta(self.ctx, change.kind, old, change.body) if newer else {}
+        facts = fact_delta(self.ctx, change.kind, old, change.body) if newer else Delta()
         record_store.write(self.db, record_store.Change(change.kind, change.body, change.change_id),
                            facts, outbox=False)
         return "applied"
@@ -227,10 +241,13 @@ def run_sync(ctx: Context, url: str | None = None,
     size = batch_size()
     central = open_central(central_url(ctx, url))
     try:
-        return client.run(LaptopSide(ctx), central, ctx.inspector_id, ctx.device_id,
-                          progress_callback, batch=size, page=size)
+        summary = client.run(LaptopSide(ctx), central, ctx.inspector_id, ctx.device_id,
+                             progress_callback, batch=size, page=size)
+        refill_blocks(ctx, central.reserve_numbers, central.epoch())
     finally:
         central.close()
+    backups.automatic(ctx, "sync")  # after each successful sync: today's work, kept twice
+    return summary
 
 
 def batch_size() -> int:

@@ -24,6 +24,7 @@ from tui_app.domain.tally import Aggregate
 from tui_app.errors import FieldLogError
 from tui_app.store import migrate
 from tui_app.sync import materialize as mat
+from tui_app.sync.blobs import MAX_BLOB, IncomingHashes, check_sha
 from tui_app.sync.central import Known, contended, decide, split_cursor, with_current
 from tui_app.sync.crash import crash_point
 from tui_app.sync.protocol import PACK_KIND, CentralConflict, Change, PullPage, PushResult
@@ -62,6 +63,7 @@ class PgCentral:
         except psycopg.Error as exc:
             raise FieldLogError("sync.unreachable", url=_safe(url),
                                 detail=_first_line(exc)) from None
+        self._incoming = IncomingHashes()
         if not create:
             self._check_schema()
 
@@ -252,6 +254,11 @@ class PgCentral:
     def materialize(self, chunk: int = 5000) -> int:
         """Catch current rows and tally facts up with the log; return changes read."""
         total = 0
+        with self._txn("materialize") as cur:
+            cur.execute("SELECT k, v FROM meta WHERE k LIKE %s", (mat.COUNTED + "%",))
+            counted = cur.fetchall()
+            for campaign in mat.stale_campaigns(counted, lambda c: self._pack_in(cur, c)):
+                self._recount(cur, campaign)
         while True:
             with self._txn("materialize") as cur:
                 cur.execute("SELECT v FROM meta WHERE k = 'materialized'")
@@ -282,12 +289,56 @@ class PgCentral:
                 " entity_id = excluded.entity_id, body = excluded.body",
                 list(plan.current.values()))
         self._add_facts(cur, plan.facts.items())
+        self._add_marks(cur, plan.gone, plan.added)
         for campaign in plan.renewed_packs:
-            cur.execute("DELETE FROM tally_fact WHERE campaign = %s", (campaign,))
-            cur.execute("DELETE FROM tally_key WHERE campaign = %s", (campaign,))
-            cur.execute("SELECT kind, body FROM current WHERE campaign = %s", (campaign,))
-            fresh = mat.PackCache(lambda c: self._pack_in(cur, c))
-            self._add_facts(cur, mat.recount(fresh, campaign, cur.fetchall()).items())
+            self._recount(cur, campaign)
+        fresh = sorted(plan.campaigns - plan.renewed_packs)
+        if fresh:
+            cur.executemany(
+                "INSERT INTO meta (k, v) VALUES (%s, %s) ON CONFLICT (k) DO NOTHING",
+                [(mat.COUNTED + c, mat.pack_hash(self._in_force(cur, c))) for c in fresh])
+
+    def _in_force(self, cur: psycopg.Cursor[Any], campaign: str) -> str | None:
+        return mat.source_in_force(lambda c: self._pack_in(cur, c), campaign)
+
+    def _recount(self, cur: psycopg.Cursor[Any], campaign: str) -> None:
+        """A campaign's facts and marks afresh from its current rows (its pack changed)."""
+        for table in ("tally_fact", "tally_key", "tally_latest", "tally_latest_key"):
+            cur.execute(f"DELETE FROM {table} WHERE campaign = %s", (campaign,))
+        cur.execute("SELECT kind, body FROM current WHERE campaign = %s", (campaign,))
+        packs = mat.PackCache(lambda c: self._pack_in(cur, c))
+        facts, marks = mat.recount(packs, campaign, cur.fetchall())
+        self._add_facts(cur, facts.items())
+        self._add_marks(cur, [], marks)
+        cur.execute("INSERT INTO meta (k, v) VALUES (%s, %s) ON CONFLICT (k) DO UPDATE"
+                    " SET v = excluded.v", (mat.COUNTED + campaign,
+                                            mat.pack_hash(self._in_force(cur, campaign))))
+
+    @staticmethod
+    def _add_marks(cur: psycopg.Cursor[Any], gone: Iterable[tuple[Any, ...]],
+                   added: Iterable[tuple[Any, ...]]) -> None:
+        """Rows of `latest` tallies out, then in; then each touched key's latest row
+        (as the laptop's store.records.apply_marks)."""
+        gone, added = list(gone), list(added)
+        keys = sorted({m[:3] for m in gone + added})
+        if gone:
+            cur.executemany("DELETE FROM tally_latest WHERE campaign = %s AND tally_id = %s"
+                            " AND key = %s AND moment = %s AND record_id = %s",
+                            [m[:5] for m in gone])
+        if added:
+            cur.executemany(
+                "INSERT INTO tally_latest (campaign, tally_id, key, moment, record_id, day, state)"
+                " VALUES (%s, %s, %s, %s, %s, %s, %s) ON CONFLICT (campaign, tally_id, key,"
+                " moment, record_id) DO UPDATE SET day = excluded.day, state = excluded.state",
+                added)
+        if keys:
+            cur.executemany("DELETE FROM tally_latest_key WHERE campaign = %s AND tally_id = %s"
+                            " AND key = %s", keys)
+            cur.executemany(
+                "INSERT INTO tally_latest_key (campaign, tally_id, key, day, state)"
+                " SELECT campaign, tally_id, key, day, state FROM tally_latest"
+                " WHERE campaign = %s AND tally_id = %s AND key = %s"
+                " ORDER BY moment DESC, record_id DESC LIMIT 1", keys)
 
     @staticmethod
     def _pack_in(cur: psycopg.Cursor[Any], campaign_id: str) -> str | None:
@@ -319,13 +370,14 @@ class PgCentral:
                             " AND key = %s AND n = 0", [r[:3] for r in keyed])
 
     def aggregate(self, campaign: str, day_from: str, day_to: str, summed: Sequence[str],
-                  distinct: Sequence[str]) -> dict[str, Aggregate]:
+                  distinct: Sequence[str], latest: Sequence[str] = ()) -> dict[str, Aggregate]:
         with self._txn() as cur:
             def query(sql: str, args: Sequence[Any]) -> list[tuple[Any, ...]]:
                 cur.execute(sql, args)
                 return cur.fetchall()
 
-            return mat.aggregate(query, "%s", campaign, day_from, day_to, summed, distinct)
+            return mat.aggregate(query, "%s", campaign, day_from, day_to, summed, distinct,
+                                 latest)
 
     def page(self, query: Any) -> list[dict[str, Any]]:
         where, params = mat.list_where(query, "%s")
@@ -354,6 +406,96 @@ class PgCentral:
                         " device_id, received_at, body FROM conflict"
                         " ORDER BY received_at DESC LIMIT %s", (limit,))
             return [CentralConflict(*r[:8], json.loads(r[8])) for r in cur.fetchall()]
+
+    # ------------------------------------------------------------------ 文号 blocks
+
+    def reserve_numbers(self, series: str, year: int, count: int, inspector_id: str,
+                        device_id: str, after: int = 0) -> tuple[int, int]:
+        """A block of `count` numbers no one else is given (see the SQLite store)."""
+        count = max(1, min(int(count), 1000))
+        with self._txn("doc_block") as cur:
+            cur.execute("SELECT COALESCE(MAX(last), 0) FROM doc_block WHERE series = %s"
+                        " AND year = %s", (series, year))
+            first = max(int(cur.fetchone()[0]), int(after)) + 1
+            cur.execute("INSERT INTO doc_block (series, year, first, last, inspector_id, device_id,"
+                        " issued_at) VALUES (%s, %s, %s, %s, %s, %s, %s)",
+                        (series, year, first, first + count - 1, inspector_id, device_id,
+                         utc_now()))
+        return first, first + count - 1
+
+    # ------------------------------------------------------------------ blobs (sync/blobs.py)
+
+    def missing_blobs(self, hashes: Sequence[str]) -> list[str]:
+        """Of `hashes`, those not held whole here."""
+        wanted = [check_sha(h) for h in hashes]
+        with self._txn() as cur:
+            cur.execute(f"SELECT sha256 FROM blob WHERE sha256 = ANY({_SPLIT})", (_joined(wanted),))
+            held = {r[0] for r in cur.fetchall()}
+        return [h for h in wanted if h not in held]
+
+    @staticmethod
+    def _held(cur: psycopg.Cursor[Any], sha256: str) -> int:
+        """Bytes of the upload of `sha256` kept so far, with that upload locked."""
+        cur.execute("SELECT pg_advisory_xact_lock(hashtext(current_schema() || %s))",
+                    ("blob:" + sha256,))
+        cur.execute('SELECT COALESCE(SUM(octet_length(data)), 0) FROM blob_chunk WHERE sha256 = %s',
+                    (sha256,))
+        return int(cur.fetchone()[0])
+
+    @staticmethod
+    def _chunks(cur: psycopg.Cursor[Any], sha256: str) -> Iterator[bytes]:
+        cur.execute('SELECT "offset" FROM blob_chunk WHERE sha256 = %s ORDER BY "offset"', (sha256,))
+        for (offset,) in cur.fetchall():
+            cur.execute('SELECT data FROM blob_chunk WHERE sha256 = %s AND "offset" = %s',
+                        (sha256, offset))
+            yield bytes(cur.fetchone()[0])
+
+    def blob_received(self, sha256: str) -> int:
+        with self._txn() as cur:
+            return self._held(cur, check_sha(sha256))
+
+    def put_blob_chunk(self, sha256: str, offset: int, data: bytes) -> int:
+        """Store `data` as the chunk at `offset`, in its own transaction (a resume point);
+        only at the end of what is held (0 starts afresh). Answers the bytes held."""
+        check_sha(sha256)
+        if offset + len(data) > MAX_BLOB:
+            raise FieldLogError("sync.blob_too_big", sha=sha256[:12])
+        with self._txn() as cur:
+            held = self._held(cur, sha256)
+            if offset != held and offset != 0:
+                return held
+            if offset == 0 and held:
+                cur.execute("DELETE FROM blob_chunk WHERE sha256 = %s", (sha256,))
+            self._incoming.add(sha256, offset, data, lambda: self._chunks(cur, sha256))
+            cur.execute('INSERT INTO blob_chunk (sha256, "offset", data) VALUES (%s, %s, %s)',
+                        (sha256, offset, data))
+        return offset + len(data)
+
+    def finish_blob(self, sha256: str, size: int) -> bool:
+        """Keep the upload as the blob `sha256` if its `size` bytes hash to that name;
+        otherwise drop it."""
+        check_sha(sha256)
+        with self._txn() as cur:
+            cur.execute("SELECT 1 FROM blob WHERE sha256 = %s", (sha256,))
+            if cur.fetchone():
+                return True
+            held = self._held(cur, sha256)
+            good = held == size and self._incoming.matches(sha256, size,
+                                                          lambda: self._chunks(cur, sha256))
+            if not good:
+                cur.execute("DELETE FROM blob_chunk WHERE sha256 = %s", (sha256,))
+                return False
+            cur.execute("INSERT INTO blob (sha256, size, stored_at) VALUES (%s, %s, %s)",
+                        (sha256, size, utc_now()))
+        return True
+
+    def read_blob(self, sha256: str) -> Iterator[bytes]:
+        """The bytes of a blob held here, a chunk (one row) at a time."""
+        if self.missing_blobs([sha256]):
+            raise FieldLogError("sync.blob_missing", sha=sha256[:12])
+        with self._txn() as cur:
+            chunks = list(self._chunks(cur, sha256))
+        return iter(chunks)
 
     def close(self) -> None:
         self.conn.close()
