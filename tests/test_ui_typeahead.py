@@ -102,3 +102,30 @@ async def test_ctrl_e_in_the_entity_picker_opens_the_new_entity_form(fieldlog,
         await settle(pilot)
         assert app.screen.query_one("#f-name").value == "东街菜场"
         assert isinstance(app.screen_stack[-2], EntryScreen)
+
+
+async def test_a_uscc_failing_its_check_is_saved_after_confirmation(fieldlog,
+                                                                   tmp_path: Path) -> None:
+    from tui_app.ui.screens.dialogs import ConfirmScreen
+
+    seed(fieldlog, tmp_path, records=False)
+    app = make_app(fieldlog)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        burst(app, ["1", *"东街菜场", "ctrl+e"])
+        await until(lambda: isinstance(app.screen, EntityScreen) and not app.typeahead.keys)
+        await settle(pilot)
+        await pilot.press(*"92310115MA1K4L2X3N", "ctrl+s")  # a bad check character
+        await settle(pilot)
+        assert isinstance(app.screen, EntityScreen) and app.screen.check_failed
+        await pilot.press("ctrl+o")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("y")
+        await settle(pilot)
+        assert isinstance(app.screen, EntryScreen)
+        assert app.screen.body.rows["entity"].control.entity_name == "东街菜场"
+    [entity] = json.loads(fieldlog("entity", "search", "东街菜场", "--format", "json").stdout)
+    assert entity["uscc"] == "92310115MA1K4L2X3N"
+    current = json.loads(fieldlog("record", "show", entity["id"], "--format", "json").stdout)
+    assert current["current"]["warnings"] == ["uscc.check_overridden"]  # recorded, as the CLI's

@@ -168,6 +168,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "ui.ph.seized_quantity": ("数量", "qty"),
     "ui.ph.seized_value": ("货值（元）", "value (yuan)"),
     "ui.entity.create": ("+ 新建市场主体“{name}”（ctrl+e）", "+ New entity '{name}' (ctrl+e)"),
+    "ui.key.override_uscc": ("强制保存", "Save anyway"),
+    "ui.entity.confirm_override": ("统一社会信用代码校验位不符。确认代码与营业执照一致、仍要保存？（将记录此提醒）",
+                                   "The USCC check character does not match. Is the code as on the "
+                                   "licence, and save it anyway? (the mismatch is recorded)"),
+    "ui.entity.override_keys": ("y 强制保存  n 返回修改", "y save anyway   n go back and fix it"),
     "ui.confirm.discard": ("放弃已填写的内容？", "Discard what you typed?"),
     "ui.confirm.keys": ("y 放弃  n 继续填写", "y discard   n keep editing"),
     # ---- lists and details

@@ -257,6 +257,7 @@ class EntityScreen(Guarded, ModalScreen[tuple[str, str] | None]):
 
     BINDINGS = [
         Binding("ctrl+s", "save", "ui.key.save", priority=True),
+        Binding("ctrl+o", "override", "ui.key.override_uscc", priority=True),
         Binding("escape", "cancel", "ui.key.cancel"),
     ]
 
@@ -269,6 +270,7 @@ class EntityScreen(Guarded, ModalScreen[tuple[str, str] | None]):
     def __init__(self, name: str) -> None:
         super().__init__(classes="dialog-screen")
         self.start_name = name
+        self.check_failed = False  # the USCC failed only its check character: it may be forced
 
     def compose(self) -> ComposeResult:
         yield Static(t("ui.entry.new", kind=t("kind.entity")), classes="screen-title")
@@ -280,17 +282,30 @@ class EntityScreen(Guarded, ModalScreen[tuple[str, str] | None]):
         body.set_values({"name": self.start_name})
         body.rows["uscc"].control.focus()
 
-    def action_save(self) -> None:
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """ctrl+o (save despite the check character) is offered once the check has failed."""
+        return self.check_failed if action == "override" else True
+
+    def action_save(self, override: bool = False) -> None:
         if not self.saving:  # one entity per ctrl+s, however fast the keys come
             self.saving = True
-            self.save(self.query_one(FormBody).values())
+            self.save(self.query_one(FormBody).values(), override)
+
+    def action_override(self) -> None:
+        """As `--accept-bad-uscc`: after a yes, saved with the mismatch recorded on it."""
+        def answered(sure: bool | None) -> None:
+            if sure:
+                self.action_save(override=True)
+
+        self.app.push_screen(ConfirmScreen(t("ui.entity.confirm_override"),
+                                           t("ui.entity.override_keys")), answered)
 
     @work(thread=True, exit_on_error=False, group="save")
-    def save(self, values: dict[str, Any]) -> None:
+    def save(self, values: dict[str, Any], override: bool) -> None:
         ctx = self.app.sessions.get()
         try:
             saved = entry_service.submit(ctx, "entity", {s.path: s.field for s in ENTITY_SPECS},
-                                         values)
+                                         values, {"uscc_override": override})
         except ValidationFailed as refused:
             self.post_message(self.Done(None, refused.problems))
             return
@@ -299,6 +314,8 @@ class EntityScreen(Guarded, ModalScreen[tuple[str, str] | None]):
     def on_entity_screen_done(self, message: Done) -> None:
         self.saving = False
         if message.result is None:
+            self.check_failed = any(p.key == "uscc.check" for p in message.problems)
+            self.refresh_bindings()
             self.query_one(FormBody).show_problems(message.problems)
             return
         self.dismiss(message.result)
