@@ -311,7 +311,7 @@ def list_(ctx: click.Context, **options: Any) -> None:
               help=t("cli.opt.format"))
 @click.pass_context
 def show(ctx: click.Context, record_id: str, fmt: str) -> None:
-    with opened(ctx) as context:
+    with opened(ctx, reading=True) as context:
         view = record_view.load(context, record_id)
         if fmt == "json":
             emit_json({"kind": view.kind, "current": view.current, "revisions": view.revisions})
@@ -323,6 +323,11 @@ def show(ctx: click.Context, record_id: str, fmt: str) -> None:
             title += "  " + t("cli.show.voided", reason=current["void_reason"])
         emit_table(title, [t("col.field"), t("col.value")],
                    record_view.lines(current, view.pack, view.entity_name, context.tz))
+        if current.get("attachments"):
+            from tui_app.cli import evidence
+
+            emit_table(t("cli.show.attachments"), evidence.header(),
+                       evidence.rows(current["attachments"], True, context.tz))
         emit_table(t("cli.show.history"), [t("col.rev"), t("col.updated_at"), t("col.device"),
                                            t("col.change")],
                    [(r["rev"], local_display(r["updated_at"], context.tz), r["device_id"][-12:],

@@ -154,6 +154,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "ui.f.township": ("乡镇/街道", "Township"),
     "ui.f.address": ("地址", "Address"),
     "ui.f.contact": ("联系方式", "Contact"),
+    "ui.f.attachments": ("附件", "Attachments"),
+    "ui.f.documents": ("执法文书", "Documents"),
     "col.campaign": ("专项行动", "Campaign"),
     "ui.ph.money": ("元，如 53.40", "yuan, e.g. 53.40"),
     "ui.ph.date": ("YYYY-MM-DD", "YYYY-MM-DD"),

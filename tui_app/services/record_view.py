@@ -36,7 +36,9 @@ LABELS = {
     "inspection_id": "ui.f.inspection", "name": "ui.f.entity_name", "uscc": "ui.f.uscc",
     "category": "ui.f.category", "township": "ui.f.township", "address": "ui.f.address",
     "kind": "col.kind", "contact": "ui.f.contact", "campaign": "col.campaign",
+    "attachments": "ui.f.attachments", "documents": "ui.f.documents",
 }
+SHOWN_APART = ("attachments", "documents")  # each face lists them in a table of their own
 MONEY = ("fine_fen", "confiscated_fen", "goods_value_fen")
 MEASURES = {"rectification_ordered": "ui.f.rectify", "directives": "ui.f.directives",
             "sealed_units": "ui.f.sealed"}
@@ -76,7 +78,8 @@ def lines(row: Mapping[str, Any], pack: Pack | None, entity_name: str,
     """(label, text) for every field of `row` a reader needs, in stored order."""
     out = []
     for key, value in row.items():
-        if key not in LABELS or key in ("voided", "void_reason", "warnings") and not value:
+        if key not in LABELS or key in SHOWN_APART or (
+                key in ("voided", "void_reason", "warnings") and not value):
             continue  # ids, and what other parts show their own way (attachments...)
         if key == "entity_id":
             out.append((label(key), entity_name or ("" if value is None else str(value))))

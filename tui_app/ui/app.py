@@ -71,6 +71,7 @@ class FieldLogApp(App[None]):
         self.typeahead = TypeAhead(self)
         self._to_prebuild: list[tuple[Pack, str, str | None]] = []
         self._prebuilt_pack: str | None = None
+        self.forms_ready = False  # every form of the pack is built (bench and tests wait on it)
         # The first snapshot is computed while Textual starts, so the dashboard's first
         # paint has its figures (one paint instead of an empty one and a full repaint).
         early = ThreadPoolExecutor(max_workers=1, thread_name_prefix="fieldlog-early")
@@ -110,6 +111,7 @@ class FieldLogApp(App[None]):
         self.officers = snapshot.officers
         if self._prebuilt_pack != snapshot.pack.id:
             self._prebuilt_pack = snapshot.pack.id
+            self.forms_ready = False
             pack = snapshot.pack
             self._to_prebuild = ([(pack, "inspection", a.id) for a in pack.actions]
                                  + [(pack, kind, None) for kind in FORM_KINDS])
@@ -148,6 +150,7 @@ class FieldLogApp(App[None]):
             self.install_screen(EntryScreen.blank(self, pack, kind, action_id), name)
             _screen, mounted = self._get_screen(name)  # composes and mounts it off screen
             await mounted
+        self.forms_ready = not self._to_prebuild
         self.set_timer(0.05, self._prebuild_next)
 
     def open_form(self, pack: Pack, kind: str, action_id: str | None = None, *,
