@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from rich.cells import set_cell_size
+from rich.cells import cell_len, set_cell_size
 from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -26,14 +26,19 @@ RESULTS = 8
 CREATE = "__create__"
 
 
-NAME_CELLS, USCC_CELLS = 28, 20  # terminal cells (a Chinese character takes two)
+NAME_CELLS, USCC_CELLS = 20, 18  # terminal cells (a Chinese character takes two); fits 80 columns
 
 
 def match_line(row: dict[str, Any]) -> str:
     """Name, USCC and township in columns that line up whatever mix of Chinese and
-    Latin characters the names have (padding counts cells, not characters)."""
-    return (set_cell_size(row["name"], NAME_CELLS) + "  "
-            + set_cell_size(row["uscc"] or "", USCC_CELLS) + (row["township"] or ""))
+    Latin characters the names have (padding counts cells, not characters); a longer
+    name is shown whole."""
+    return (_pad(row["name"], NAME_CELLS) + "  " + _pad(row["uscc"] or "", USCC_CELLS) + "  "
+            + (row["township"] or ""))
+
+
+def _pad(text: str, cells: int) -> str:
+    return text if cell_len(text) >= cells else set_cell_size(text, cells)
 
 
 def not_typing(key: events.Key) -> bool:
