@@ -185,7 +185,7 @@ def list_options(fn: Any) -> Any:
         click.option("--all", "include_voided", is_flag=True, help=t("cli.opt.include_voided")),
         click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 10000),
                      help=t("cli.opt.limit")),
-        click.option("--page", default=1, show_default=True, type=click.IntRange(1),
+        click.option("--page", default=1, show_default=True, type=click.IntRange(1, 10**12),
                      help=t("cli.opt.page")),
         click.option("--format", "fmt", type=FORMATS, default="table", help=t("cli.opt.format")),
         click.option("--scope", type=click.Choice(["local", "central"]), default="local",
