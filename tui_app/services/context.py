@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -25,6 +26,13 @@ DEFAULT_TZ = "Asia/Shanghai"
 
 
 PACKS_DIR = Path(__file__).resolve().parent.parent / "packs"
+
+
+@lru_cache(maxsize=32)
+def parsed(text: str, source: str) -> Pack:
+    """`parse_pack`, once per text in a process: every command and every app session
+    opens a context, and reading the installed packs is the costliest part of that."""
+    return parse_pack(text, source)
 
 
 def shipped_packs() -> dict[str, str]:
@@ -92,7 +100,7 @@ class Context:
             if stored is None:
                 raise FieldLogError("campaign.unknown", id=campaign_id)
             source, origin = stored
-            self._packs[campaign_id] = parse_pack(source, origin)
+            self._packs[campaign_id] = parsed(source, origin)
         return self._packs[campaign_id]
 
     def forget_packs(self) -> None:
@@ -152,7 +160,7 @@ def install_shipped(ctx: Context) -> list[str]:
     """Install or refresh the shipped packs; a pack imported by the user is left alone."""
     changed = []
     for name, text in shipped_packs().items():
-        pack = parse_pack(text, name)
+        pack = parsed(text, name)
         stored = pack_store.get(ctx.db, pack.id)
         if stored is None or (stored[1] == name and stored[0] != text):
             pack_store.put(ctx.db, pack.id, text, name, utc_now())
