@@ -212,7 +212,9 @@ def bulk_fill(path: Path, args: argparse.Namespace) -> dict[str, float]:
     with open_context(path) as ctx:
         ctx.update_settings({"inspector_id": "3405001", "badge": "3405001",
                              "inspector_name": "王建国", "partner_name": "李明",
-                             "partner_badge": "3405002"})
+                             "partner_badge": "3405002",
+                             # the rows are 中秋守护's, whatever today's date (no routine fallback)
+                             "campaign": "zhongqiu"})
         ctx.db.conn.execute("PRAGMA synchronous=OFF")  # bulk only; measurements reopen FULL
         pack = ctx.pack()
         businesses = _world(ctx, args)

@@ -77,6 +77,7 @@ def fill(db_path: Path, rows: int, seed: int = 7) -> float:
     """Write `rows` inspections (and their tally facts) into a fresh database."""
     started = time.perf_counter()
     ctx = open_context(db_path)
+    ctx.update_settings({"campaign": "zhongqiu"})  # 中秋守护's report, whatever today's date
     pack = ctx.pack()
     rnd = random.Random(seed)
     actions = [a.id for a in pack.actions]

@@ -17,6 +17,9 @@ from tui_app.services.context import Context, open_context
 pytest_plugins = ["tests.sync_support"]
 
 
+CAMPAIGN = "zhongqiu"  # the shipped campaign the fixtures' records are dated in
+
+
 @pytest.fixture(autouse=True)
 def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("FIELDLOG_DB", str(tmp_path / "fieldlog.db"))
@@ -54,12 +57,17 @@ def fieldlog(db_path: Path) -> Fieldlog:
     run = Fieldlog(db_path)
     run("init", "--name", "张三", "--badge", "3201001", "--partner-name", "李四",
         "--partner-badge", "3201002")
+    # The tests log the 2026 中秋守护 campaign, whose days are past on the real clock: they
+    # choose it, as an inspector back-filling that campaign would (otherwise today's
+    # figures would be routine supervision's, see tests/test_first_day.py).
+    run("campaign", "use", CAMPAIGN)
     return run
 
 
 @pytest.fixture
 def ctx(db_path: Path) -> Iterator[Context]:
     context = open_context(db_path)
+    context.update_settings({"campaign": CAMPAIGN})
     yield context
     context.close()
 

@@ -26,6 +26,7 @@ def test_doctor_backup(fieldlog, tmp_path: Path) -> None:
     assert fieldlog.json("tally")["tallies"]["food.inspections"] == 1
 
     copy = tmp_path / "b" / "copy.db"
+    copy.parent.mkdir()  # -o names a file in a folder that exists (a typo is refused, issue 10)
     assert str(copy) in fieldlog("backup", "-o", str(copy)).stdout
     with sqlite3.connect(copy) as backup_conn:
         assert backup_conn.execute("SELECT COUNT(*) FROM inspection").fetchone() == (1,)

@@ -103,6 +103,6 @@ def test_incremental_tallies_equal_a_full_recount(tmp_path_factory, ops) -> None
                 record_service.edit(ctx, live[pick % len(live)], data)
             else:
                 record_service.void(ctx, live[pick % len(live)], "测试作废")
-        incremental = tally_service.compute(ctx).values
+        incremental = tally_service.compute(ctx, "zhongqiu").values
         tally_service.rebuild_facts(ctx, "zhongqiu")
-        assert tally_service.compute(ctx).values == incremental
+        assert tally_service.compute(ctx, "zhongqiu").values == incremental

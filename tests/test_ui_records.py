@@ -62,7 +62,7 @@ async def test_open_edit_void_and_case_from_inspection(fieldlog, tmp_path: Path)
         await settle(pilot)
         assert isinstance(app.screen, DetailScreen)
         history = text_of(app.screen.query_one("#detail-history", Static))
-        assert "fields" in history
+        assert "疫苗接种单位" in history and "fields" not in history  # labels, not field ids
         await pilot.press("c")  # a case from this inspection
         await settle(pilot)
         form = app.screen

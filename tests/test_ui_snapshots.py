@@ -1,4 +1,6 @@
-"""SVG snapshots at a fixed size, in both languages: dashboard, a refused form, the list.
+"""SVG snapshots in both languages at 80×24 (a small terminal: side panel folded under
+the board, short headline, essential keys first), 120×36 and 200×60: the dashboard, a
+refused form, the records list.
 
 The clock, the data and the record ids are fixed, so a changed picture is a changed
 screen. Accept a deliberate change with `pytest --snapshot-update` and look at it.
@@ -16,6 +18,12 @@ from tests.ui_support import SIZE, make_app, seed, settle
 from tui_app.i18n import set_lang
 
 LANGS = ["zh", "en"]
+SIZES = {"80x24": (80, 24), "120x36": SIZE, "200x60": (200, 60)}
+
+
+@pytest.fixture(params=list(SIZES))
+def size(request: pytest.FixtureRequest) -> tuple[int, int]:
+    return SIZES[request.param]
 
 
 @pytest.fixture(autouse=True)
@@ -31,11 +39,11 @@ def app(fieldlog, tmp_path: Path, request: pytest.FixtureRequest):  # noqa: ANN0
     set_lang("zh")
 
 
-def test_dashboard(snap_compare, app) -> None:  # noqa: ANN001
-    assert snap_compare(app, terminal_size=SIZE, run_before=settle)
+def test_dashboard(snap_compare, app, size) -> None:  # noqa: ANN001
+    assert snap_compare(app, terminal_size=size, run_before=settle)
 
 
-def test_form_with_an_error(snap_compare, app) -> None:  # noqa: ANN001
+def test_form_with_an_error(snap_compare, app, size) -> None:  # noqa: ANN001
     async def refused(pilot: Pilot) -> None:
         await settle(pilot)
         await pilot.press("1", "c", "g", "z")
@@ -45,10 +53,10 @@ def test_form_with_an_error(snap_compare, app) -> None:  # noqa: ANN001
         pilot.app.clear_notifications()
         await settle(pilot)
 
-    assert snap_compare(app, terminal_size=SIZE, run_before=refused)
+    assert snap_compare(app, terminal_size=size, run_before=refused)
 
 
-def test_records_list(snap_compare, app) -> None:  # noqa: ANN001
+def test_records_list(snap_compare, app, size) -> None:  # noqa: ANN001
     async def listed(pilot: Pilot) -> None:
         await settle(pilot)
         await pilot.press("l")
@@ -59,4 +67,4 @@ def test_records_list(snap_compare, app) -> None:  # noqa: ANN001
             await pilot.pause(0.02)
         await settle(pilot)
 
-    assert snap_compare(app, terminal_size=SIZE, run_before=listed)
+    assert snap_compare(app, terminal_size=size, run_before=listed)

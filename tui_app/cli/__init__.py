@@ -12,6 +12,7 @@ import sys
 
 import click
 
+from tui_app.cli import click_i18n
 from tui_app.errors import FieldLogError
 from tui_app.i18n import LANGS, set_lang, t
 
@@ -28,10 +29,31 @@ def _initial_lang(argv: list[str]) -> str:
 
 
 set_lang(_initial_lang(sys.argv[1:]))
+click_i18n.install()
+
+
+def hoist_lang(args: list[str]) -> list[str]:
+    """`--lang X` may be typed anywhere on the line; click wants it before the command."""
+    rest, hoisted = [], []
+    items = iter(args)
+    for arg in items:
+        if arg == "--":
+            rest += [arg, *items]
+            break
+        if arg == "--lang":
+            hoisted += [arg, next(items, "")]
+        elif arg.startswith("--lang="):
+            hoisted.append(arg)
+        else:
+            rest.append(arg)
+    return hoisted + rest
 
 
 class FieldLogGroup(click.Group):
     """Reports a FieldLogError as one line on stderr with exit code 1, never a traceback."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        return super().parse_args(ctx, hoist_lang(args))
 
     def invoke(self, ctx: click.Context):  # noqa: ANN201 - click's own signature
         try:
@@ -52,7 +74,8 @@ def _set_lang(_ctx: click.Context, _param: click.Parameter, value: str) -> str:
 @click.option("--lang", type=click.Choice(LANGS), default=_initial_lang(sys.argv[1:]),
               envvar="FIELDLOG_LANG", callback=_set_lang, is_eager=True, expose_value=False,
               help=t("cli.opt.lang"))
-@click.version_option(package_name="fieldlog")
+@click.version_option(package_name="fieldlog", help=t("cli.opt.version"))
+@click.help_option(help=t("cli.opt.help"))
 @click.pass_context
 def cli(ctx: click.Context, db: str | None) -> None:
     if ctx.invoked_subcommand is None:

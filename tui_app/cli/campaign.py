@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from tui_app.cli.common import emit_table, opened
+from tui_app.domain.pack import Pack
 from tui_app.i18n import pick, t
 from tui_app.services import campaign as campaign_service
 
@@ -25,12 +26,16 @@ def campaign() -> None:
 def list_(ctx: click.Context) -> None:
     with opened(ctx, reading=True) as context:
         rows = [
-            ("*" if p.id == context.campaign_id else "", p.id, pick(p.name),
-             f"{p.period_from} ~ {p.period_to}", len(p.actions), len(p.tallies))
+            ("*" if p.id == context.campaign_id else "", p.id, pick(p.name), period_text(p),
+             len(p.actions), len(p.tallies))
             for p in campaign_service.installed(context)
         ]
         emit_table(None, ["", t("col.id"), t("col.name"), t("col.period"), t("col.actions"),
                           t("col.tallies")], rows)
+
+
+def period_text(pack: Pack) -> str:
+    return t("campaign.year_round") if pack.year_round else f"{pack.period_from} ~ {pack.period_to}"
 
 
 @campaign.command(help=t("cli.campaign.show.help"))
@@ -39,7 +44,7 @@ def list_(ctx: click.Context) -> None:
 def show(ctx: click.Context, campaign_id: str | None) -> None:
     with opened(ctx, reading=True) as context:
         pack = context.pack(campaign_id)
-        click.echo(f"{pick(pack.name)} ({pack.id})  {pack.period_from} ~ {pack.period_to}")
+        click.echo(f"{pick(pack.name)} ({pack.id})  {period_text(pack)}")
         for number, action in enumerate(pack.actions, start=1):
             click.echo(f"\n{number}. {pick(action.name)} [{action.id}]")
             for f in action.fields:

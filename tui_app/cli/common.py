@@ -15,13 +15,29 @@ from typing import Any
 import click
 
 from tui_app import paths
-from tui_app.errors import Problem
+from tui_app.errors import FieldLogError, Problem
 from tui_app.i18n import t
 from tui_app.services.context import Context, open_context, open_for_reading
 
 
 def db_path(ctx: click.Context) -> Path:
-    return Path(ctx.find_root().params.get("db") or paths.default_db())
+    """The database file: `--db` (or FIELDLOG_DB), else the platform's default.
+
+    A file named by the user must be in a folder that exists: a mistyped folder would
+    otherwise silently become a new, empty workspace.
+    """
+    given = ctx.find_root().params.get("db")
+    path = Path(given or paths.default_db())
+    if given:
+        existing_folder(path, "--db")
+    return path
+
+
+def existing_folder(path: Path, option: str) -> Path:
+    """`path` itself, when its folder exists; else one clear line naming the option."""
+    if not path.parent.is_dir():
+        raise FieldLogError("file.no_folder", folder=str(path.parent), option=option, path=str(path))
+    return path
 
 
 @contextmanager
@@ -122,3 +138,12 @@ def day_option(value: str | None, option: str) -> dt.date | None:
         return dt.date.fromisoformat(value)
     except ValueError:
         raise click.BadParameter(t("value.not_date", value=value), param_hint=option) from None
+
+
+def period_options(day_from: str | None, day_to: str | None) -> tuple[dt.date | None, dt.date | None]:
+    """`--from`/`--to` as dates; a period that ends before it starts is refused (exit 1),
+    the same in every command, as `report` refuses it."""
+    start, end = day_option(day_from, "--from"), day_option(day_to, "--to")
+    if start and end and start > end:
+        raise FieldLogError("report.bad_period", start=start.isoformat(), end=end.isoformat())
+    return start, end

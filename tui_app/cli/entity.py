@@ -53,8 +53,10 @@ def merge(ctx: click.Context, loser: str, survivor: str, reason: str, url: str |
 
 @entity.command(help=t("cli.entity.search.help"))
 @click.argument("query")
-@click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 500))
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 500),
+              help=t("cli.opt.limit"))
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
+              help=t("cli.opt.format"))
 @click.pass_context
 def search(ctx: click.Context, query: str, limit: int, fmt: str) -> None:
     with opened(ctx, reading=True) as context:

@@ -88,8 +88,9 @@ def rows(items: Sequence[Mapping[str, Any]], include_removed: bool, tz: ZoneInfo
 
 @attachment.command("list", help=t("cli.attachment.list.help"))
 @click.argument("record_id")
-@click.option("--all", "include_removed", is_flag=True)
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
+@click.option("--all", "include_removed", is_flag=True, help=t("cli.opt.include_removed"))
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
+              help=t("cli.opt.format"))
 @click.pass_context
 def list_(ctx: click.Context, record_id: str, include_removed: bool, fmt: str) -> None:
     with opened(ctx) as context:

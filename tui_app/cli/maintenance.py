@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from tui_app.cli.common import db_path, emit_table, fail, opened
+from tui_app.cli.common import db_path, emit_table, existing_folder, fail, opened
 from tui_app.i18n import CATALOG, t
 from tui_app.services import backups, maintenance
 
@@ -48,7 +48,8 @@ def backup(ctx: click.Context, output: Path | None, keep: int | None) -> None:
     with opened(ctx) as context:
         if keep is not None:
             backups.set_keep(context, keep)
-        click.echo(t("cli.backup.done", path=backups.make(context, "manual", output)))
+        click.echo(t("cli.backup.done", path=backups.make(context, "manual",
+                                                      existing_folder(output, "-o") if output else None)))
 
 
 @backup.command("list", help=t("cli.backup.list.help"))

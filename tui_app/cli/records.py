@@ -7,6 +7,8 @@ service, so the CLI, the form and `import` can never disagree.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -25,9 +27,9 @@ from tui_app.cli.common import (
 )
 from tui_app.domain import records as rules
 from tui_app.domain.values import BadValue, local_display, parse_yuan
-from tui_app.errors import Problem, ValidationFailed
-from tui_app.i18n import pick, t
-from tui_app.services import importer
+from tui_app.errors import FieldLogError, Problem, ValidationFailed
+from tui_app.i18n import t
+from tui_app.services import importer, record_view
 from tui_app.services import record as record_service
 from tui_app.services.context import Context
 from tui_app.services.officers import default_officers
@@ -66,6 +68,40 @@ def _local(context: Context, value: Any) -> Any:
     return value
 
 
+# Record fields → the option a user typed for them, so a refusal names what was typed.
+OPTION_NAMES = {
+    "started_at": "--at", "filed_on": "--filed", "clue_on": "--clue", "received_at": "--received",
+    "handled_at": "--handled", "case_type": "--type", "activity_type": "--type",
+    "fine_fen": "--fine", "confiscated_fen": "--confiscated", "goods_value_fen": "--goods-value",
+    "inspection_id": "--inspection", "officers": "--officer", "measures.directives": "--directives",
+    "measures.sealed_units": "--sealed", "measures.seized": "--seize",
+    "measures.rectification_ordered": "--rectify",
+}
+
+
+def option_name(where: str) -> str:
+    """`started_at` → `--at`, `fields.place_type` → `--field place_type`; else as is."""
+    if where.startswith("fields."):
+        return f"--field {where.removeprefix('fields.')}"
+    head = where.split("[")[0]
+    return OPTION_NAMES.get(head, OPTION_NAMES.get(head.split(".")[0], where))
+
+
+@contextmanager
+def named_options() -> Iterator[None]:
+    """Problems found by the validators, re-addressed to the options of this command."""
+    try:
+        yield
+    except ValidationFailed as refused:
+        raise ValidationFailed([Problem(option_name(p.where), p.key, p.params)
+                                for p in refused.problems]) from None
+
+
+def _add(context: Context, kind: str, raw: dict[str, Any]) -> record_service.Saved:
+    with named_options():
+        return record_service.add(context, kind, raw)
+
+
 def _report_saved(saved: record_service.Saved) -> None:
     echo_warnings(saved.warnings)
     click.echo(t("cli.saved", kind=t(f"kind.{saved.kind}"), id=saved.id, rev=saved.rev))
@@ -95,7 +131,10 @@ def _date_range(date: str | None, day_from: str | None, day_to: str | None,
     if date:
         day = norm(date, "--date")
         return day, day
-    return norm(day_from, "--from"), norm(day_to, "--to")
+    start, end = norm(day_from, "--from"), norm(day_to, "--to")
+    if start and end and start > end:
+        raise FieldLogError("report.bad_period", start=start, end=end)
+    return start, end
 
 
 COLUMNS: dict[str, list[tuple[str, Any]]] = {
@@ -144,9 +183,11 @@ def list_options(fn: Any) -> Any:
         click.option("--action", help=t("cli.opt.action_filter")),
         click.option("--text", "--search", "text", help=t("cli.opt.text")),
         click.option("--all", "include_voided", is_flag=True, help=t("cli.opt.include_voided")),
-        click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 10000)),
-        click.option("--page", default=1, show_default=True, type=click.IntRange(1, 10**12)),
-        click.option("--format", "fmt", type=FORMATS, default="table"),
+        click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 10000),
+                     help=t("cli.opt.limit")),
+        click.option("--page", default=1, show_default=True, type=click.IntRange(1, 10**12),
+                     help=t("cli.opt.page")),
+        click.option("--format", "fmt", type=FORMATS, default="table", help=t("cli.opt.format")),
         click.option("--scope", type=click.Choice(["local", "central"]), default="local",
                      help=t("cli.opt.scope_central")),
         click.option("--central", "url", help=t("cli.opt.central")),
@@ -196,7 +237,8 @@ def record() -> None:
     """The `record` subcommands (help text comes from the catalog)."""
 
 
-def _inspection_input(context: Context, action: str | None, entity: str | None, place: str | None,
+def _inspection_input(context: Context, campaign: str | None, action: str | None,
+                      entity: str | None, place: str | None,
                       at: str | None, officers: tuple[str, ...], fields: tuple[str, ...],
                       findings: str | None, result: str | None, rectify: bool | None,
                       directives: int | None, sealed: int | None,
@@ -211,7 +253,8 @@ def _inspection_input(context: Context, action: str | None, entity: str | None, 
         raw["officers"] = parse_officers(officers)
     if fields:
         action_id = action or raw.get("action")
-        raw["fields"] = rules.fields_from_text(context.pack(), action_id or "",
+        campaign = campaign or record_service.campaign_for(context, "inspection", raw)
+        raw["fields"] = rules.fields_from_text(context.pack(campaign), action_id or "",
                                                parse_pairs(fields, "--field"))
     measures: dict[str, Any] = {}
     for key, value in (("rectification_ordered", rectify), ("directives", directives),
@@ -248,11 +291,11 @@ def inspection_options(fn: Any) -> Any:
 @inspection_options
 @click.pass_context
 def add(ctx: click.Context, **options: Any) -> None:
-    with opened(ctx) as context:
-        raw = _inspection_input(context, **options)
+    with opened(ctx) as context, named_options():
+        raw = _inspection_input(context, None, **options)
         raw.setdefault("started_at", _now(context))
         raw.setdefault("officers", default_officers(context))
-        _report_saved(record_service.add(context, "inspection", raw))
+        _report_saved(_add(context, "inspection", raw))
 
 
 @record.command("list", help=t("cli.record.list.help"))
@@ -264,20 +307,22 @@ def list_(ctx: click.Context, **options: Any) -> None:
 
 @record.command(help=t("cli.record.show.help"))
 @click.argument("record_id")
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
+              help=t("cli.opt.format"))
 @click.pass_context
 def show(ctx: click.Context, record_id: str, fmt: str) -> None:
     with opened(ctx, reading=True) as context:
-        kind, current, revisions = record_service.show(context, record_id)
+        view = record_view.load(context, record_id)
         if fmt == "json":
-            emit_json({"kind": kind, "current": current, "revisions": revisions})
+            emit_json({"kind": view.kind, "current": view.current, "revisions": view.revisions})
             return
-        title = t("cli.show.title", kind=t(f"kind.{kind}"), id=current["id"], rev=current["rev"])
+        current = view.current
+        title = t("cli.show.title", kind=t(f"kind.{view.kind}"), id=current["id"],
+                  rev=current["rev"])
         if current["voided"]:
             title += "  " + t("cli.show.voided", reason=current["void_reason"])
-        rows = [(key, _shown(context, kind, current, key, value)) for key, value in current.items()
-                if key not in ("id", "attachments")]
-        emit_table(title, [t("col.field"), t("col.value")], rows)
+        emit_table(title, [t("col.field"), t("col.value")],
+                   record_view.lines(current, view.pack, view.entity_name, context.tz))
         if current.get("attachments"):
             from tui_app.cli import evidence
 
@@ -285,26 +330,9 @@ def show(ctx: click.Context, record_id: str, fmt: str) -> None:
                        evidence.rows(current["attachments"], True, context.tz))
         emit_table(t("cli.show.history"), [t("col.rev"), t("col.updated_at"), t("col.device"),
                                            t("col.change")],
-                   [(r["rev"], r["updated_at"], r["device_id"][-12:], _diff(prev, r))
-                    for prev, r in zip([None, *revisions], revisions, strict=False)])
-
-
-def _shown(context: Context, kind: str, row: dict[str, Any], key: str, value: Any) -> str:
-    if key == "fields" and isinstance(value, dict):
-        action = context.pack(row.get("campaign")).action(row.get("action", ""))
-        labels = {f.id: pick(f.label) for f in action.fields} if action else {}
-        return "\n".join(f"{labels.get(k, k)}: {v}" for k, v in value.items())
-    if key == "officers" and isinstance(value, list):
-        return "、".join(f"{o['name']}({o['badge']})" for o in value)
-    return "" if value is None else str(value)
-
-
-def _diff(prev: dict[str, Any] | None, rev: dict[str, Any]) -> str:
-    if prev is None:
-        return t("cli.show.created")
-    skip = {"rev", "updated_at", "device_id"}
-    changed = [k for k in rev if k not in skip and rev.get(k) != prev.get(k)]
-    return ", ".join(changed)
+                   [(r["rev"], local_display(r["updated_at"], context.tz), r["device_id"][-12:],
+                     record_view.changes(prev, r, view.pack))
+                    for prev, r in zip([None, *view.revisions], view.revisions, strict=False)])
 
 
 @record.command(help=t("cli.record.edit.help"))
@@ -317,13 +345,16 @@ def edit(ctx: click.Context, record_id: str, sets: tuple[str, ...], **options: A
         kind, current = record_service.resolve_id(context, record_id)
         if options["fields"] and not options["action"]:
             options["action"] = current.get("action")
-        changes = _inspection_input(context, **options) if kind == "inspection" else {}
+        with named_options():
+            changes = (_inspection_input(context, current.get("campaign"), **options)
+                       if kind == "inspection" else {})
         if kind != "inspection" and any(v not in (None, ()) for v in options.values()):
             raise click.UsageError(t("cli.edit.use_set", kind=t(f"kind.{kind}")))
         changes.update(parse_pairs(sets, "--set"))
         if not changes:
             raise click.UsageError(t("cli.edit.nothing"))
-        saved = record_service.edit(context, current["id"], changes)
+        with named_options():
+            saved = record_service.edit(context, current["id"], changes)
         if saved.rev == current["rev"]:
             click.echo(t("cli.edit.unchanged", id=saved.id))
             return
@@ -373,7 +404,7 @@ def case_add(ctx: click.Context, **o: Any) -> None:
         }
         if o["status"]:
             raw["status"] = o["status"]
-        _report_saved(record_service.add(context, "case", raw))
+        _report_saved(_add(context, "case", raw))
 
 
 @case.command("list", help=t("cli.case.list.help"))
@@ -405,7 +436,7 @@ def complaint_add(ctx: click.Context, **o: Any) -> None:
                "subject": o["subject"], "handled_at": o["handled"], "action": o["action"]}
         if o["status"]:
             raw["status"] = o["status"]
-        _report_saved(record_service.add(context, "complaint", raw))
+        _report_saved(_add(context, "complaint", raw))
 
 
 @complaint.command("list", help=t("cli.complaint.list.help"))
@@ -435,7 +466,7 @@ def activity_add(ctx: click.Context, **o: Any) -> None:
                "quantity": o["quantity"], "date": o["date"] or context.today().isoformat(),
                "officers": parse_officers(o["officers"]) or default_officers(context),
                "place": o["place"], "note": o["note"]}
-        _report_saved(record_service.add(context, "activity", raw))
+        _report_saved(_add(context, "activity", raw))
 
 
 @activity.command("list", help=t("cli.activity.list.help"))

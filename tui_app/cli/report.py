@@ -26,7 +26,7 @@ def register(cli: click.Group) -> None:
 @click.option("--from", "day_from", help=t("cli.opt.from"))
 @click.option("--to", "day_to", help=t("cli.opt.report_to"))
 @click.option("--format", "fmt", type=click.Choice(report_service.REPORT_FORMATS), default="md",
-              show_default=True)
+              show_default=True, help=t("cli.opt.format"))
 @click.option("-o", "--output", type=click.Path(path_type=Path), help=t("cli.opt.report_output"))
 @click.option("--scope", type=click.Choice(["local", "central"]), default="local",
               help=t("cli.opt.scope_central"))
@@ -49,7 +49,7 @@ def report(ctx: click.Context, campaign: str | None, day_from: str | None, day_t
 @click.option("--from", "day_from", help=t("cli.opt.from"))
 @click.option("--to", "day_to", help=t("cli.opt.report_to"))
 @click.option("--format", "fmt", type=click.Choice(report_service.EXPORT_FORMATS), default="xlsx",
-              show_default=True)
+              show_default=True, help=t("cli.opt.format"))
 @click.option("-o", "--output", type=click.Path(path_type=Path), help=t("cli.opt.export_output"))
 @click.option("--progress/--no-progress", default=None, help=t("cli.opt.export_progress"))
 @click.pass_context

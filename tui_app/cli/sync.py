@@ -83,7 +83,8 @@ def sync(ctx: click.Context, url: str | None) -> None:
 @click.option("--scope", type=click.Choice(["local", "central"]), default="local",
               help=t("cli.opt.scope_central"))
 @click.option("--central", "url", help=t("cli.opt.central"))
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
+              help=t("cli.opt.format"))
 @click.pass_context
 def conflicts(ctx: click.Context, scope: str, url: str | None, fmt: str) -> None:
     with opened(ctx, reading=True) as context:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from tui_app.cli.common import day_option, emit_json, emit_table, opened
+from tui_app.cli.common import emit_json, emit_table, opened, period_options
 from tui_app.domain.tally import shown_value
 from tui_app.i18n import pick, t
 from tui_app.services import tally as tally_service
@@ -21,12 +21,13 @@ def register(cli: click.Group) -> None:
 @click.option("--scope", type=click.Choice(["local", "central"]), default="local",
               help=t("cli.opt.scope_central"))
 @click.option("--central", "url", help=t("cli.opt.central"))
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
+              help=t("cli.opt.format"))
 @click.pass_context
 def tally(ctx: click.Context, campaign: str | None, day_from: str | None, day_to: str | None,
           scope: str, url: str | None, fmt: str) -> None:
     with opened(ctx, reading=True) as context:
-        start, end = day_option(day_from, "--from"), day_option(day_to, "--to")
+        start, end = period_options(day_from, day_to)
         if scope == "central":
             from tui_app.services import central as central_service
             from tui_app.services.sync import central_url

@@ -60,6 +60,8 @@ LINE_ATTRS: dict[str, dict[str, dict[str, str]]] = {
     },
 }
 NUMERIC_TYPES = ("int", "money")
+YEAR_ROUND = "year-round"
+AUTO_CAMPAIGN = "auto"  # `campaign use auto`: back to the campaign active on each day
 CONDITION_KEYS = ("min", "max", "present", "not", "contains")
 CASE_STATUSES = ("立案", "调查", "审核", "决定", "执行", "结案")
 # 待受理: received, not yet accepted or refused (the 7-working-day clock runs); most
@@ -151,6 +153,23 @@ class Pack:
     rules: Rules = field(default_factory=Rules)
     report: dict[str, Any] = field(default_factory=dict)
     source_text: str = ""
+    # A year-round pack (routine supervision, 日常监管) has no campaign period: its days
+    # are those of the calendar year asked about, and any date is inside it.
+    year_round: bool = False
+    # English labels of stored values (units, statuses, choices): the stored value stays
+    # the Chinese one the report and the bureau's ledgers need.
+    value_labels: dict[str, str] = field(default_factory=dict)
+
+    def span(self, day: dt.date) -> tuple[dt.date, dt.date]:
+        """The campaign's first and last day as seen from `day` (the calendar year of
+        `day` for a year-round pack)."""
+        if self.year_round:
+            return dt.date(day.year, 1, 1), dt.date(day.year, 12, 31)
+        return self.period_from, self.period_to
+
+    def covers(self, day: dt.date) -> bool:
+        start, end = self.span(day)
+        return start <= day <= end
     documents: tuple[DocumentSpec, ...] = ()
 
     def action(self, action_id: str) -> Action | None:
@@ -234,11 +253,9 @@ class _Parser:
         camp_id = self.need(camp, "id", "campaign", str)
         if not PACK_ID.fullmatch(camp_id):
             raise self.fail("campaign.id", "pack.bad_id", id=camp_id[:60])
-        period = self.table(self.need(camp, "period", "campaign", dict), "campaign.period")
-        start = self.need(period, "from", "campaign.period", dt.date)
-        end = self.need(period, "to", "campaign.period", dt.date)
-        if start > end:
-            raise self.fail("campaign.period", "pack.bad_period")
+        if camp_id == AUTO_CAMPAIGN:
+            raise self.fail("campaign.id", "pack.reserved_id", id=camp_id)
+        start, end, year_round = self.period(camp)
         actions = self.actions()
         lists = self.table(self.raw.get("lists", {}), "lists")
         pack = Pack(
@@ -255,11 +272,46 @@ class _Parser:
             rules=self.rules(),
             report=self.table(self.raw.get("report", {}), "report"),
             source_text=self.text,
+            year_round=year_round,
+            value_labels=self.value_labels(),
             documents=self.documents(actions),
         )
         tallies = self.tallies(pack)
+        self.check_labelled_values(pack)
         return Pack(**{**pack.__dict__, "tallies": tallies})
 
+    def check_labelled_values(self, pack: Pack) -> None:
+        """A label for a value nothing stores is a typo that would leave the value untranslated."""
+        known = {*UNITS, *CASE_STATUSES, *COMPLAINT_STATUSES, *pack.case_types,
+                 *pack.complaint_channels, *pack.activity_types,
+                 *(c for a in pack.actions for f in a.fields for c in f.choices)}
+        for value in pack.value_labels:
+            if value not in known:
+                raise self.fail(f"labels.en.{value}", "pack.unknown_label_value", value=value)
+
+    def period(self, camp: dict[str, Any]) -> tuple[dt.date, dt.date, bool]:
+        """`period = { from, to }`, or `period = "year-round"` for routine supervision."""
+        raw = self.need(camp, "period", "campaign", (dict, str))
+        if isinstance(raw, str):
+            if raw != YEAR_ROUND:
+                raise self.fail("campaign.period", "pack.bad_period_text", value=raw)
+            return dt.date.min, dt.date.max, True
+        period = self.table(raw, "campaign.period")
+        start = self.need(period, "from", "campaign.period", dt.date)
+        end = self.need(period, "to", "campaign.period", dt.date)
+        if start > end:
+            raise self.fail("campaign.period", "pack.bad_period")
+        return start, end, False
+
+    def value_labels(self) -> dict[str, str]:
+        """`[labels.en]`: stored value → its English label (units, statuses, choices)."""
+        labels = self.table(self.raw.get("labels", {}), "labels")
+        self.known_keys(labels, {"en"}, "labels")
+        english = self.table(labels.get("en", {}), "labels.en")
+        for value, label in english.items():
+            if not isinstance(label, str) or not label.strip():
+                raise self.fail(f"labels.en.{value}", "pack.bad_label")
+        return dict(english)
     def documents(self, actions: tuple[Action, ...]) -> tuple[DocumentSpec, ...]:
         """`[[documents]]`: the 执法文书 the pack prints (templates are checked at import)."""
         raw_docs = self.raw.get("documents", [])

@@ -7,6 +7,7 @@ and `fieldlog import` all call these, so the three can never disagree.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -113,7 +114,28 @@ def _action(raw: Mapping[str, Any], pack: Pack, c: _Collector, required: bool = 
     return action
 
 
+# Where each kind keeps the moment that dates it (and files it under a campaign).
+DAY_KEYS = {"inspection": "started_at", "complaint": "received_at", "case": "filed_on",
+            "activity": "date"}
+
+
+def record_day(kind: str, raw: Mapping[str, Any], tz: ZoneInfo) -> dt.date | None:
+    """The local day a raw record is dated, or None when it has no readable date yet
+    (the validator then names the problem; this only chooses the campaign)."""
+    value = raw.get(DAY_KEYS.get(kind, ""))
+    if is_empty(value):
+        return None
+    try:
+        if kind in ("case", "activity"):
+            return parse_date(value)
+        return parse_local_time(value, tz).astimezone(tz).date()
+    except BadValue:
+        return None
+
+
 def _day_in_campaign(day: str, pack: Pack, where: str, c: _Collector) -> None:
+    if pack.year_round:
+        return
     if day and not pack.period_from.isoformat() <= day <= pack.period_to.isoformat():
         c.add(where, "record.outside_campaign", day=day, start=pack.period_from.isoformat(),
               end=pack.period_to.isoformat())
@@ -272,13 +294,16 @@ def check_case(raw: Mapping[str, Any], pack: Pack, tz: ZoneInfo, resolve: Entity
     day = filed.isoformat() if filed else ""
     _day_in_campaign(day, pack, "filed_on", c)
     clue = raw.get("clue_on")
+    clue_on = c.run("clue_on", lambda: parse_date(clue).isoformat()) if clue else None
+    if clue_on and day and clue_on > day:
+        c.add("clue_on", "record.clue_after_filing", clue=clue_on, filed=day)
     row = {
         "campaign": pack.id,
         "action": _action(raw, pack, c),
         "entity_id": _entity_ref(raw, resolve, c, required=False),
         "inspection_id": raw.get("inspection_id") or None,
         "case_type": _choice(raw, "case_type", pack.case_types, c),
-        "clue_on": c.run("clue_on", lambda: parse_date(clue).isoformat()) if clue else None,
+        "clue_on": clue_on,
         "filed_on": day,
         "day": day,
         "status": _choice(raw, "status", CASE_STATUSES, c, default=CASE_STATUSES[0]),

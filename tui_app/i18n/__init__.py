@@ -60,6 +60,13 @@ def t(key: str, **params: object) -> str:
     return text.format(**params) if params else text
 
 
+def shown(value: object, labels: Mapping[str, str]) -> str:
+    """A stored value (a unit, a status, a choice) as the user reads it: in English, the
+    pack's label for it (`[labels.en]`); in Chinese, the value itself."""
+    text = "" if value is None else str(value)
+    return labels.get(text, text) if _state["lang"] == "en" else text
+
+
 def pick(label: Mapping[str, str] | str) -> str:
     """A pack label ({zh, en}) in the current language, falling back to Chinese."""
     if isinstance(label, str):

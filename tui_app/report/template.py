@@ -181,11 +181,11 @@ def context(pack: Pack, values: Mapping[str, int | float], day_from: dt.date,
     """Everything a template may name: tallies by id, `campaign`, `report`, `const`."""
     figures = {t.id: Figure(t, values[t.id]) for t in pack.tallies}
     spec = pack.report
+    first, last = pack.span(day_to)
     return {
         **_nest(figures, source),
         "campaign": {"id": pack.id, "name": pack.name.get("zh", ""), "unit": pack.unit,
-                     "year": pack.period_from.year, "from": pack.period_from,
-                     "to": pack.period_to},
+                     "year": first.year, "from": first, "to": last},
         "report": {"from": day_from, "to": day_to, "date": day_to},
         "const": dict(spec.get("constants", {})),
     }

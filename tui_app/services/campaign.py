@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from tui_app.domain.ids import utc_now
-from tui_app.domain.pack import Pack, parse_pack
+from tui_app.domain.pack import AUTO_CAMPAIGN, Pack, parse_pack
 from tui_app.services.context import Context
 from tui_app.services.documents import check_templates as check_documents
 from tui_app.services.report import check_template
@@ -16,10 +16,14 @@ from tui_app.textfile import read_text
 
 
 def installed(ctx: Context) -> list[Pack]:
-    return [ctx.pack(pack_id) for pack_id, _source, _origin in pack_store.all_sources(ctx.db)]
+    return ctx.installed_packs()
 
 
 def use(ctx: Context, campaign_id: str) -> Pack:
+    """Work in `campaign_id` from now on; `auto` goes back to the campaign of each day."""
+    if campaign_id == AUTO_CAMPAIGN:
+        ctx.update_settings({"campaign": ""})
+        return ctx.pack()
     pack = ctx.pack(campaign_id)
     ctx.update_settings({"campaign": pack.id})
     return pack

@@ -52,8 +52,9 @@ def compute_tallies(url: str, campaign_id: str, day_from: dt.date | None = None,
         if source is None:
             raise FieldLogError("campaign.unknown", id=campaign_id)
         pack = parse_pack(source, campaign_id)
-        start = day_from or pack.period_from
-        end = day_to or pack.period_to
+        first, last = pack.span(day_to or day_from or dt.date.today())
+        start = day_from or first
+        end = day_to or last
         summed, distinct, latest = tally_rules.ids_by_op(pack)
         aggregates = store.aggregate(pack.id, start.isoformat(), end.isoformat(), summed,
                                      distinct, latest)

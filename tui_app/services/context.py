@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -19,11 +20,19 @@ from tui_app.store import packs as pack_store
 from tui_app.store import settings as setting_store
 from tui_app.store.db import Database
 
-DEFAULT_CAMPAIGN = "zhongqiu"
+# The year-round pack used on days when no campaign of the installed packs is running.
+ROUTINE_CAMPAIGN = "routine"
 DEFAULT_TZ = "Asia/Shanghai"
 
 
 PACKS_DIR = Path(__file__).resolve().parent.parent / "packs"
+
+
+@lru_cache(maxsize=32)
+def parsed(text: str, source: str) -> Pack:
+    """`parse_pack`, once per text in a process: every command and every app session
+    opens a context, and reading the installed packs is the costliest part of that."""
+    return parse_pack(text, source)
 
 
 def shipped_packs() -> dict[str, str]:
@@ -53,7 +62,32 @@ class Context:
 
     @property
     def campaign_id(self) -> str:
-        return self.settings.get("campaign", DEFAULT_CAMPAIGN)
+        """The campaign in use today (see `campaign_on`)."""
+        return self.campaign_on(self.today())
+
+    @property
+    def chosen_campaign(self) -> str | None:
+        """The campaign picked with `fieldlog campaign use`, or None (automatic)."""
+        return self.settings.get("campaign") or None
+
+    def campaign_on(self, day: dt.date) -> str:
+        """The campaign a record of `day` belongs to when it names none.
+
+        The one chosen with `campaign use`, else the campaign running on that day (the
+        latest to start when several overlap), else the year-round routine pack: an
+        inspector logs a visit during 中秋守护 under 中秋守护, and one made after it ended
+        under routine supervision, without having to say so.
+        """
+        return self.chosen_campaign or self.active_on(day)
+
+    def active_on(self, day: dt.date) -> str:
+        running = [p for p in self.installed_packs() if not p.year_round and p.covers(day)]
+        if running:
+            return max(running, key=lambda p: (p.period_from, p.id)).id
+        return ROUTINE_CAMPAIGN
+
+    def installed_packs(self) -> list[Pack]:
+        return [self.pack(pack_id) for pack_id in pack_store.ids(self.db)]
 
     def today(self) -> dt.date:
         return dt.datetime.now(self.tz).date()
@@ -66,7 +100,7 @@ class Context:
             if stored is None:
                 raise FieldLogError("campaign.unknown", id=campaign_id)
             source, origin = stored
-            self._packs[campaign_id] = parse_pack(source, origin)
+            self._packs[campaign_id] = parsed(source, origin)
         return self._packs[campaign_id]
 
     def forget_packs(self) -> None:
@@ -126,7 +160,7 @@ def install_shipped(ctx: Context) -> list[str]:
     """Install or refresh the shipped packs; a pack imported by the user is left alone."""
     changed = []
     for name, text in shipped_packs().items():
-        pack = parse_pack(text, name)
+        pack = parsed(text, name)
         stored = pack_store.get(ctx.db, pack.id)
         if stored is None or (stored[1] == name and stored[0] != text):
             pack_store.put(ctx.db, pack.id, text, name, utc_now())

@@ -25,6 +25,8 @@ class Snapshot:
 
     pack: Pack
     today: dt.date
+    period: tuple[dt.date, dt.date]  # the campaign's days (the calendar year for routine)
+    campaign_note: str  # catalog key telling why this campaign is shown, "" when obvious
     inspector: str
     badge: str
     officers: list[dict[str, str]]  # today's pair, prefilled in forms
@@ -41,21 +43,33 @@ def _days(start: dt.date, end: dt.date) -> list[dt.date]:
     return [start + dt.timedelta(days=i) for i in range((end - start).days + 1)]
 
 
+def campaign_note(ctx: Context, pack: Pack, today: dt.date) -> str:
+    """Why the dashboard shows this campaign when it is not simply the one running today."""
+    if ctx.chosen_campaign is None:
+        return "ui.dash.routine_fallback" if pack.year_round else ""
+    if not pack.covers(today):
+        return "ui.dash.chosen_not_running"
+    return ""
+
+
 def snapshot(ctx: Context, today: dt.date | None = None) -> Snapshot:
     # Imported here: the sync machinery is not needed for the app's first paint, and this
     # runs on the worker thread that computes the first snapshot while Textual starts.
     from tui_app.services import sync as sync_service
 
-    pack = ctx.pack()
     today = today or ctx.today()
-    campaign = tally_service.compute(ctx, pack.id)
+    pack = ctx.pack(ctx.campaign_on(today))
+    first, last = pack.span(today)
+    campaign = tally_service.compute(ctx, pack.id, first, last)
     today_result = tally_service.compute(ctx, pack.id, today, today)
-    last = min(max(today, pack.period_from), pack.period_to)
-    counts = status_store.entries_per_day(ctx.db, pack.period_from.isoformat(), last.isoformat())
-    per_day = [(d.isoformat(), counts.get(d.isoformat(), 0)) for d in _days(pack.period_from, last)]
+    last = min(max(today, first), last)
+    counts = status_store.entries_per_day(ctx.db, first.isoformat(), last.isoformat())
+    per_day = [(d.isoformat(), counts.get(d.isoformat(), 0)) for d in _days(first, last)]
     return Snapshot(
         pack=pack,
         today=today,
+        period=pack.span(today),
+        campaign_note=campaign_note(ctx, pack, today),
         inspector=ctx.settings.get("inspector_name", ""),
         badge=ctx.settings.get("badge", ""),
         officers=default_officers(ctx),

@@ -24,6 +24,7 @@ from tui_app.services.context import Context, open_context
 from tui_app.store.records import ListQuery
 
 SEED = 20260921
+DEMO_CAMPAIGN = "zhongqiu"  # the demo is a week of the shipped 中秋守护 campaign, on any date
 # The demo week starts a week into the campaign, as if the newcomer joined mid-way.
 WEEK_OFFSET = 7
 RECORD_KINDS = ("entity", "inspection", "case", "complaint", "activity")
@@ -140,7 +141,7 @@ def build(path: Path, real_db: Path, *, reset: bool, days: int) -> DemoResult:
     if path.exists():
         with open_context(path) as ctx:
             _refuse_unless_demo(ctx, path)
-            demo_window(ctx.pack(), days)  # a bad --days must not cost the old demo
+            demo_window(ctx.pack(DEMO_CAMPAIGN), days)  # a bad --days must not cost the old demo
         if reset:
             for suffix in ("", "-wal", "-shm"):
                 Path(f"{path}{suffix}").unlink(missing_ok=True)
@@ -148,20 +149,20 @@ def build(path: Path, real_db: Path, *, reset: bool, days: int) -> DemoResult:
         created = ctx.settings.get("demo") != "1"
         if created:
             with ctx.db.transaction():
-                ctx.update_settings({**SETTINGS, "campaign": ctx.campaign_id})
+                ctx.update_settings({**SETTINGS, "campaign": DEMO_CAMPAIGN})
                 fill(ctx, demo_window(ctx.pack(), days), random.Random(SEED))
         return DemoResult(path, created, counts(ctx), tally_service.compute(ctx))
 
 
 def _refuse_unless_demo(ctx: Context, path: Path) -> None:
     """A database holding records but not marked demo is somebody's work: never touch it."""
-    if ctx.settings.get("demo") != "1" and any(counts(ctx).values()):
+    if ctx.settings.get("demo") != "1" and any(counts(ctx, None).values()):
         raise FieldLogError("demo.not_demo", path=str(path))
 
 
-def counts(ctx: Context) -> dict[str, int]:
-    """Current (non-voided) records per kind in the current campaign."""
-    return {kind: record_service.total(ctx, ListQuery(kind=kind, campaign=ctx.campaign_id))
+def counts(ctx: Context, campaign: str | None = DEMO_CAMPAIGN) -> dict[str, int]:
+    """Current (non-voided) records per kind in `campaign` (None: in any campaign)."""
+    return {kind: record_service.total(ctx, ListQuery(kind=kind, campaign=campaign))
             for kind in RECORD_KINDS}
 
 

@@ -40,6 +40,10 @@ def update(ctx: Context, values: Mapping[str, str | bool]) -> dict[str, str]:
         except (ZoneInfoNotFoundError, ValueError):
             raise ValidationFailed([Problem("timezone", "cli.init.bad_timezone",
                                             {"tz": changes["timezone"]})]) from None
+    if "central_url" in changes:
+        from tui_app.sync.central import kind_of_url
+
+        kind_of_url(changes["central_url"])  # an unknown scheme is refused, never stored
     if "badge" in changes:
         changes["inspector_id"] = changes["badge"]
     ctx.update_settings(changes)

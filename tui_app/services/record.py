@@ -21,6 +21,8 @@ from tui_app.store import records as store
 from tui_app.store.db import Interrupted as Interrupted  # a stale list query, stopped
 from tui_app.store.records import ListQuery as ListQuery  # faces page through this service
 
+# Kept by the record itself, never set by an edit (the day follows from its time).
+NOT_EDITABLE = ("campaign", "day", "warnings")
 META = ("id", "rev", "created_at", "updated_at", "inspector_id", "device_id", "voided", "void_reason")
 # Parts of a record that no form edits (evidence, printed documents' numbers): a revision
 # made from a form or an import line carries them over from the previous one.
@@ -90,7 +92,8 @@ def fact_delta(ctx: Context, kind: str, old: Mapping[str, Any] | None,
 
 def check(ctx: Context, kind: str, raw: Mapping[str, Any], resolve: rules.EntityResolver | None = None,
           campaign: str | None = None) -> rules.Checked:
-    """Validate `raw` as a `kind` record for the current (or given) campaign."""
+    """Validate `raw` as a `kind` record of `campaign`, else of the campaign it names,
+    else of the campaign in use on the day it is dated (see `Context.campaign_on`)."""
     refused = input_limits.problems(dict(raw))
     if refused:
         raise ValidationFailed(refused)
@@ -100,7 +103,17 @@ def check(ctx: Context, kind: str, raw: Mapping[str, Any], resolve: rules.Entity
     if kind not in rules.CHECKERS:
         raise ValidationFailed([Problem("type", "record.unknown_type",
                                         {"type": kind, "known": ", ".join(rules.KINDS)})])
-    return rules.CHECKERS[kind](raw, ctx.pack(campaign), ctx.tz, resolve)
+    return rules.CHECKERS[kind](raw, ctx.pack(campaign or campaign_for(ctx, kind, raw)), ctx.tz,
+                                resolve)
+
+
+def campaign_for(ctx: Context, kind: str, raw: Mapping[str, Any]) -> str:
+    """The campaign a new record belongs to: the one it names, else the one in use on
+    the day it is dated (today when it has no readable date)."""
+    named = raw.get("campaign")
+    if isinstance(named, str) and named:
+        return named
+    return ctx.campaign_on(rules.record_day(kind, raw, ctx.tz) or ctx.today())
 
 
 def add(ctx: Context, kind: str, raw: Mapping[str, Any]) -> Saved:
@@ -151,6 +164,11 @@ def edit(ctx: Context, ref: str, changes: Mapping[str, Any]) -> Saved:
     if old["voided"]:
         raise FieldLogError("record.is_voided", id=old["id"])
     raw = as_input(kind, old)
+    unknown = [key for key in changes if key not in raw or key in NOT_EDITABLE]
+    if unknown:  # a mistyped key would otherwise be ignored and "nothing changed" said
+        known = ", ".join(sorted(k for k in raw if k not in NOT_EDITABLE))
+        raise ValidationFailed([Problem(key, "record.unknown_key", {"name": key, "known": known})
+                                for key in unknown])
     if changes.get("action", old.get("action")) != old.get("action"):
         raw["fields"] = {}  # another action has another form: old answers do not carry over
     for key, value in changes.items():

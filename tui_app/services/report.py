@@ -41,8 +41,9 @@ def period(ctx: Context, campaign: str | None = None, day_from: dt.date | None =
     `--to` it ends today, or on the campaign's last day once the campaign is over.
     """
     pack = ctx.pack(campaign)
-    start = day_from or pack.period_from
-    end = day_to or max(pack.period_from, min(ctx.today(), pack.period_to))
+    first, last = pack.span(day_to or day_from or ctx.today())
+    start = day_from or first
+    end = day_to or max(first, min(ctx.today(), last))
     if start > end:
         raise FieldLogError("report.bad_period", start=start.isoformat(), end=end.isoformat())
     return Period(pack, start, end)
@@ -95,7 +96,8 @@ def check_template(pack: Pack, source: str) -> None:
         from tui_app.domain.tally import finish
 
         zeros = finish(pack, {})
-        build(tally_service.TallyResult(pack, pack.period_from, pack.period_to, zeros), source)
+        first, last = pack.span(dt.date.today())
+        build(tally_service.TallyResult(pack, first, last, zeros), source)
 
 
 def local(ctx: Context, campaign: str | None = None, day_from: dt.date | None = None,

@@ -38,10 +38,12 @@ class TallyResult:
 
 def compute(ctx: Context, campaign: str | None = None, day_from: dt.date | None = None,
             day_to: dt.date | None = None) -> TallyResult:
-    """Tallies over [day_from, day_to], defaulting to the whole campaign period."""
+    """Tallies over [day_from, day_to], defaulting to the whole campaign period (for a
+    year-round pack, the calendar year of the day asked about, or of today)."""
     pack = ctx.pack(campaign)
-    start = day_from or pack.period_from
-    end = day_to or pack.period_to
+    first, last = pack.span(day_to or day_from or ctx.today())
+    start = day_from or first
+    end = day_to or last
     period = (start.isoformat(), end.isoformat())
     summed, distinct, latest = tally_rules.ids_by_op(pack)
     aggregates = tally_store.aggregate(ctx.db, pack.id, *period, summed)

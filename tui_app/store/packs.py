@@ -23,3 +23,7 @@ def get(db: Database, pack_id: str) -> tuple[str, str] | None:
 
 def all_sources(db: Database) -> list[tuple[str, str, str]]:
     return db.conn.execute("SELECT id, source, origin FROM campaign_pack ORDER BY id").fetchall()
+
+
+def ids(db: Database) -> list[str]:
+    return [row[0] for row in db.conn.execute("SELECT id FROM campaign_pack ORDER BY id")]

@@ -10,13 +10,15 @@ from __future__ import annotations
 import datetime as dt
 import threading
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from textual.app import App
+from textual import events
+from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.screen import Screen
 
 from tui_app.domain.pack import Pack
 from tui_app.errors import FieldLogError
@@ -27,8 +29,13 @@ from tui_app.services.dashboard import Snapshot
 from tui_app.ui.guard import localized
 from tui_app.ui.screens.dashboard import DashboardScreen
 from tui_app.ui.sessions import Sessions
+from tui_app.ui.typeahead import Deliver, TypeAhead
 
 Clock = Callable[[], dt.datetime]
+# Forms are built ahead of need while the inspector is not typing: this long after the
+# last key, one at a time (building one takes the UI thread a few hundred ms).
+PREBUILD_IDLE = 1.0
+FORM_KINDS = ("case", "complaint", "activity")
 
 
 def _commands() -> type:
@@ -42,9 +49,13 @@ class FieldLogApp(App[None]):
     """What an inspector lives in all day: calm, keyboard first, never losing input."""
 
     CSS_PATH = Path(__file__).parent / "fieldlog.tcss"
+    # Screens get the class of their width: 80 columns fold the side panels under their
+    # tables and shorten the headline; 170 and more put the tally groups side by side.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-normal"), (170, "-wide")]
     COMMANDS = App.COMMANDS | {_commands}
     BINDINGS = [
         Binding("question_mark", "toggle_help", "ui.key.help", key_display="?"),
+        Binding("ctrl+p", "command_palette", "ui.key.palette", key_display="^p", priority=True),
     ]
 
     def __init__(self, db_path: Path, *, clock: Clock | None = None) -> None:
@@ -57,6 +68,10 @@ class FieldLogApp(App[None]):
         self.officers: list[dict[str, str]] = []
         self.title = t("ui.title")
         self.sync_lock = threading.Lock()  # one sync at a time, manual or automatic
+        self.typeahead = TypeAhead(self)
+        self._to_prebuild: list[tuple[Pack, str, str | None]] = []
+        self._prebuilt_pack: str | None = None
+        self.forms_ready = False  # every form of the pack is built (bench and tests wait on it)
         # The first snapshot is computed while Textual starts, so the dashboard's first
         # paint has its figures (one paint instead of an empty one and a full repaint).
         early = ThreadPoolExecutor(max_workers=1, thread_name_prefix="fieldlog-early")
@@ -94,6 +109,71 @@ class FieldLogApp(App[None]):
         """A snapshot has arrived: forms are built from its pack, prefilled with its pair."""
         self.pack = snapshot.pack
         self.officers = snapshot.officers
+        if self._prebuilt_pack != snapshot.pack.id:
+            self._prebuilt_pack = snapshot.pack.id
+            self.forms_ready = False
+            pack = snapshot.pack
+            self._to_prebuild = ([(pack, "inspection", a.id) for a in pack.actions]
+                                 + [(pack, kind, None) for kind in FORM_KINDS])
+            self.set_timer(PREBUILD_IDLE, self._prebuild_next)
+
+    # ------------------------------------------------------------ type-ahead
+
+    async def on_event(self, event: events.Event) -> None:
+        """Keys go through the type-ahead queue (see `typeahead.py`), never straight on."""
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            self.typeahead.take(event)
+            await self._deliver_keys()
+        elif isinstance(event, Deliver):
+            await self._deliver_keys()
+        else:
+            await super().on_event(event)
+
+    async def _deliver_keys(self) -> None:
+        while (key := self.typeahead.next_ready()) is not None:
+            await super().on_event(key)
+
+    # ------------------------------------------------------------ forms
+
+    async def _prebuild_next(self) -> None:
+        """Build one form ahead of need, then the next: opening it later is instant."""
+        if not self._to_prebuild:
+            return
+        if self.typeahead.idle_for() < PREBUILD_IDLE or len(self.screen_stack) > 1:
+            self.set_timer(PREBUILD_IDLE, self._prebuild_next)
+            return
+        pack, kind, action_id = self._to_prebuild.pop(0)
+        name = form_name(pack, kind, action_id)
+        if not self.is_screen_installed(name):
+            from tui_app.ui.screens.entry import EntryScreen
+
+            self.install_screen(EntryScreen.blank(self, pack, kind, action_id), name)
+            _screen, mounted = self._get_screen(name)  # composes and mounts it off screen
+            await mounted
+        self.forms_ready = not self._to_prebuild
+        self.set_timer(0.05, self._prebuild_next)
+
+    def open_form(self, pack: Pack, kind: str, action_id: str | None = None, *,
+                  title: str | None = None, values: dict[str, object] | None = None,
+                  names: dict[str, str] | None = None, extra: dict[str, object] | None = None,
+                  record_id: str | None = None) -> None:
+        """A form for a new record (or a revision of `record_id`), kept once built.
+
+        One form per pack, kind and action is built (ahead of need, see `_prebuild_next`)
+        and reused: opening it resets it to the values given, which is instant, and
+        closing it after a save does not stall the dashboard while dozens of widgets go.
+        """
+        from tui_app.ui.screens.entry import EntryScreen, defaults
+
+        name = form_name(pack, kind, action_id)
+        screen: Screen[object] | None = self.get_screen(name) if self.is_screen_installed(name) else None
+        if not isinstance(screen, EntryScreen) or screen in self.screen_stack:
+            screen = EntryScreen.blank(self, pack, kind, action_id)
+            if not self.is_screen_installed(name):
+                self.install_screen(screen, name)
+        start = {**defaults(self, kind), **(values or {})} if record_id is None else dict(values or {})
+        screen.restart(title=title, values=start, names=names, extra=extra, record_id=record_id)
+        self.push_screen(screen)
 
     def records_changed(self, then: Callable[[], object] | None = None) -> None:
         """A save happened somewhere: the dashboard refreshes its figures in place.
@@ -104,29 +184,16 @@ class FieldLogApp(App[None]):
         self.dashboard.reload_then(then)
 
     def open_entry(self, action_id: str) -> None:
-        from tui_app.ui.screens.entry import EntryScreen
-
         if self.pack is None or self.pack.action(action_id) is None:
             self.notify(t("ui.loading"), severity="warning")
             return
-        # One form per action, built once and kept: reopening is instant, and closing it
-        # after a save does not stall the dashboard's refresh while dozens of widgets go.
-        name = f"entry-{action_id}"
-        if self.is_screen_installed(name):
-            screen = self.get_screen(name)
-            assert isinstance(screen, EntryScreen)
-            screen.restart()
-        else:
-            self.install_screen(EntryScreen.new_inspection(self, action_id), name)
-        self.push_screen(name)
+        self.open_form(self.pack, "inspection", action_id)
 
     def open_kind_form(self, kind: str) -> None:
-        from tui_app.ui.screens.entry import EntryScreen
-
         if self.pack is None:
             self.notify(t("ui.loading"), severity="warning")
             return
-        self.push_screen(EntryScreen.new_record(self, kind))
+        self.open_form(self.pack, kind)
 
     def open_list(self, kind: str) -> None:
         from tui_app.ui.screens.records import RecordsScreen
@@ -157,10 +224,39 @@ class FieldLogApp(App[None]):
         self.push_screen(ReportScreen())
 
     def action_toggle_help(self) -> None:
-        if self.screen.query("HelpPanel"):
-            self.action_hide_help_panel()
+        from tui_app.ui.screens.help import HelpScreen
+
+        if isinstance(self.screen, HelpScreen):
+            self.screen.dismiss(None)
         else:
-            self.action_show_help_panel()
+            self.push_screen(HelpScreen(self.screen))
+
+    # ------------------------------------------------------------ Textual's own commands
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        """The palette's system commands, in the user's language, only those that work."""
+        yield SystemCommand(t("ui.cmd.help"), t("ui.cmd.help_help"), self.action_toggle_help)
+        yield SystemCommand(t("ui.cmd.screenshot"), t("ui.cmd.screenshot_help"),
+                            self.action_screenshot)
+        yield SystemCommand(t("ui.cmd.quit"), t("ui.cmd.quit_help"), self.action_quit)
+
+    def action_command_palette(self) -> None:
+        from textual.command import CommandPalette
+
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(CommandPalette(id="--command-palette",
+                                            placeholder=t("ui.palette.placeholder")))
+
+    def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:
+        """An SVG of the screen in the Downloads folder, or the home folder without one."""
+        folder = Path(path) if path else screenshot_folder()
+        try:
+            saved = Path(self.save_screenshot(filename, str(folder)))
+        except OSError as error:
+            self.notify(t("ui.screenshot.failed", folder=str(folder), detail=error.strerror or error),
+                        severity="error")
+            return
+        self.notify(t("ui.screenshot.saved", path=str(saved)), title=t("ui.screenshot.title"))
 
     # ------------------------------------------------------------ failures
 
@@ -193,3 +289,16 @@ class FieldLogApp(App[None]):
 
     def on_unmount(self) -> None:
         self.sessions.close()
+
+
+def form_name(pack: Pack, kind: str, action_id: str | None) -> str:
+    """The installed name of the kept form for one pack, kind and action."""
+    return f"form-{pack.id}-{kind}-{action_id or ''}"
+
+
+def screenshot_folder() -> Path:
+    """~/Downloads when it exists (Textual's choice), else the home folder."""
+    from platformdirs import user_downloads_path
+
+    downloads = user_downloads_path()
+    return downloads if downloads.is_dir() else Path.home()

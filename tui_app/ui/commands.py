@@ -33,7 +33,6 @@ class FieldLogCommands(Provider):
         found.append((t("ui.cmd.settings"), app.action_settings, "i"))
         found.append((t("ui.cmd.sync"), app.action_sync, "s"))
         found.append((t("ui.cmd.report"), app.action_report, "r"))
-        found.append((t("ui.cmd.help"), app.action_toggle_help, "?"))
         return found
 
     def _screen_keys(self) -> list[tuple[str, Callable[[], object], str]]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from tui_app.domain.pack import CASE_STATUSES, COMPLAINT_STATUSES, FormField, Pack
-from tui_app.i18n import CATALOG, pick
+from tui_app.i18n import CATALOG, pick, shown
 
 OFFICERS = "officers"
 SEIZED = "measures.seized"
@@ -43,6 +43,11 @@ def spec(path: str, ftype: str, key: str, section: str = "", **kw: object) -> Sp
     return Spec(path, _f(path, ftype, key, **kw), labels, section)  # type: ignore[arg-type]
 
 
+def _choice_labels(pack: Pack, choices: tuple[str, ...]) -> dict[str, str]:
+    """How each stored choice reads in the user's language (the pack's `[labels.en]`)."""
+    return {c: shown(c, pack.value_labels) for c in choices}
+
+
 def _actions(pack: Pack) -> tuple[tuple[str, ...], dict[str, str]]:
     return tuple(a.id for a in pack.actions), {a.id: pick(a.name) for a in pack.actions}
 
@@ -53,6 +58,7 @@ def inspection_specs(pack: Pack, action_id: str) -> list[Spec]:
     specs = [spec("entity", "entity", "ui.f.entity")]
     for i, form_field in enumerate(action.fields):
         specs.append(Spec(f"fields.{form_field.id}", form_field,
+                          labels=_choice_labels(pack, form_field.choices),
                           section="ui.sec.form" if i == 0 else ""))
     specs += [
         spec("findings", "text", "ui.f.findings", section="ui.sec.result"),
@@ -72,11 +78,13 @@ def case_specs(pack: Pack) -> list[Spec]:
     ids, names = _actions(pack)
     return [
         spec("action", "choice", "ui.f.action", required=True, choices=ids, labels=names),
-        spec("case_type", "choice", "ui.f.case_type", required=True, choices=pack.case_types),
+        spec("case_type", "choice", "ui.f.case_type", required=True, choices=pack.case_types,
+             labels=_choice_labels(pack, pack.case_types)),
         spec("entity", "entity", "ui.f.entity"),
         spec("clue_on", "date", "ui.f.clue_on"),
         spec("filed_on", "date", "ui.f.filed_on", required=True),
-        spec("status", "choice", "ui.f.status", required=True, choices=CASE_STATUSES),
+        spec("status", "choice", "ui.f.status", required=True, choices=CASE_STATUSES,
+             labels=_choice_labels(pack, CASE_STATUSES)),
         spec("fine_fen", "money", "ui.f.fine", section="ui.sec.money"),
         spec("confiscated_fen", "money", "ui.f.confiscated"),
         spec("goods_value_fen", "money", "ui.f.goods_value"),
@@ -88,11 +96,13 @@ def complaint_specs(pack: Pack) -> list[Spec]:
     ids, names = _actions(pack)
     return [
         spec("received_at", "text", "ui.f.received_at", required=True),
-        spec("channel", "choice", "ui.f.channel", required=True, choices=pack.complaint_channels),
+        spec("channel", "choice", "ui.f.channel", required=True, choices=pack.complaint_channels,
+             labels=_choice_labels(pack, pack.complaint_channels)),
         spec("entity", "entity", "ui.f.entity"),
         spec("subject", "text", "ui.f.subject"),
         spec("summary", "text", "ui.f.summary", required=True),
-        spec("status", "choice", "ui.f.status", required=True, choices=COMPLAINT_STATUSES),
+        spec("status", "choice", "ui.f.status", required=True, choices=COMPLAINT_STATUSES,
+             labels=_choice_labels(pack, COMPLAINT_STATUSES)),
         spec("handled_at", "text", "ui.f.handled_at"),
         spec("action", "choice", "ui.f.action", choices=ids, labels=names),
     ]
@@ -103,7 +113,7 @@ def activity_specs(pack: Pack) -> list[Spec]:
     return [
         spec("action", "choice", "ui.f.action", required=True, choices=ids, labels=names),
         spec("activity_type", "choice", "ui.f.activity_type", required=True,
-              choices=pack.activity_types),
+              choices=pack.activity_types, labels=_choice_labels(pack, pack.activity_types)),
         spec("quantity", "int", "ui.f.quantity", minimum=0),
         spec("date", "date", "ui.f.date", required=True),
         spec("place", "text", "ui.f.place"),

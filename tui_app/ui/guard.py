@@ -11,22 +11,33 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from textual.binding import BindingsMap
+from textual.binding import Binding, BindingsMap
 from textual.message import Message
 from textual.message_pump import MessagePump
 from textual.worker import Worker, WorkerState
 
 from tui_app.i18n import CATALOG, t
 
+# Textual's own app-level key descriptions (English in Textual) → catalog keys.
+TEXTUAL_KEYS = {"Quit": "ui.key.quit", "palette": "ui.key.palette",
+                "Focus Next": "ui.key.focus_next", "Focus Previous": "ui.key.focus_previous",
+                "Copy selected text": "ui.key.copy"}
+
 
 def localized(bindings: BindingsMap) -> BindingsMap:
     """Bindings whose descriptions are catalog keys, described in the current language."""
     keys = {
-        key: [dataclasses.replace(b, description=t(b.description))
-              if b.description in CATALOG else b for b in found]
+        key: [_described(b) for b in found]
         for key, found in bindings.key_to_bindings.items()
     }
     return BindingsMap.from_keys(keys)
+
+
+def _described(binding: Binding) -> Binding:
+    key = TEXTUAL_KEYS.get(binding.description, binding.description)
+    if key not in CATALOG:
+        return binding
+    return dataclasses.replace(binding, description=t(key), tooltip="")
 
 
 class Guarded(MessagePump):
@@ -51,5 +62,6 @@ class Guarded(MessagePump):
         if event.worker.group == "save" and event.state in (WorkerState.ERROR,
                                                              WorkerState.CANCELLED):
             self.saving = False
+            self.app.typeahead.release(self)  # type: ignore[attr-defined]
         if event.state == WorkerState.ERROR and event.worker.error is not None:
             self.app.report_failure(event.worker.error)  # type: ignore[attr-defined]

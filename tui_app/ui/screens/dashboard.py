@@ -7,6 +7,7 @@ that moved (no clear-and-rebuild, no flicker).
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 
 from textual import work
@@ -31,7 +32,13 @@ FALLBACK_SECONDS = 1.0
 class DashboardScreen(Guarded, Screen[None]):
     """The screen an inspector opens in the morning and comes back to after each save."""
 
+    # In footer order: at 80 columns only the first few fit, so the keys of the end of
+    # the day (sync, report), quit and help come first.
     BINDINGS = [
+        Binding("s", "app.sync", "ui.key.sync"),
+        Binding("r", "app.report", "ui.key.report"),
+        Binding("q", "app.quit", "ui.key.quit"),
+        Binding("question_mark", "app.toggle_help", "ui.key.help", key_display="?"),
         Binding("1", "new(1)", "ui.key.new", key_display="1-7"),
         *[Binding(str(n), f"new({n})", "ui.key.new", show=False)
           for n in range(2, MAX_ACTION_KEYS + 1)],
@@ -40,9 +47,6 @@ class DashboardScreen(Guarded, Screen[None]):
         Binding("t", "list('complaint')", "ui.key.complaints"),
         Binding("a", "list('activity')", "ui.key.activities"),
         Binding("i", "app.settings", "ui.key.settings"),
-        Binding("s", "app.sync", "ui.key.sync"),
-        Binding("r", "app.report", "ui.key.report"),
-        Binding("q", "app.quit", "ui.key.quit"),
     ]
 
     class Loaded(Message):
@@ -59,6 +63,7 @@ class DashboardScreen(Guarded, Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static(t("ui.loading"), id="headline")
+        yield Static(t("ui.loading"), id="headline-short")
         with Horizontal(id="dash-body"):
             yield TallyBoard(id="tallies")
             with Vertical(id="dash-side"):
@@ -109,10 +114,18 @@ class DashboardScreen(Guarded, Screen[None]):
 
     def _show(self, snap: dashboard_service.Snapshot) -> None:
         pack = snap.pack
-        who = f"{snap.inspector}（{snap.badge}）" if snap.badge else snap.inspector
-        self.query_one("#headline", Static).update(t(
-            "ui.dash.headline", name=pick(pack.name), start=pack.period_from, end=pack.period_to,
-            inspector=who or t("ui.dash.no_inspector"), today=snap.today))
+        who = t("ui.who", name=snap.inspector, badge=snap.badge) if snap.badge else snap.inspector
+        start, end = snap.period
+        headline = t("ui.dash.headline", name=pick(pack.name), start=start, end=end,
+                     inspector=who or t("ui.dash.no_inspector"), today=snap.today)
+        short = t("ui.dash.headline_short", name=pick(pack.name), start=f"{start:%m-%d}",
+                  end=f"{end:%m-%d}", inspector=snap.inspector or "-", today=f"{snap.today:%m-%d}")
+        if snap.campaign_note:
+            note = "\n" + t(snap.campaign_note, name=pick(pack.name),
+                             start=pack.period_from, end=pack.period_to)
+            headline, short = headline + note, short + note
+        self.query_one("#headline", Static).update(headline)
+        self.query_one("#headline-short", Static).update(short)
         self.query_one(TallyBoard).show(pack, snap.today_values, snap.campaign_values)
         self.query_one("#pace", Sparkline).data = [n for _, n in snap.per_day] or [0]
         today_count = dict(snap.per_day).get(snap.today.isoformat(), 0)
@@ -124,8 +137,23 @@ class DashboardScreen(Guarded, Screen[None]):
             "\n".join(t(f"ui.reminder.{r.kind}", subject=r.subject or "-", since=r.since,
                         late=r.days_late) for r in snap.reminders[:8])
             or t("ui.dash.no_reminders"))
+        self._show_number_keys(min(len(pack.actions), MAX_ACTION_KEYS))
         self.query_one("#action-keys", Static).update("  ".join(
             f"[b]{n}[/b] {pick(a.name)}" for n, a in enumerate(pack.actions[:MAX_ACTION_KEYS], 1)))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Number keys past the pack's last action do nothing, so they are not offered."""
+        if action == "new" and parameters and self.snapshot is not None:
+            return int(parameters[0]) <= len(self.snapshot.pack.actions)  # type: ignore[call-overload]
+        return True
+
+    def _show_number_keys(self, count: int) -> None:
+        """The footer's `1-7` says how many actions this pack has."""
+        [binding] = self._bindings.key_to_bindings["1"]
+        shown = f"1-{count}" if count > 1 else "1"
+        if binding.key_display != shown:
+            self._bindings.key_to_bindings["1"] = [dataclasses.replace(binding, key_display=shown)]
+            self.refresh_bindings()
 
     def action_new(self, number: int) -> None:
         if self.snapshot is None:

@@ -16,26 +16,22 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
-from tui_app.domain.values import fen_to_yuan, local_display
+from tui_app.domain.pack import Pack
+from tui_app.domain.values import local_display
 from tui_app.errors import FieldLogError
-from tui_app.i18n import pick, t
+from tui_app.i18n import t
 from tui_app.services import attachments as attachment_service
 from tui_app.services import documents as document_service
 from tui_app.services import entry as entry_service
 from tui_app.services import record as record_service
+from tui_app.services import record_view
 from tui_app.ui import forms
 from tui_app.ui.guard import Guarded
 from tui_app.ui.screens.dialogs import ReasonScreen
-from tui_app.ui.screens.entry import EntryScreen
 from tui_app.ui.screens.evidence import AttachScreen, attachments_table
-
-# Shown elsewhere (title, entity line) or of no use to a reader.
-HIDDEN = {"id", "campaign", "entity_id", "inspector_id", "device_id", "warnings", "voided",
-          "void_reason", "attachments", "documents"}
-MEASURE_LABELS = {"rectification_ordered": "ui.f.rectify", "directives": "ui.f.directives",
-                  "sealed_units": "ui.f.sealed"}
+from tui_app.ui.widgets.footer import KeysFooter
 
 
 class DetailScreen(Guarded, Screen[None]):
@@ -52,12 +48,13 @@ class DetailScreen(Guarded, Screen[None]):
 
     class Loaded(Message):
         def __init__(self, kind: str, current: dict[str, Any], revisions: list[dict[str, Any]],
-                     entity_name: str) -> None:
+                     entity_name: str, pack: Pack | None) -> None:
             super().__init__()
             self.kind = kind
             self.current = current
             self.revisions = revisions
             self.entity_name = entity_name
+            self.pack = pack  # the pack of the record's own campaign (None: not installed)
 
     class Voided(Message):
         """The record was voided: lists showing it refresh."""
@@ -73,22 +70,21 @@ class DetailScreen(Guarded, Screen[None]):
             yield Static("", id="detail-body")
             yield Static("", id="detail-attachments")
             yield Static("", id="detail-history")
-        yield Footer()
+        yield KeysFooter()
 
-    def on_mount(self) -> None:
+    def on_screen_resume(self) -> None:
+        """Read the record afresh whenever it comes (back) into view, e.g. after an edit."""
         self.load()
 
     @work(thread=True, exclusive=True, group="detail", exit_on_error=False)
     def load(self) -> None:
-        ctx = self.app.sessions.get()
-        kind, current, revisions = record_service.show(ctx, self.record_id)
-        name = ""
-        if current.get("entity_id"):
-            name = record_service.show(ctx, current["entity_id"])[1]["name"]
-        self.post_message(self.Loaded(kind, current, revisions, name))
+        view = record_view.load(self.app.sessions.get(), self.record_id)
+        self.post_message(self.Loaded(view.kind, view.current, view.revisions, view.entity_name,
+                                      view.pack))
 
     def on_detail_screen_loaded(self, message: Loaded) -> None:
         self.record = message
+        self.refresh_bindings()
         current = message.current
         title = t("cli.show.title", kind=t(f"kind.{message.kind}"), id=current["id"],
                   rev=current["rev"])
@@ -98,12 +94,9 @@ class DetailScreen(Guarded, Screen[None]):
         body = Table(show_header=False, box=None, padding=(0, 2, 0, 0))
         body.add_column(style="bold")
         body.add_column()
-        if message.entity_name:
-            body.add_row(t("col.entity"), message.entity_name)
-        labels = self._labels()
-        for key, value in current.items():
-            if key not in HIDDEN:
-                body.add_row(labels.get(key, key), self._shown(message.kind, current, key, value))
+        for name, text in record_view.lines(current, message.pack, message.entity_name,
+                                            self.app.tz):
+            body.add_row(name, text)
         self.query_one("#detail-body", Static).update(body)
         self.query_one("#detail-attachments", Static).update(
             attachments_table(current.get("attachments") or [], self.app.tz))
@@ -113,63 +106,30 @@ class DetailScreen(Guarded, Screen[None]):
             history.add_column(t(key))
         for prev, rev in zip([None, *message.revisions], message.revisions, strict=False):
             history.add_row(str(rev["rev"]), local_display(rev["updated_at"], self.app.tz),
-                            rev["device_id"][-12:], _diff(prev, rev))
+                            rev["device_id"][-12:], record_view.changes(prev, rev, message.pack))
         self.query_one("#detail-history", Static).update(history)
-
-    def _labels(self) -> dict[str, str]:
-        """Field names as the form shows them (what is not on a form keeps its key)."""
-        labels = {"fields": t("ui.sec.form"), "measures": t("ui.sec.measures"),
-                  "officers": t("ui.f.officers"), "rev": t("col.rev"), "action": t("col.action"),
-                  "created_at": t("ui.f.created_at"), "updated_at": t("col.updated_at"),
-                  "day": t("col.date")}
-        try:
-            specs = self._specs() or []
-        except FieldLogError:
-            specs = []
-        labels.update({s.path: pick(s.field.label) for s in specs if "." not in s.path})
-        for money in ("fine_fen", "confiscated_fen", "goods_value_fen"):
-            if money in labels:
-                labels[money] += t("ui.yuan_suffix")
-        return labels
-
-    def _shown(self, kind: str, row: dict[str, Any], key: str, value: Any) -> str:
-        pack = self.app.pack
-        if key == "fields" and isinstance(value, dict):
-            action = pack.action(row.get("action", "")) if pack else None
-            labels = {f.id: pick(f.label) for f in action.fields} if action else {}
-            return "\n".join(f"{labels.get(k, k)}: {_plain(v)}" for k, v in value.items())
-        if key == "officers" and isinstance(value, list):
-            return "、".join(f"{o['name']}（{o['badge']}）" for o in value)
-        if key == "measures" and isinstance(value, dict):
-            lines = [f"{t(MEASURE_LABELS[k]) if k in MEASURE_LABELS else k}: {_plain(v)}"
-                     for k, v in value.items() if k != "seized"]
-            lines += [f"{i['item']} {i['quantity']}{i['unit']} {fen_to_yuan(i['value_fen'])}"
-                      for i in value.get("seized") or []]
-            return "\n".join(lines)
-        if key == "action" and pack is not None and pack.action(value or ""):
-            return pick(pack.action(value).name)  # type: ignore[union-attr]
-        if key.endswith("_fen") and isinstance(value, int):
-            return fen_to_yuan(value)
-        if isinstance(value, str) and value.endswith("Z") and "T" in value:
-            return local_display(value, self.app.tz)
-        return _plain(value)
 
     # ------------------------------------------------------------ actions
 
     def _specs(self) -> list[forms.Spec] | None:
         record = self.record
-        pack = self.app.pack
-        if record is None or pack is None:
+        if record is None:
             return None
-        if record.current.get("campaign") != pack.id:
+        if record.pack is None:
             raise FieldLogError("campaign.unknown", id=record.current.get("campaign"))
         if record.kind == "inspection":
-            return forms.inspection_specs(pack, record.current["action"])
-        return forms.SPECS[record.kind](pack)
+            return forms.inspection_specs(record.pack, record.current["action"])
+        return forms.SPECS[record.kind](record.pack)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """A voided record can be read, not edited or voided again: those keys go away."""
+        if action in ("edit", "void") and self.record is not None:
+            return not self.record.current["voided"]
+        return True
 
     def action_edit(self) -> None:
         specs = self._specs()
-        if specs is None or self.record is None:
+        if specs is None or self.record is None or self.record.pack is None:
             return
         record = self.record
         if record.current["voided"]:
@@ -179,9 +139,9 @@ class DetailScreen(Guarded, Screen[None]):
         if "officers" in record.current:
             values[forms.OFFICERS] = record.current["officers"]
         title = t("ui.entry.edit", kind=t(f"kind.{record.kind}"), id=record.current["id"][-8:])
-        screen = EntryScreen(record.kind, title, specs, values=values,
-                             names={"entity": record.entity_name}, record_id=record.current["id"])
-        self.app.push_screen(screen, lambda _: self.load())
+        self.app.open_form(record.pack, record.kind, record.current.get("action")
+                           if record.kind == "inspection" else None, title=title, values=values,
+                           names={"entity": record.entity_name}, record_id=record.current["id"])
 
     def action_void(self) -> None:
         if self.record is None:
@@ -253,24 +213,9 @@ class DetailScreen(Guarded, Screen[None]):
             self.notify(t("ui.case.only_from_inspection"), severity="warning")
             return
         current = record.current
+        if record.pack is None:
+            raise FieldLogError("campaign.unknown", id=current.get("campaign"))
         values = {"action": current["action"], "entity": current.get("entity_id")}
-        self.app.push_screen(EntryScreen.new_record(
-            self.app, "case", values=values, names={"entity": record.entity_name},
-            extra={"inspection_id": current["id"]}))
-
-
-def _plain(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return t("ui.yes") if value else t("ui.no")
-    if isinstance(value, list):
-        return "、".join(str(v) for v in value)
-    return str(value)
-
-
-def _diff(prev: dict[str, Any] | None, rev: dict[str, Any]) -> str:
-    if prev is None:
-        return t("cli.show.created")
-    skip = {"rev", "updated_at", "device_id"}
-    return ", ".join(k for k in rev if k not in skip and rev.get(k) != prev.get(k))
+        self.app.open_form(record.pack, "case", values=values,
+                           names={"entity": record.entity_name},
+                           extra={"inspection_id": current["id"]})

@@ -20,14 +20,15 @@ class ConfirmScreen(Guarded, ModalScreen[bool]):
         Binding("n,escape", "answer(False)", "ui.key.no"),
     ]
 
-    def __init__(self, question: str) -> None:
+    def __init__(self, question: str, keys: str | None = None) -> None:
         super().__init__(classes="dialog-screen")
         self.question = question
+        self.keys = keys or t("ui.confirm.keys")
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(self.question)
-            yield Static(t("ui.confirm.keys"), classes="hint")
+            yield Static(self.keys, classes="hint")
 
     def action_answer(self, answer: bool) -> None:
         self.dismiss(answer)
@@ -52,6 +53,7 @@ class ReasonScreen(Guarded, ModalScreen[str | None]):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if not event.value.strip():
             self.query_one(".field-error", Static).update(t("record.void_needs_reason"))
+            self.query_one(".dialog").add_class("-invalid")  # shows the reason's line
             return
         self.dismiss(event.value.strip())
 

@@ -15,9 +15,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
-from tui_app.domain.pack import DEFAULT_COMPLAINT_STATUS
+from tui_app.domain.pack import DEFAULT_COMPLAINT_STATUS, Pack
 from tui_app.errors import Problem, ValidationFailed
 from tui_app.i18n import pick, t
 from tui_app.services import entry as entry_service
@@ -27,6 +27,7 @@ from tui_app.ui.guard import Guarded
 from tui_app.ui.screens.dialogs import ConfirmScreen
 from tui_app.ui.widgets.entity_picker import EntityPicker
 from tui_app.ui.widgets.fields import FormBody
+from tui_app.ui.widgets.footer import KeysFooter
 
 if TYPE_CHECKING:
     from tui_app.ui.app import FieldLogApp
@@ -58,32 +59,46 @@ class EntryScreen(Guarded, Screen[None]):
                  names: dict[str, str] | None = None, record_id: str | None = None) -> None:
         super().__init__(classes="entry-screen")
         self.kind = kind
+        self.blank_title = title
         self.heading = title
         self.specs = specs
-        self.extra = extra or {}
+        self.base_extra = extra or {}
+        self.extra = dict(self.base_extra)
         self.start_values = values or {}
         self.names = names or {}
         self.record_id = record_id
         self._initial: dict[str, Any] | None = None
+        self._fresh = True  # the next time it is shown, the first field takes the focus
 
     # ------------------------------------------------------------ constructors
 
     @classmethod
-    def new_inspection(cls, app: FieldLogApp, action_id: str) -> EntryScreen:
-        assert app.pack is not None
-        action = app.pack.action(action_id)
-        assert action is not None
-        return cls("inspection", t("ui.entry.new_inspection", action=pick(action.name)),
-                   forms.inspection_specs(app.pack, action_id), extra={"action": action_id},
-                   values=defaults(app, "inspection"))
+    def blank(cls, app: FieldLogApp, pack: Pack, kind: str, action_id: str | None) -> EntryScreen:
+        """The form of `kind` (an inspection of `action_id`) in `pack`, not yet filled."""
+        if kind == "inspection":
+            action = pack.action(action_id or "")
+            assert action is not None
+            return cls(kind, t("ui.entry.new_inspection", action=pick(action.name)),
+                       forms.inspection_specs(pack, action.id), extra={"action": action.id})
+        return cls(kind, t("ui.entry.new", kind=t(f"kind.{kind}")), forms.SPECS[kind](pack))
 
-    @classmethod
-    def new_record(cls, app: FieldLogApp, kind: str, values: dict[str, Any] | None = None,
-                   names: dict[str, str] | None = None,
-                   extra: dict[str, Any] | None = None) -> EntryScreen:
-        assert app.pack is not None
-        return cls(kind, t("ui.entry.new", kind=t(f"kind.{kind}")), forms.SPECS[kind](app.pack),
-                   values={**defaults(app, kind), **(values or {})}, names=names, extra=extra)
+    def restart(self, *, values: dict[str, Any], title: str | None = None,
+                names: dict[str, str] | None = None, extra: dict[str, Any] | None = None,
+                record_id: str | None = None) -> None:
+        """Open the kept form afresh: a new entry (or a revision of `record_id`) with
+        `values`. Keys typed meanwhile wait until its first field has the focus."""
+        self.app.typeahead.hold(self)
+        self.heading = title or self.blank_title
+        self.start_values = values
+        self.names = names or {}
+        self.extra = {**self.base_extra, **(extra or {})}
+        self.record_id = record_id
+        self.saving = False
+        self._fresh = True
+        if self.is_mounted:
+            self.query_one(".screen-title", Static).update(self.heading)
+            self.body.reset(values, self.names)
+            self._remember_start()
 
     # ------------------------------------------------------------ layout
 
@@ -91,22 +106,28 @@ class EntryScreen(Guarded, Screen[None]):
         yield Static(self.heading, classes="screen-title")
         yield FormBody(self.specs, officers=self.kind in forms.WITH_OFFICERS,
                        seized=self.kind == "inspection", id="form")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.body.set_values(self.start_values, self.names)
         self.call_after_refresh(self._remember_start)
-        self.call_after_refresh(self._focus_first)
+
+    def on_screen_resume(self) -> None:
+        """Opened afresh: the first field takes the focus once Textual has restored its
+        own, and only then do the keys typed meanwhile go on (to that field). Back from a
+        dialog (a new entity), the focus stays where the dialog left it."""
+        if self._fresh:
+            self._fresh = False
+            self.call_after_refresh(self._focus_first)
 
     def _remember_start(self) -> None:
         self._initial = self.body.typed()
 
     def _focus_first(self) -> None:
         first = self.body.rows[self.specs[0].path].control
-        if isinstance(first, EntityPicker):
-            first.input.focus()
-        else:
-            first.focus()
+        target = first.input if isinstance(first, EntityPicker) else first
+        self.set_focus(target)
+        self.app.typeahead.release(self)
 
     @property
     def body(self) -> FormBody:
@@ -122,6 +143,9 @@ class EntryScreen(Guarded, Screen[None]):
         if self.saving:
             return
         self.saving = True
+        # Keys typed after ctrl+s / ctrl+n belong to what comes next (the dashboard, the
+        # next entry, or this form again if refused): they wait for the outcome.
+        self.app.typeahead.hold(self)
         values = self.body.values()
         extra = dict(self.extra)
         if forms.OFFICERS in values:
@@ -147,8 +171,9 @@ class EntryScreen(Guarded, Screen[None]):
         # outcome arrived is ignored instead of saving the same entry twice.
         self.saving = False
         if outcome.saved is None:
+            self.app.typeahead.release(self)
             self.body.show_problems(outcome.problems)
-            self.notify(t("error.validation", count=len(outcome.problems)), severity="error")
+            self.notify(t("ui.refused", count=len(outcome.problems)), severity="error")
             return
         saved = outcome.saved
         self.body.clear_problems()
@@ -164,6 +189,7 @@ class EntryScreen(Guarded, Screen[None]):
     def _close(self) -> None:
         if self.is_current:
             self.dismiss()
+        self.app.typeahead.release(self)
 
     def _start_next(self) -> None:
         """Next entry for the same action: officers stay, everything else starts afresh."""
@@ -171,12 +197,6 @@ class EntryScreen(Guarded, Screen[None]):
         self.body.reset({**defaults(self.app, self.kind), forms.OFFICERS: officers})
         self._remember_start()
         self._focus_first()
-
-    def restart(self) -> None:
-        """A kept form opened again: a blank entry with today's defaults."""
-        self.body.reset(defaults(self.app, self.kind))
-        self._remember_start()
-        self.call_after_refresh(self._focus_first)
 
     # ------------------------------------------------------------ leaving
 
@@ -237,6 +257,7 @@ class EntityScreen(Guarded, ModalScreen[tuple[str, str] | None]):
 
     BINDINGS = [
         Binding("ctrl+s", "save", "ui.key.save", priority=True),
+        Binding("ctrl+o", "override", "ui.key.override_uscc", priority=True),
         Binding("escape", "cancel", "ui.key.cancel"),
     ]
 
@@ -249,28 +270,42 @@ class EntityScreen(Guarded, ModalScreen[tuple[str, str] | None]):
     def __init__(self, name: str) -> None:
         super().__init__(classes="dialog-screen")
         self.start_name = name
+        self.check_failed = False  # the USCC failed only its check character: it may be forced
 
     def compose(self) -> ComposeResult:
         yield Static(t("ui.entry.new", kind=t("kind.entity")), classes="screen-title")
         yield FormBody(ENTITY_SPECS, id="entity-form")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         body = self.query_one(FormBody)
         body.set_values({"name": self.start_name})
         body.rows["uscc"].control.focus()
 
-    def action_save(self) -> None:
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """ctrl+o (save despite the check character) is offered once the check has failed."""
+        return self.check_failed if action == "override" else True
+
+    def action_save(self, override: bool = False) -> None:
         if not self.saving:  # one entity per ctrl+s, however fast the keys come
             self.saving = True
-            self.save(self.query_one(FormBody).values())
+            self.save(self.query_one(FormBody).values(), override)
+
+    def action_override(self) -> None:
+        """As `--accept-bad-uscc`: after a yes, saved with the mismatch recorded on it."""
+        def answered(sure: bool | None) -> None:
+            if sure:
+                self.action_save(override=True)
+
+        self.app.push_screen(ConfirmScreen(t("ui.entity.confirm_override"),
+                                           t("ui.entity.override_keys")), answered)
 
     @work(thread=True, exit_on_error=False, group="save")
-    def save(self, values: dict[str, Any]) -> None:
+    def save(self, values: dict[str, Any], override: bool) -> None:
         ctx = self.app.sessions.get()
         try:
             saved = entry_service.submit(ctx, "entity", {s.path: s.field for s in ENTITY_SPECS},
-                                         values)
+                                         values, {"uscc_override": override})
         except ValidationFailed as refused:
             self.post_message(self.Done(None, refused.problems))
             return
@@ -279,6 +314,8 @@ class EntityScreen(Guarded, ModalScreen[tuple[str, str] | None]):
     def on_entity_screen_done(self, message: Done) -> None:
         self.saving = False
         if message.result is None:
+            self.check_failed = any(p.key == "uscc.check" for p in message.problems)
+            self.refresh_bindings()
             self.query_one(FormBody).show_problems(message.problems)
             return
         self.dismiss(message.result)

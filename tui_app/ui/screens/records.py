@@ -15,21 +15,23 @@ from textual.containers import Horizontal
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import DataTable, Footer, Input, Select, Static
+from textual.widgets import DataTable, Input, Select, Static
 from textual.worker import get_current_worker
 
 from tui_app.domain.values import local_display
-from tui_app.i18n import pick, t
+from tui_app.i18n import pick, shown, t
 from tui_app.services import record as record_service
 from tui_app.services.record import ListQuery
 from tui_app.ui.guard import Guarded
+from tui_app.ui.widgets.footer import KeysFooter
 
 PAGE = 50
+STORED_CHOICES = ("status", "channel", "case_type", "activity_type")  # shown in the user's language
 FILTER_PAUSE_SECONDS = 0.3
 
 
 def _officers(row: dict[str, Any]) -> str:
-    return "、".join(o["name"] for o in row.get("officers") or [])
+    return t("ui.sep").join(o["name"] for o in row.get("officers") or [])
 
 
 def _yuan(fen: int) -> str:
@@ -101,7 +103,7 @@ class RecordsScreen(Guarded, Screen[None]):
             yield Input(placeholder=t("ui.ph.day_filter"), id="filter-day", compact=True)
         yield DataTable(id="records", cursor_type="row", zebra_stripes=True)
         yield Static("", id="page-info")
-        yield Footer()
+        yield KeysFooter()
 
     def _action_options(self) -> list[tuple[str, str]]:
         pack = self.app.pack
@@ -110,6 +112,10 @@ class RecordsScreen(Guarded, Screen[None]):
     def on_mount(self) -> None:
         self._set_columns()
         self.query_one(DataTable).focus()
+
+    def on_screen_resume(self) -> None:
+        """Read the page afresh whenever the list comes (back) into view: a record edited,
+        voided or added on a screen above it shows as it is now."""
         self.load()
 
     def _set_columns(self) -> None:
@@ -118,7 +124,7 @@ class RecordsScreen(Guarded, Screen[None]):
         table.add_column(t("col.id"), key="id")
         for key, name in COLUMNS[self.kind]:
             table.add_column(t(key), key=name)
-        self.query_one("#records-title", Static).update(t(f"kind.{self.kind}"))
+        self.query_one("#records-title", Static).update(t(f"ui.records.title.{self.kind}"))
 
     def _query(self) -> ListQuery:
         day = self.query_one("#filter-day", Input).value.strip()
@@ -181,6 +187,8 @@ class RecordsScreen(Guarded, Screen[None]):
                 value = _yuan(row["fine_fen"] + row["confiscated_fen"])
             elif name in ("started_at", "received_at"):
                 value = local_display(row.get(name), self.app.tz)
+            elif name in STORED_CHOICES:
+                value = shown(row.get(name), pack.value_labels if pack else {})
             else:
                 value = row.get(name)
             cells.append("" if value is None else str(value))
@@ -234,7 +242,7 @@ class RecordsScreen(Guarded, Screen[None]):
         row_key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
         from tui_app.ui.screens.detail import DetailScreen
 
-        self.app.push_screen(DetailScreen(str(row_key.value)), lambda _: self.load())
+        self.app.push_screen(DetailScreen(str(row_key.value)))
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()

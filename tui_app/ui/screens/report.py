@@ -18,13 +18,14 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Label, Markdown, Select, Static
+from textual.widgets import Input, Label, Markdown, Select, Static
 
 from tui_app.domain.values import BadValue, parse_date
 from tui_app.errors import FieldLogError
 from tui_app.i18n import t
 from tui_app.services import report as report_service
 from tui_app.ui.guard import Guarded
+from tui_app.ui.widgets.footer import KeysFooter
 
 
 class ReportScreen(Guarded, Screen[None]):
@@ -79,7 +80,7 @@ class ReportScreen(Guarded, Screen[None]):
         yield Static(t("ui.loading"), id="report-status", markup=False)
         with VerticalScroll(id="report-body"):
             yield Markdown(id="report-md")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one("#report-from", Input).focus()

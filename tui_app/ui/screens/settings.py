@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from tui_app.errors import Problem, ValidationFailed
 from tui_app.i18n import t
@@ -19,6 +19,7 @@ from tui_app.services import profile
 from tui_app.ui import forms
 from tui_app.ui.guard import Guarded
 from tui_app.ui.widgets.fields import FormBody
+from tui_app.ui.widgets.footer import KeysFooter
 from tui_app.ui.widgets.sync_panel import SyncPanel
 
 SPECS = [*(forms.spec(key, "text", f"cli.init.prompt.{key}") for key in profile.KEYS),
@@ -46,7 +47,7 @@ class SettingsScreen(Guarded, Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static(t("ui.settings.title"), classes="screen-title")
         yield FormBody(SPECS, id="settings-form")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.load()

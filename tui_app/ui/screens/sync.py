@@ -17,7 +17,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Label, ProgressBar, Static
+from textual.widgets import DataTable, Label, ProgressBar, Static
 from textual.worker import Worker, WorkerState
 
 from tui_app.domain.values import local_display
@@ -25,6 +25,8 @@ from tui_app.errors import FieldLogError
 from tui_app.i18n import t
 from tui_app.services import sync as sync_service
 from tui_app.ui.guard import Guarded
+from tui_app.ui.widgets.footer import KeysFooter
+from tui_app.ui.widgets.sync_panel import SyncPanel
 
 PHASES = ("push", "tallies", "pull")
 
@@ -88,7 +90,7 @@ class SyncScreen(Guarded, Screen[None]):
             yield DataTable(id="conflicts", cursor_type="row", show_cursor=False)
             yield Static("", id="quarantine-title", classes="panel-title")
             yield DataTable(id="quarantine", cursor_type="row", show_cursor=False)
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         conflicts = self.query_one("#conflicts", DataTable)
@@ -183,6 +185,8 @@ class SyncScreen(Guarded, Screen[None]):
                 lines.append(t("ui.sync.rejected", count=len(summary.rejected)))
             self.query_one("#sync-outcome", Static).update("\n".join(lines))
         self._show_ledgers(message.conflicts, message.quarantined)
+        if message.url:
+            self.app.dashboard.query_one(SyncPanel).sync_ended(message.error)  # type: ignore[attr-defined]
         self.app.records_changed()  # type: ignore[attr-defined]
 
     def _show_ledgers(self, conflicts: list[dict[str, Any]], refused: list[dict[str, Any]]) -> None:

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from textual import work
+from rich.cells import cell_len, set_cell_size
+from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -25,13 +26,34 @@ RESULTS = 8
 CREATE = "__create__"
 
 
+NAME_CELLS, USCC_CELLS = 20, 18  # terminal cells (a Chinese character takes two); fits 80 columns
+
+
+def match_line(row: dict[str, Any]) -> str:
+    """Name, USCC and township in columns that line up whatever mix of Chinese and
+    Latin characters the names have (padding counts cells, not characters); a longer
+    name is shown whole."""
+    return (_pad(row["name"], NAME_CELLS) + "  " + _pad(row["uscc"] or "", USCC_CELLS) + "  "
+            + (row["township"] or ""))
+
+
+def _pad(text: str, cells: int) -> str:
+    return text if cell_len(text) >= cells else set_cell_size(text, cells)
+
+
+def not_typing(key: events.Key) -> bool:
+    """Keys that act on the matches (enter, arrows, tab...), not text typed into the search."""
+    return not (key.is_printable or key.key == "backspace")
+
+
 class EntityPicker(Guarded, Vertical):
     """An Input with a result list under it; `entity_id` is the chosen entity."""
 
     BINDINGS = [
         Binding("down", "move(1)", show=False),
         Binding("up", "move(-1)", show=False),
-        Binding("ctrl+e", "create", "ui.key.new_entity"),
+        # priority: the text input would otherwise take ctrl+e as "end of line"
+        Binding("ctrl+e", "create", "ui.key.new_entity", priority=True),
     ]
 
     class Found(Message):
@@ -79,8 +101,11 @@ class EntityPicker(Guarded, Vertical):
             return
         self.entity_id = None
         if event.value.strip():
+            # enter, arrows and the rest wait for the matches of what is typed now (type-ahead)
+            self.app.typeahead.hold(self, blocks=not_typing)  # type: ignore[attr-defined]
             self.search(event.value)
         else:
+            self.app.typeahead.release(self)  # type: ignore[attr-defined]
             self.query_one(OptionList).display = False
 
     @work(thread=True, exclusive=True, group="entity-search", exit_on_error=False)
@@ -91,12 +116,11 @@ class EntityPicker(Guarded, Vertical):
     def on_entity_picker_found(self, message: Found) -> None:
         if message.text != self.input.value:
             return  # the inspector has typed on since
+        self.app.typeahead.release(self)  # type: ignore[attr-defined]
         results = self.query_one(OptionList)
         results.clear_options()
         for row in message.rows:
-            parts = (row["name"], row["uscc"] or "", row["township"] or "")
-            shown = "  ".join(v for v in parts if v)
-            results.add_option(Option(shown, id=row["id"]))
+            results.add_option(Option(match_line(row), id=row["id"]))
         results.add_option(Option(t("ui.entity.create", name=message.text.strip()), id=CREATE))
         self._names = {row["id"]: row["name"] for row in message.rows}
         results.highlighted = 0

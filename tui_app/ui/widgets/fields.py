@@ -36,13 +36,14 @@ def make_control(spec: Spec) -> Widget:
         return Select([(spec.labels.get(c, c), c) for c in f.choices], id=wid, compact=True,
                       prompt=t("ui.choose"))
     if f.type == "multi":
-        control = SelectionList[str](*[(c, c) for c in f.choices], id=wid, compact=True)
+        control = SelectionList[str](*[(spec.labels.get(c, c), c) for c in f.choices], id=wid,
+                                     compact=True)
         control.styles.height = min(len(f.choices), MAX_LIST_HEIGHT)
         return control
     if f.type == "entity":
         return EntityPicker(id=wid)
     placeholder = t(PLACEHOLDERS[f.type]) if f.type in PLACEHOLDERS else ""
-    return Input(id=wid, compact=True, placeholder=placeholder,
+    return Input(id=wid, compact=True, placeholder=placeholder, valid_empty=not f.required,
                  type="integer" if f.type == "int" else "text")
 
 
@@ -155,6 +156,7 @@ class SeizedRows(Horizontal):
         n = self.count
         line = Horizontal(
             *[Input(id=f"seized-{n}-{part}", compact=True, placeholder=t(f"ui.ph.seized_{part}"),
+                    valid_empty=True,
                     type="integer" if part == "quantity" else "text", classes=f"seized-{part}")
               for part in self.PARTS],
             classes="seized-line")
@@ -231,11 +233,11 @@ class FormBody(VerticalScroll):
             if path in self.rows:
                 self.rows[path].set_value(value, (names or {}).get(path, ""))
 
-    def reset(self, values: dict[str, Any]) -> None:
+    def reset(self, values: dict[str, Any], names: dict[str, str] | None = None) -> None:
         """Every row back to `values` or empty (the next entry of a series)."""
         self.clear_problems()
         for path, row in self.rows.items():
-            row.set_value(values.get(path))
+            row.set_value(values.get(path), (names or {}).get(path, ""))
         self.scroll_home(animate=False)
 
     def row_for(self, where: str) -> FieldRow | OfficersRow | SeizedRows | None:

@@ -13,7 +13,14 @@ from textual.widgets import Footer
 
 
 class KeysFooter(Footer):
-    """A footer that skips a rebuild when the visible keys are what it already shows."""
+    """A footer that skips a rebuild when the visible keys are what it already shows.
+
+    The palette key is an ordinary key at the end (the app's `ctrl+p`), not Textual's
+    docked one, which covers the last keys at 80 columns.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(show_command_palette=False)
 
     _shown: tuple[tuple[str, str, str, bool], ...] | None = None
 

@@ -102,14 +102,17 @@ class SyncPanel(Static):
         self.post_message(self.AutoSynced(""))
 
     def on_sync_panel_auto_synced(self, message: AutoSynced) -> None:
-        # A failed sync marks the store offline until the next check says otherwise, so
-        # the waiting changes are not retried in a loop against a store that is down.
-        self.note = message.error
-        if message.error:
-            self.state = OFFLINE
-            self._paint()
-        else:
+        self.sync_ended(message.error)
+        if not message.error:
             self.app.records_changed()  # type: ignore[attr-defined]
+
+    def sync_ended(self, error: str) -> None:
+        """A sync (manual or automatic) ended: a failure marks the store offline until the
+        next check says otherwise (so waiting changes are not retried in a loop against a
+        store that is down); a success proves it online."""
+        self.note = error
+        self.state = OFFLINE if error else ONLINE
+        self._paint()
 
     def _paint(self) -> None:
         lines = [t("ui.dash.sync_text", count=self.unsynced,

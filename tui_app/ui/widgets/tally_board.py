@@ -6,12 +6,14 @@ place (the Memray pattern) and the table never jumps or flickers.
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.widgets import DataTable
 
 from tui_app.domain.pack import Pack, Tally
 from tui_app.domain.tally import shown_value
 from tui_app.i18n import pick, t
+from tui_app.i18n import shown as shown_in_lang
 
 COLUMNS = ("tally", "today", "campaign", "unit")
 
@@ -50,7 +52,16 @@ class TallyBoard(DataTable):
         self._shown = shown
 
     def _build(self, pack: Pack, shown: dict[tuple[str, str], str]) -> None:
-        self.clear()
+        # The label column gets its width from the labels themselves, set here: left to
+        # the table's own measuring (done later, when idle) it sometimes kept the width of
+        # its header on a busy start.
+        self.clear(columns=True)
+        labels = [t(f"ui.col.{COLUMNS[0]}"), *("  " + pick(tl.label) for tl in pack.tallies),
+                  *(group_name(pack, tl) for tl in pack.tallies)]
+        self.add_column(t(f"ui.col.{COLUMNS[0]}"), key=COLUMNS[0],
+                        width=max(cell_len(text) for text in labels))
+        for key in COLUMNS[1:]:
+            self.add_column(t(f"ui.col.{key}"), key=key)
         self._shown = shown
         self._pack_id = pack.id
         previous = None
@@ -61,4 +72,4 @@ class TallyBoard(DataTable):
                 previous = group
             self.add_row(Text("  " + pick(tally.label)),
                          *(Text(shown[(tally.id, column)], justify="right") for column in ("today", "campaign")),
-                         tally.unit, key=tally.id)
+                         shown_in_lang(tally.unit, pack.value_labels), key=tally.id)

@@ -1,0 +1,93 @@
+"""click's own words (usage errors, `--help`, `--version`) in the user's language.
+
+click writes its messages through the standard `gettext` functions (the default
+domain, no catalog of its own), so they would stay English beside FieldLog's Chinese.
+`install()` hands gettext the Chinese for each of click's message ids; English stays
+click's own text. Only the default domain is answered here: any other library that
+brings its own gettext domain is untouched.
+"""
+
+from __future__ import annotations
+
+import gettext
+
+from tui_app.i18n import get_lang
+
+# click 8's message ids → Chinese (placeholders kept as click fills them).
+CLICK_ZH: dict[str, str] = {
+    "Usage:": "用法：",
+    "Options": "选项",
+    "Commands": "命令",
+    "Positional arguments": "位置参数",
+    "Show this message and exit.": "显示本帮助并退出。",
+    "Show the version and exit.": "显示版本并退出。",
+    "%(prog)s, version %(version)s": "%(prog)s，版本 %(version)s",
+    "Error: {message}": "错误：{message}",
+    "Try '{command} {option}' for help.": "用 '{command} {option}' 查看帮助。",
+    "No such option: {name}": "没有这个选项：{name}",
+    "No such option {name!r}.": "没有这个选项 {name!r}。",
+    "No such command {name!r}.": "没有这个命令 {name!r}。",
+    "Did you mean {possibility}?": "是不是想用 {possibility}？",
+    "(Did you mean one of: {possibilities}?)": "（是不是想用其中之一：{possibilities}？）",
+    "Missing command.": "缺少命令。",
+    "Missing argument": "缺少参数",
+    "Missing option": "缺少选项",
+    "Missing parameter": "缺少参数",
+    "Missing {param_type}": "缺少{param_type}",
+    "Missing parameter: {param_name}": "缺少参数：{param_name}",
+    "argument": "参数",
+    "option": "选项",
+    "parameter": "参数",
+    "Invalid value for {param_hint}: {message}": "{param_hint} 的值无效：{message}",
+    "Invalid value: {message}": "值无效：{message}",
+    "Option {name!r} requires an argument.": "选项 {name!r} 需要一个值。",
+    "Option {name!r} requires {nargs} arguments.": "选项 {name!r} 需要 {nargs} 个值。",
+    "Option {name!r} does not take a value.": "选项 {name!r} 不带值。",
+    "Got unexpected extra argument ({args})": "多了参数（{args}）",
+    "Got unexpected extra arguments ({args})": "多了参数（{args}）",
+    "{value!r} is not {choice}.": "{value!r} 不是 {choice}。",
+    "{value!r} is not one of {choices}.": "{value!r} 不在可选值 {choices} 中。",
+    "{value!r} is not a valid {number_type}.": "{value!r} 不是有效的{number_type}。",
+    "integer": "整数",
+    "float": "数字",
+    "{value} is not in the range {range}.": "{value} 不在范围 {range} 内。",
+    "{name} {filename!r} does not exist.": "{name} {filename!r} 不存在。",
+    "{name} {filename!r} is a directory.": "{name} {filename!r} 是文件夹。",
+    "{name} {filename!r} is a file.": "{name} {filename!r} 是文件。",
+    "{name} {filename!r} is not readable.": "{name} {filename!r} 不可读。",
+    "{name} {filename!r} is not writable.": "{name} {filename!r} 不可写。",
+    "file": "文件",
+    "directory": "文件夹",
+    "path": "路径",
+    "default: {default}": "默认：{default}",
+    "env var: {var}": "环境变量：{var}",
+    "required": "必填",
+    "Aborted!": "已取消。",
+    "Error: invalid input": "错误：输入无效",
+    "Error: The two entered values do not match.": "错误：两次输入不一致。",
+    "Repeat for confirmation": "再输入一次以确认",
+    "Do you want to continue?": "要继续吗？",
+}
+
+_original_dgettext = gettext.dgettext
+_original_dngettext = gettext.dngettext
+
+
+def _dgettext(domain: str, message: str) -> str:
+    if domain == "messages" and get_lang() == "zh" and message in CLICK_ZH:
+        return CLICK_ZH[message]
+    return _original_dgettext(domain, message)
+
+
+def _dngettext(domain: str, singular: str, plural: str, n: int) -> str:
+    if domain == "messages" and get_lang() == "zh":
+        chosen = singular if n == 1 else plural
+        if chosen in CLICK_ZH:
+            return CLICK_ZH[chosen]
+    return _original_dngettext(domain, singular, plural, n)
+
+
+def install() -> None:
+    """Answer click's gettext lookups from CLICK_ZH (idempotent)."""
+    gettext.dgettext = _dgettext
+    gettext.dngettext = _dngettext
