@@ -131,8 +131,9 @@ def test_restored_central_store_gets_everything_back(tmp_path: Path, central_url
         import psycopg
 
         with psycopg.connect(central_url, autocommit=True) as conn:
-            conn.execute("DROP TABLE change, conflict, current, tally_fact, tally_key, meta,"
-                         " _migrations")
+            tables = [r[0] for r in conn.execute(
+                "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()")]
+            conn.execute(f"DROP TABLE {', '.join(tables)}")
     a("central", "init", central_url, "--new-epoch")
     assert "afresh" in a.sync(central_url).output
     assert "afresh" in b.sync(central_url).output

@@ -76,6 +76,7 @@ def _register() -> None:
         maintenance,
         records,
         report,
+        service,
         setup,
         sync,
         tally,
@@ -89,6 +90,7 @@ def _register() -> None:
         tally,
         report,
         sync,
+        service,
         maintenance,
         demo,
     ):

@@ -37,6 +37,17 @@ def immediate(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     conn.execute("COMMIT")
 
 
+def _create_private(path: Path) -> None:
+    """Create a new database file readable by its user only (0600): it holds personal
+    data and the sync token. SQLite gives its -wal and -shm files the same mode."""
+    import os
+
+    try:
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    except OSError:  # it exists already, or sqlite3.connect below reports it in one line
+        pass
+
+
 class Database:
     """One open local database. Not shared across threads: open one per thread."""
 
@@ -44,6 +55,7 @@ class Database:
         self.path = Path(path)
         if str(path) != ":memory:":
             self.path.parent.mkdir(parents=True, exist_ok=True)
+            _create_private(self.path)
         try:
             conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
             conn.execute("PRAGMA journal_mode=WAL")
@@ -56,6 +68,13 @@ class Database:
         self.conn = conn
         if migrate_now:
             migrate.upgrade(conn)
+
+    def make_private(self) -> None:
+        """Narrow an existing database (and its WAL files) to its user only, 0600."""
+        for suffix in ("", "-wal", "-shm"):
+            part = self.path.with_name(self.path.name + suffix)
+            if part.exists():
+                part.chmod(0o600)
 
     @cached_property
     def utils(self) -> sqlite_utils.Database:

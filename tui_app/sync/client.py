@@ -1,7 +1,8 @@
-"""The sync loop: push the outbox in batches, catch the district figures up, then pull.
+"""The sync loop: push the outbox in batches, then pull the team's work.
 
 The loop knows nothing about the laptop's database: it talks to a `Local` (the
-services layer implements it over the local store) and to a `CentralStore`. Nothing
+services layer implements it over the local store) and to a `ReplicationPort` (a
+central store opened directly, or the HTTP service). Nothing
 is forgotten locally before the central store has answered, and every local step is
 one transaction, so a crash anywhere leaves a state the next run completes.
 """
@@ -13,11 +14,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from tui_app.sync.central import CentralStore
+from tui_app.sync.central import ReplicationPort
 from tui_app.sync.crash import crash_point
 from tui_app.sync.protocol import Change, PullPage, PushResult
 
-# phase ("push", "tallies", "pull"), done, total (None when unknown)
+# phase ("push", "pull"), done, total (None when unknown)
 Progress = Callable[[str, int, int | None], None]
 
 
@@ -54,6 +55,8 @@ class SyncSummary:
     rejected: list[Note] = field(default_factory=list)
     new_epoch: bool = False
     seconds: float = 0.0
+    # warnings for the user as catalog keys with their parameters (e.g. plain http)
+    notices: list[tuple[str, dict[str, str]]] = field(default_factory=list)
 
     @property
     def complete(self) -> bool:
@@ -87,7 +90,7 @@ def _merge(summary: SyncSummary, ack: Acknowledged) -> None:
     summary.rejected += ack.rejected
 
 
-def run(local: Local, central: CentralStore, inspector_id: str, device_id: str,
+def run(local: Local, central: ReplicationPort, inspector_id: str, device_id: str,
         progress: Progress | None = None, *, batch: int = 1000, page: int = 1000) -> SyncSummary:
     """Push everything, then pull everything; return what happened."""
     report = progress or (lambda _phase, _done, _total: None)
@@ -119,9 +122,6 @@ def run(local: Local, central: CentralStore, inspector_id: str, device_id: str,
         _merge(summary, ack)
         done += len(changes)
         report("push", done, max(total, done))
-
-    report("tallies", 0, None)
-    central.materialize()
 
     pulled = 0
     while True:

@@ -26,7 +26,7 @@ from tui_app.store import migrate
 from tui_app.sync import materialize as mat
 from tui_app.sync.central import Known, decide, split_cursor, with_current
 from tui_app.sync.crash import crash_point
-from tui_app.sync.protocol import PACK_KIND, CentralConflict, Change, PullPage, PushResult
+from tui_app.sync.protocol import BUREAU, PACK_KIND, CentralConflict, Change, PullPage, PushResult
 
 _VISIBLE = "xid < pg_snapshot_xmin(pg_current_snapshot())"
 HORIZON_WAIT_S = 3.0  # how long a pull waits for committed changes hidden by the horizon
@@ -54,8 +54,11 @@ def folder():  # noqa: ANN201 - a Path
 class PgCentral:
     """A central store in a PostgreSQL database (the schema is the URL's search_path)."""
 
-    def __init__(self, url: str, *, create: bool = False) -> None:
+    mark = "%s"
+
+    def __init__(self, url: str, *, create: bool = False, catch_up_on_push: bool = True) -> None:
         self.url = url
+        self.catch_up_on_push = catch_up_on_push
         try:
             # autocommit: every unit of work is an explicit `transaction()` block below
             self.conn = psycopg.connect(url, connect_timeout=10, autocommit=True)
@@ -125,6 +128,20 @@ class PgCentral:
             cur.execute("UPDATE meta SET v = %s WHERE k = 'epoch'", (uuid.uuid4().hex,))
         return self.epoch()
 
+    def sql(self, statement: str, args: Sequence[Any] = (), *,
+            write: bool = False) -> list[tuple[Any, ...]]:
+        """One statement in its own transaction: for the tables whose SQL is the same on
+        both engines (tokens, owners; `sync/tokens.py`)."""
+        with self._txn() as cur:
+            cur.execute(statement, args)
+            return cur.fetchall() if cur.description else []
+
+    def sql_steps(self, steps: Sequence[tuple[str, Sequence[Any]]]) -> None:
+        """Several statements in one transaction."""
+        with self._txn() as cur:
+            for statement, args in steps:
+                cur.execute(statement, args)
+
     # ------------------------------------------------------------------ push
 
     def _known(self, cur: psycopg.Cursor[Any], changes: Sequence[Change]) -> Known:
@@ -141,17 +158,27 @@ class PgCentral:
         cur.execute(f"SELECT record_id, rev, change_id FROM change WHERE record_id = ANY({_SPLIT})",
                     (records,))
         known.slots.update({(rid, rev): cid for rid, rev, cid in cur.fetchall()})
+        cur.execute(f"SELECT record_id, inspector_id FROM record_owner"
+                    f" WHERE record_id = ANY({_SPLIT})", (records,))
+        known.owners.update(cur.fetchall())
         return known
 
-    def push(self, inspector_id: str, device_id: str,
-             changes: Sequence[Change]) -> list[PushResult]:
-        """Decide and store a batch in one transaction; answer per change after COMMIT.
+    def push(self, inspector_id: str, device_id: str, changes: Sequence[Change], *,
+             role: str = BUREAU, strict: bool = False) -> list[PushResult]:
+        """Decide and store a batch in one transaction; answer per change after COMMIT,
+        once the district figures have caught up with it (unless `catch_up_on_push` is
+        off: the HTTP service catches up after answering).
 
         The advisory lock makes deciding and writing atomic against other pushes, so the
         applied changes go straight into the log by COPY: none of them can collide."""
         now = utc_now()
         with self._txn("push") as cur:
-            decision = decide(changes, inspector_id, self._known(cur, changes))
+            decision = decide(changes, inspector_id, self._known(cur, changes), role=role,
+                              strict=strict)
+            if decision.owners:
+                cur.execute("INSERT INTO record_owner (record_id, inspector_id, since)"
+                            f" SELECT unnest({_SPLIT}), %s, %s",
+                            (_joined(decision.owners), inspector_id, now))
             if decision.applied:
                 tail = f"\t{_field(inspector_id)}\t{_field(device_id)}\t"
                 with cur.copy("COPY change (change_id, kind, record_id, rev, pushed_by, device_id,"
@@ -171,6 +198,8 @@ class PgCentral:
             current = self._current(cur, sorted({c.record_id for c in changes
                                                  if c.change_id in stale_ids}))
         crash_point("after_central_commit")
+        if self.catch_up_on_push and decision.applied:
+            self.materialize()
         return with_current(decision.results, changes, current)
 
     def _current(self, cur: psycopg.Cursor[Any], record_ids: list[str]) -> dict[str, Change]:

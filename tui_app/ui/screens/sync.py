@@ -26,7 +26,7 @@ from tui_app.i18n import t
 from tui_app.services import sync as sync_service
 from tui_app.ui.guard import Guarded
 
-PHASES = ("push", "tallies", "pull")
+PHASES = ("push", "pull")
 
 
 def short(change_id: str | None) -> str:
