@@ -120,3 +120,41 @@ def test_json_roundtrip_of_list(fieldlog, tmp_path: Path) -> None:
     assert INSPECTION_ID in listed[1] and "2026-09-21 10:30" in listed[1]
     rows = json.loads(fieldlog("record", "list", "--format", "json").stdout)
     assert rows[0]["entity_name"] == "城关镇好又多超市"
+
+
+def test_a_history_file_imports_in_order(fieldlog, tmp_path: Path) -> None:
+    revised = {**FOOD, "fields": {**FOOD["fields"], "cold_chain": False}, "findings": "复查"}
+    path = write_jsonl(tmp_path / "history.jsonl", SUPERMARKET, FOOD, CASE | {"entity": SUPERMARKET["uscc"]},
+                       revised, {"type": "void", "id": INSPECTION_ID, "reason": "重复录入"})
+    result = fieldlog("import", str(path))
+    assert "新增 3" in result.stdout and "修订 1" in result.stdout and "作废 1" in result.stdout
+    shown = fieldlog.json("record", "show", INSPECTION_ID)
+    assert [(r["rev"], r["fields"]["cold_chain"], r["voided"]) for r in shown["revisions"]] == [
+        (1, True, False), (2, False, False), (3, False, True)]
+    assert tallies(fieldlog)["food.inspections"] == 0
+    again = fieldlog("import", str(path))  # replaying the same history changes nothing
+    assert "新增 0，修订 0，未变 5，作废 0" in again.stdout
+
+
+def test_a_history_stays_all_or_nothing(fieldlog, tmp_path: Path) -> None:
+    path = write_jsonl(tmp_path / "bad.jsonl", SUPERMARKET, FOOD,
+                       {"type": "void", "id": INSPECTION_ID, "reason": "重复录入"},
+                       {**FOOD, "findings": "作废后又改"},
+                       {**CASE, "id": INSPECTION_ID, "entity": SUPERMARKET["uscc"]},
+                       {"type": "void", "id": "0190c1a0-0000-7000-8000-00000000ffff", "reason": "x"})
+    err = fieldlog("import", str(path), ok=False).stderr
+    for line, fragment in [(4, "已作废"), (5, "另一种记录"), (6, "找不到记录")]:
+        assert f"第 {line} 行" in err and fragment in err, (line, err)
+    assert fieldlog.json("record", "list") == [] and fieldlog.json("entity", "search", "好又多") == []
+
+
+def test_the_readme_example_imports_as_shown(fieldlog, tmp_path: Path) -> None:
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## Scripted entry"):]
+    example = section[section.index("```json\n") + 8:]
+    example = example[:example.index("```")]
+    path = tmp_path / "example.jsonl"
+    path.write_text(example, encoding="utf-8")
+    assert "新增 2，修订 0，未变 0，作废 1" in fieldlog("import", str(path)).stdout
+    assert fieldlog.json("record", "list") == []
+    assert fieldlog.json("record", "list", "--all")[0]["void_reason"] == "重复录入"

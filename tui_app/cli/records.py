@@ -276,8 +276,13 @@ def show(ctx: click.Context, record_id: str, fmt: str) -> None:
         if current["voided"]:
             title += "  " + t("cli.show.voided", reason=current["void_reason"])
         rows = [(key, _shown(context, kind, current, key, value)) for key, value in current.items()
-                if key not in ("id",)]
+                if key not in ("id", "attachments")]
         emit_table(title, [t("col.field"), t("col.value")], rows)
+        if current.get("attachments"):
+            from tui_app.cli import evidence
+
+            emit_table(t("cli.show.attachments"), evidence.header(),
+                       evidence.rows(current["attachments"], True, context.tz))
         emit_table(t("cli.show.history"), [t("col.rev"), t("col.updated_at"), t("col.device"),
                                            t("col.change")],
                    [(r["rev"], r["updated_at"], r["device_id"][-12:], _diff(prev, r))

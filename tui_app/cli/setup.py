@@ -9,6 +9,7 @@ import click
 from tui_app.cli.common import opened
 from tui_app.errors import ValidationFailed
 from tui_app.i18n import t
+from tui_app.services import attachments as attachment_service
 from tui_app.services import profile
 
 INIT_OPTIONS = {
@@ -37,10 +38,17 @@ def register(cli: click.Group) -> None:
 @click.option("--token", help=t("cli.init.token"))
 @click.option("--ca-file", type=click.Path(dir_okay=False), help=t("cli.opt.ca_file"))
 @click.option("--insecure/--no-insecure", default=None, help=t("cli.opt.insecure"))
+@click.option("--attach-max-mb", help=t("cli.init.attach_max_mb"))
 @click.pass_context
 def init(ctx: click.Context, token: str | None, ca_file: str | None, insecure: bool | None,
-         **options: str | None) -> None:
+         attach_max_mb: str | None, **options: str | None) -> None:
     with opened(ctx) as context:
+        if attach_max_mb is not None:
+            try:
+                attachment_service.set_max_mb(context, attach_max_mb)
+            except ValidationFailed as refused:
+                raise click.BadParameter(refused.problems[0].message(),
+                                         param_hint="--attach-max-mb") from None
         values = {key: options[opt] for key, opt in INIT_OPTIONS.items() if options[opt]}
         if not values and sys.stdin.isatty():  # ask only a person, never a script
             for key in INIT_OPTIONS:

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from tui_app.i18n import (
     core,
     demo,
+    evidence,
     report,
     report_screen,
     service,
@@ -31,6 +32,7 @@ for _section in (
     sync.MESSAGES,
     service.MESSAGES,
     demo.MESSAGES,
+    evidence.MESSAGES,
     tui.MESSAGES,
     tui_sync.MESSAGES,
 ):

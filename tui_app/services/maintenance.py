@@ -42,7 +42,23 @@ def check(ctx: Context) -> Health:
     for pack_id in campaign_ids(ctx):
         if not _tallies_match(ctx, pack_id):
             health.problems.append(("doctor.tallies_stale", {"campaign": pack_id}))
+    health.problems += _blob_problems(ctx)
     return health
+
+
+def _blob_problems(ctx: Context) -> list[tuple[str, dict[str, object]]]:
+    """Attachment files that are gone or no longer match their hash, one line per kind."""
+    from tui_app.services import attachments
+
+    bad = attachments.verify(ctx)
+    folder = str(attachments.blobs(ctx).root)
+    problems: list[tuple[str, dict[str, object]]] = []
+    for state in ("missing", "corrupt"):
+        hashes = [sha for sha, found in bad if found == state]
+        if hashes:
+            problems.append((f"doctor.blob_{state}", {"count": len(hashes), "sha": hashes[0],
+                                                      "folder": folder}))
+    return problems
 
 
 def campaign_ids(ctx: Context) -> list[str]:

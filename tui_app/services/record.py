@@ -12,6 +12,7 @@ from typing import Any
 
 from tui_app.domain import records as rules
 from tui_app.domain import tally as tally_rules
+from tui_app.domain.identity import entity_id_of
 from tui_app.domain.ids import new_id, utc_now
 from tui_app.errors import FieldLogError, Problem, ValidationFailed
 from tui_app.services.context import Context
@@ -19,6 +20,9 @@ from tui_app.store import records as store
 from tui_app.store.records import ListQuery as ListQuery  # faces page through this service
 
 META = ("id", "rev", "created_at", "updated_at", "inspector_id", "device_id", "voided", "void_reason")
+# Parts of a record that no form edits (evidence, printed documents' numbers): a revision
+# made from a form or an import line carries them over from the previous one.
+CARRIED = ("attachments", "documents")
 
 
 @dataclass(frozen=True)
@@ -42,9 +46,11 @@ def save(ctx: Context, kind: str, row: Mapping[str, Any], old: Mapping[str, Any]
          *, record_id: str | None = None) -> dict[str, Any]:
     """Store `row` as the next revision of `old` (or as a new record) with its tally facts."""
     now = utc_now()
+    if old is None and record_id is None:
+        record_id = entity_id_of(row) if kind == "entity" else new_id()
     body = {
         **{k: v for k, v in row.items() if k not in META},
-        "id": old["id"] if old else (record_id or new_id()),
+        "id": old["id"] if old else record_id,
         "rev": old["rev"] + 1 if old else 1,
         "created_at": old["created_at"] if old else now,
         "updated_at": now,
@@ -53,6 +59,11 @@ def save(ctx: Context, kind: str, row: Mapping[str, Any], old: Mapping[str, Any]
         "voided": bool(row.get("voided", False)),
         "void_reason": row.get("void_reason"),
     }
+    for key in CARRIED:
+        if key not in body and old and old.get(key):
+            body[key] = old[key]
+        if not body.get(key):
+            body.pop(key, None)  # absent, not empty: a revision lists only what it holds
     store.write(ctx.db, store.Change(kind, body, new_id()), fact_delta(ctx, kind, old, body))
     return body
 
@@ -89,7 +100,14 @@ def check(ctx: Context, kind: str, raw: Mapping[str, Any], resolve: rules.Entity
 
 
 def add(ctx: Context, kind: str, raw: Mapping[str, Any]) -> Saved:
+    """Validate and save a new record. A new entity gets its derived id; one that is
+    already registered (same USCC, or same name and township) is that entity: nothing
+    is written then."""
     checked = check(ctx, kind, raw)
+    if kind == "entity":
+        known = store.get(ctx.db, "entity", entity_id_of(checked.row))
+        if known is not None:
+            return Saved(kind, known["id"], known["rev"], checked.warnings)
     body = save(ctx, kind, checked.row)
     return Saved(kind, body["id"], body["rev"], checked.warnings)
 
@@ -111,7 +129,7 @@ def resolve_id(ctx: Context, ref: str) -> tuple[str, dict[str, Any]]:
 
 def as_input(kind: str, row: Mapping[str, Any]) -> dict[str, Any]:
     """A stored row in the shape validators accept, so an edit revalidates everything."""
-    raw = {k: v for k, v in row.items() if k not in META and k != "entity_name"}
+    raw = {k: v for k, v in row.items() if k not in META and k not in CARRIED and k != "entity_name"}
     if "entity_id" in raw:
         raw["entity"] = raw.pop("entity_id")
     if kind == "entity" and "uscc_override" not in raw:

@@ -25,7 +25,7 @@ from tui_app.store import records as record_store
 from tui_app.store import sync_ledger as ledger
 from tui_app.sync.client import Acknowledged, Note, Progress, SyncSummary
 from tui_app.sync.crash import crash_point
-from tui_app.sync.protocol import PACK_KIND, Change, PullPage, PushResult
+from tui_app.sync.protocol import PACK_KIND, Change, PullPage, PushResult, same_content
 
 CENTRAL_ORIGIN = "central"
 
@@ -105,6 +105,9 @@ class LaptopSide:
                     continue
                 if result.status in ("rejected", "stale"):
                     aside.setdefault(change.record_id, []).append((change, result))
+                elif result.status == "duplicate" and result.current is not None \
+                        and result.current.change_id != change.change_id:
+                    self._adopt(change.change_id, result.current)
                 ack.duplicates += result.status == "duplicate"
                 ack.settled += result.status != "rejected"
             ledger.forget_outbox(self.db, [r.change_id for r in results])
@@ -146,6 +149,15 @@ class LaptopSide:
             self._apply_change(current, now, flag=False)
         return conflicts, rejected
 
+    def _adopt(self, own_change_id: str, central: Change) -> None:
+        """Take the central revision in place of our own that says the same thing (an
+        entity imported here and on another laptop): the same slot and content, so no
+        tally moves; later edits build on the central change id."""
+        ledger.adopt(self.db, own_change_id, central.change_id, central.body)
+        current = record_store.get(self.db, central.kind, central.record_id)
+        if current is not None and current["rev"] == central.rev:
+            ledger.set_current(self.db, central.kind, central.record_id, central.body)
+
     # ------------------------------------------------------------------ pull side
 
     def pull_state(self) -> tuple[str | None, str | None]:
@@ -183,7 +195,11 @@ class LaptopSide:
             return self._apply_pack(change)
         if ledger.has_revision(self.db, change.change_id):
             return "skipped"  # an echo of our own change, or already pulled
-        holder = ledger.revision_holder(self.db, change.record_id, change.rev)
+        held = ledger.revision_at(self.db, change.record_id, change.rev)
+        if held is not None and same_content(held[1], change.body):
+            self._adopt(held[0], change)  # made here too (even if not yet pushed): one revision
+            return "applied"
+        holder = held[0] if held else None
         pending = [cid for cid, rev in ledger.pending_for(self.db, change.record_id)
                    if rev <= change.rev]
         if holder is not None or pending:

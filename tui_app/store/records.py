@@ -23,7 +23,8 @@ TABLES = {
     "complaint": "complaint",
     "activity": "activity",
 }
-JSON_COLUMNS = {"officers", "fields", "measures", "warnings"}
+JSON_COLUMNS = {"officers", "fields", "measures", "warnings", "attachments", "documents"}
+LIST_COLUMNS = {"officers", "warnings", "attachments"}  # JSON lists; the others are objects
 # The order in which a list shows records of each kind: newest first.
 LIST_ORDER = {
     "inspection": "started_at",
@@ -60,7 +61,7 @@ def to_row(body: Mapping[str, Any], columns: Iterable[str]) -> list[Any]:
     for col in columns:
         value = body.get(col)
         if col in JSON_COLUMNS:
-            value = json.dumps(value if value is not None else ([] if col in ("officers", "warnings") else {}),
+            value = json.dumps(value if value is not None else ([] if col in LIST_COLUMNS else {}),
                                ensure_ascii=False)
         elif isinstance(value, bool):
             value = int(value)

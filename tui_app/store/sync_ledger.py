@@ -68,10 +68,20 @@ def has_revision(db: Database, change_id: str) -> bool:
         "SELECT 1 FROM revision WHERE change_id = ?", (change_id,)).fetchone() is not None
 
 
-def revision_holder(db: Database, record_id: str, rev: int) -> str | None:
-    row = db.conn.execute(
-        "SELECT change_id FROM revision WHERE id = ? AND rev = ?", (record_id, rev)).fetchone()
-    return row[0] if row else None
+def revision_at(db: Database, record_id: str, rev: int) -> tuple[str, dict[str, Any]] | None:
+    """The local revision holding (record, rev): its change id and body."""
+    row = db.conn.execute("SELECT change_id, body FROM revision WHERE id = ? AND rev = ?",
+                          (record_id, rev)).fetchone()
+    return (row[0], json.loads(row[1])) if row else None
+
+
+def adopt(db: Database, own_change_id: str, change_id: str, body: dict[str, Any]) -> None:
+    """Hold the central revision `change_id` in place of our own identical one (a
+    duplicate): same slot, same content, the central change id and metadata."""
+    db.conn.execute("UPDATE revision SET change_id = ?, body = ? WHERE change_id = ?",
+                    (change_id, json.dumps(body, ensure_ascii=False, sort_keys=True),
+                     own_change_id))
+    db.conn.execute("DELETE FROM outbox WHERE change_id = ?", (own_change_id,))
 
 
 def take_revisions(db: Database, change_ids: Sequence[str]) -> dict[str, str]:

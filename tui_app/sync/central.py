@@ -26,6 +26,7 @@ from tui_app.sync.protocol import (
     PullPage,
     PushResult,
     check_change,
+    same_content,
 )
 
 _PACK_NAMESPACE = uuid.UUID("6f1c2a52-6f0e-4d7e-9a55-3f2b8c1d9e10")
@@ -112,6 +113,19 @@ class Known:
     lost: dict[str, str | None] = field(default_factory=dict)  # kept-aside id → winner
     slots: dict[tuple[str, int], str] = field(default_factory=dict)  # (record, rev) → id
     owners: dict[str, str] = field(default_factory=dict)      # record id → owner
+    held: dict[str, Change] = field(default_factory=dict)  # holders of contended slots
+
+
+def contended(changes: Sequence[Change], known: Known) -> list[str]:
+    """Change ids holding a slot that another change of the batch wants: the store
+    reads their bodies into `known.held`, so `decide` can tell a duplicate (same
+    content) from a conflict. A batch of new records contends for nothing."""
+    wanted = set()
+    for change in changes:
+        holder = known.slots.get((change.record_id, change.rev))
+        if holder is not None and holder != change.change_id:
+            wanted.add(holder)
+    return sorted(wanted)
 
 
 @dataclass
@@ -127,8 +141,10 @@ class Decision:
 def decide(changes: Sequence[Change], inspector_id: str, known: Known, *, role: str = BUREAU,
            strict: bool = False) -> Decision:
     """The push rule, in batch order. The first change committed centrally for a
-    (record, rev) wins; a later one for the same slot, or one made on top of a version
-    that is not the central one, is stale and kept aside. Never a laptop clock.
+    (record, rev) wins; a later one for the same slot that says the same thing (see
+    `protocol.same_content`) is a duplicate of it; one that differs, or one made on top
+    of a version that is not the central one, is stale and kept aside. Never a laptop
+    clock.
 
     A record's owner is whoever first stored it (`known.owners`); `strict` raises
     `PushForbidden` instead of answering when any change is refused for who sent it."""
@@ -137,6 +153,7 @@ def decide(changes: Sequence[Change], inspector_id: str, known: Known, *, role: 
     lost: list[tuple[Change, str | None]] = []
     owners: list[str] = []
     seen: set[str] = set()
+    alias: dict[str, str] = {}  # a duplicate's change id → the central one it repeats
     top: dict[str, int] = {}  # highest rev per pack id
     for record_id, rev in known.slots:
         top[record_id] = max(top.get(record_id, 0), rev)
@@ -153,20 +170,27 @@ def decide(changes: Sequence[Change], inspector_id: str, known: Known, *, role: 
         if reason:
             results.append(PushResult(cid, "rejected", reason=reason))
             continue
-        seen.add(cid)
         rid = change.record_id
         if change.kind == PACK_KIND:
             change = Change(cid, PACK_KIND, rid, top.get(rid, 0) + 1, change.body, raw=change.raw)
         else:
             holder = known.slots.get((rid, change.rev))
-            base = known.slots.get((rid, change.rev - 1)) if change.rev > 1 else None
-            if holder is not None or base != change.base:
-                kept = holder if holder is not None else base
-                results.append(PushResult(cid, "stale", kept_change_id=kept))
-                known.lost[cid] = kept
-                lost.append((change, kept))
+            kept = known.held.get(holder or "")
+            if kept is not None and same_content(kept.body, change.body):
+                alias[cid] = kept.change_id
+                results.append(PushResult(cid, "duplicate", kept_change_id=kept.change_id,
+                                          current=kept))
                 continue
+            base = known.slots.get((rid, change.rev - 1)) if change.rev > 1 else None
+            if holder is not None or base != alias.get(change.base or "", change.base):
+                kept_id = holder if holder is not None else base
+                results.append(PushResult(cid, "stale", kept_change_id=kept_id))
+                known.lost[cid] = kept_id
+                lost.append((change, kept_id))
+                continue
+        seen.add(cid)
         known.slots[(rid, change.rev)] = cid
+        known.held[cid] = change
         if change.kind == PACK_KIND:
             top[rid] = change.rev
         elif change.kind != "entity" and rid not in known.owners:

@@ -24,7 +24,7 @@ from tui_app.domain.tally import Aggregate
 from tui_app.errors import FieldLogError
 from tui_app.store import migrate
 from tui_app.sync import materialize as mat
-from tui_app.sync.central import Known, decide, split_cursor, with_current
+from tui_app.sync.central import Known, contended, decide, split_cursor, with_current
 from tui_app.sync.crash import crash_point
 from tui_app.sync.protocol import BUREAU, PACK_KIND, CentralConflict, Change, PullPage, PushResult
 
@@ -145,8 +145,9 @@ class PgCentral:
     # ------------------------------------------------------------------ push
 
     def _known(self, cur: psycopg.Cursor[Any], changes: Sequence[Change]) -> Known:
-        """Three index lookups for the whole batch. The ids travel as one string split
-        server-side: cheaper than adapting a Python list element by element."""
+        """Three index lookups for the whole batch (a fourth when it contends for a
+        slot). The ids travel as one string split server-side: cheaper than adapting a
+        Python list element by element."""
         known = Known()
         ids = _joined(c.change_id for c in changes)
         cur.execute(f"SELECT change_id FROM change WHERE change_id = ANY({_SPLIT})", (ids,))
@@ -161,6 +162,12 @@ class PgCentral:
         cur.execute(f"SELECT record_id, inspector_id FROM record_owner"
                     f" WHERE record_id = ANY({_SPLIT})", (records,))
         known.owners.update(cur.fetchall())
+        holders = contended(changes, known)
+        if holders:
+            cur.execute("SELECT change_id, kind, record_id, rev, body FROM change"
+                        f" WHERE change_id = ANY({_SPLIT})", (_joined(holders),))
+            known.held.update({cid: Change(cid, kind, rid, rev, json.loads(body), raw=body)
+                               for cid, kind, rid, rev, body in cur.fetchall()})
         return known
 
     def push(self, inspector_id: str, device_id: str, changes: Sequence[Change], *,

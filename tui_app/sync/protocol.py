@@ -19,6 +19,10 @@ KINDS = (*RECORD_KINDS, PACK_KIND)
 encode = json.JSONEncoder(ensure_ascii=False).encode
 
 Status = Literal["applied", "duplicate", "stale", "rejected"]
+# Who made a revision, when and on which device: not part of what it says. Two
+# revisions of one record that differ only here say the same thing (see `same_content`).
+METADATA: frozenset[str] = frozenset({"created_at", "updated_at", "inspector_id", "device_id"})
+
 # Statuses after which the laptop may forget the outbox row: the central store holds
 # the change (applied, duplicate) or has kept it aside as a conflict (stale).
 SETTLED: frozenset[str] = frozenset({"applied", "duplicate", "stale"})
@@ -49,6 +53,18 @@ class Change:
         return self.raw if self.raw is not None else encode(self.body)
 
 
+def same_content(a: dict[str, Any] | None, b: dict[str, Any] | None) -> bool:
+    """Do two bodies of one record and rev say the same thing (metadata aside)?
+
+    Ten laptops importing one registry make the same entity revision ten times, each
+    stamped with its own inspector, device and time: that is one revision arriving
+    ten times (a duplicate), never a conflict."""
+    if a is None or b is None:
+        return False
+    return ({k: v for k, v in a.items() if k not in METADATA}
+            == {k: v for k, v in b.items() if k not in METADATA})
+
+
 @dataclass(frozen=True)
 class PushResult:
     """The central store's answer for one change.
@@ -56,6 +72,9 @@ class PushResult:
     For `stale`, `kept_change_id` names the change that holds the contested revision
     centrally, and `current` is the record's current central revision, so the laptop
     can adopt it without waiting for a pull that may already have passed it.
+    For a `duplicate` of another change (the same content under another change id, see
+    `same_content`), `kept_change_id` and `current` are that central revision: the
+    laptop takes it in place of its own, so its next edit builds on the central one.
     """
 
     change_id: str

@@ -20,7 +20,7 @@ from tui_app.errors import FieldLogError
 from tui_app.store import migrate
 from tui_app.store.db import immediate
 from tui_app.sync import materialize as mat
-from tui_app.sync.central import Known, decide, split_cursor, sqlite_path, with_current
+from tui_app.sync.central import Known, contended, decide, split_cursor, sqlite_path, with_current
 from tui_app.sync.crash import crash_point
 from tui_app.sync.protocol import BUREAU, PACK_KIND, CentralConflict, Change, PullPage, PushResult
 
@@ -140,6 +140,12 @@ class SqliteCentral:
             known.owners.update(self.conn.execute(
                 f"SELECT record_id, inspector_id FROM record_owner "
                 f"WHERE record_id IN ({_marks(len(part))})", part))
+        for part in _chunks(contended(changes, known)):
+            for change_id, kind, record_id, rev, body in self.conn.execute(
+                    f"SELECT change_id, kind, record_id, rev, body FROM change "
+                    f"WHERE change_id IN ({_marks(len(part))})", part):
+                known.held[change_id] = Change(change_id, kind, record_id, rev, json.loads(body),
+                                               raw=body)
         return known
 
     def push(self, inspector_id: str, device_id: str, changes: Sequence[Change], *,

@@ -1,0 +1,71 @@
+"""Catalog section: attachments, blob sync, 执法文书 and 文号. Key → (中文, English)."""
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    # ---- attaching
+    "attach.unreadable": ("无法读取 {path}：{detail}。请检查文件。", "Cannot read {path}: {detail}. Check the file."),
+    "attach.too_big": ("文件 {path} 有 {size} MB，超过每个附件 {limit} MB 的上限。"
+                       "请压缩后再附，或用 `fieldlog init --attach-max-mb N` 调整上限。",
+                       "{path} is {size} MB, over the {limit} MB limit per attachment. Shrink it, "
+                       "or change the limit with `fieldlog init --attach-max-mb N`."),
+    "attach.refused_type": ("文件 {path} 不是照片、PDF 或办公文档（按内容识别为 {type}），不能作为附件。",
+                            "{path} is not a photo, PDF or office document (its content says {type}); "
+                            "it cannot be attached."),
+    "attach.not_attachable": ("{kind}记录不能加附件；附件只加在检查、案件和投诉举报上。",
+                              "A {kind} takes no attachments; attach to inspections, cases or complaints."),
+    "attach.not_yours": ("记录 {id} 不是本机检查员的记录，只有记录人才能修改它的附件和文书。",
+                         "Record {id} belongs to another inspector; only its owner can change its "
+                         "attachments and documents."),
+    "attach.no_such": ("记录 {id} 没有附件“{ref}”。用 `fieldlog attachment list` 查看序号。",
+                       "Record {id} has no attachment '{ref}'. See `fieldlog attachment list`."),
+    "attach.none": ("记录 {id} 没有附件。", "Record {id} has no attachments."),
+    "attach.remove_needs_reason": ("移除附件必须写明原因。", "Removing an attachment needs a reason."),
+    "attach.blob_missing": ("附件 {name}（{sha}）的文件不在本机（可能是同事的记录，或文件已丢失）。",
+                            "The file of {name} ({sha}) is not on this laptop (a colleague's record, "
+                            "or the file is lost)."),
+    "attach.blob_corrupt": ("附件 {name}（{sha}）的文件已损坏（内容与哈希不符）。请运行 `fieldlog doctor`。",
+                            "The file of {name} ({sha}) is corrupt (its content does not match its "
+                            "hash). Run `fieldlog doctor`."),
+    "attach.no_viewer": ("找不到查看程序 {opener}。副本已放在 {path}，可手动打开。",
+                         "No viewer '{opener}' found. The copy is at {path}; open it by hand."),
+    # ---- CLI
+    "cli.attach.help": ("给记录添加附件（照片、PDF、办公文档），按内容哈希保存。",
+                        "Attach files (photos, PDF, office documents) to a record, stored by content hash."),
+    "cli.attach.done": ("已给{kind} {id} 添加 {count} 个附件（修订 {rev}）。",
+                        "Attached {count} file(s) to {kind} {id} (rev {rev})."),
+    "cli.attach.skipped": ("{name} 已在该记录的附件中，跳过。", "{name} is already attached; skipped."),
+    "cli.attachment.help": ("查看、移除、打开或导出记录的附件。",
+                            "List, remove, open or export a record's attachments."),
+    "cli.attachment.list.help": ("列出记录的附件（--all 含已移除的）。",
+                                 "List a record's attachments (--all: removed ones too)."),
+    "cli.attachment.remove.help": ("移除一个附件（新修订，须写原因；文件保留）。",
+                                   "Remove an attachment (a new revision with a reason; the file stays)."),
+    "cli.attachment.open.help": ("用系统查看程序打开附件的副本。",
+                                 "Open a copy of an attachment in the system viewer."),
+    "cli.attachment.export.help": ("把附件复制到文件夹。", "Copy attachments to a folder."),
+    "cli.attachment.removed": ("已移除 {id} 的附件（修订 {rev}），文件仍保留。",
+                               "Removed the attachment from {id} (rev {rev}); the file is kept."),
+    "cli.attachment.exported": ("已导出：{path}", "Exported: {path}"),
+    "cli.attachment.opened": ("已打开副本：{path}", "Opened a copy: {path}"),
+    "cli.attachment.title": ("{id} 的附件", "Attachments of {id}"),
+    "cli.opt.which": ("附件：列表中的序号、文件名或哈希前缀",
+                      "attachment: its number in the list, its name or a hash prefix"),
+    "cli.opt.export_dir": ("导出到的文件夹（默认当前文件夹）", "folder to export to (default: the current one)"),
+    "cli.init.attach_max_mb": ("每个附件的大小上限（MB，默认 20）", "size limit per attachment (MB, default 20)"),
+    "cli.init.bad_attach_max_mb": ("附件上限“{value}”应为正数（MB）。",
+                                   "The attachment limit '{value}' must be a positive number of MB."),
+    "col.file": ("文件", "file"),
+    "col.size": ("大小", "size"),
+    "col.media_type": ("类型", "type"),
+    "col.taken": ("拍摄时间/位置", "taken at / where"),
+    "col.added": ("添加人/时间", "added by / at"),
+    "col.sha": ("SHA-256", "SHA-256"),
+    "col.removed": ("移除", "removed"),
+    "cli.show.attachments": ("附件", "Attachments"),
+    "attach.removed_note": ("{reason}\n（{by}，{at}）", "{reason}\n({by}, {at})"),
+    # ---- doctor
+    "doctor.blob_missing": ("有 {count} 个附件文件缺失（如 {sha}）。请从备份恢复 {folder}。",
+                            "{count} attachment file(s) are missing (e.g. {sha}). Restore {folder} from a backup."),
+    "doctor.blob_corrupt": ("有 {count} 个附件文件已损坏（如 {sha}）。请从备份恢复 {folder}。",
+                            "{count} attachment file(s) are corrupt (e.g. {sha}). Restore {folder} from a backup."),
+    "cli.doctor.blobs": ("附件文件：{count} 个，位于 {folder}", "Attachment files: {count} in {folder}"),
+}
