@@ -10,6 +10,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from tui_app.cli import cli
+from tui_app.i18n import set_lang
 from tui_app.services.context import Context, open_context
 
 # The sync tests' fixtures: a central store on each engine (tests/sync_support.py).
@@ -22,6 +23,7 @@ def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("FIELDLOG_DEMO_DB", str(tmp_path / "demo.db"))
     monkeypatch.delenv("FIELDLOG_LANG", raising=False)
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    set_lang("zh")  # the language is process-wide: a test run in English must not leak
 
 
 @pytest.fixture

@@ -15,3 +15,14 @@ def read_text(path: Path, encoding: str = "utf-8") -> str:
         raise FieldLogError("file.not_found", path=str(path)) from None
     except UnicodeDecodeError:
         raise FieldLogError("file.not_utf8", path=str(path)) from None
+
+
+def read_bytes(path: Path) -> bytes:
+    """The file's bytes, or a FieldLogError saying it is missing (decoding is the caller's,
+    line by line, so a bad byte is reported on its line)."""
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise FieldLogError("file.not_found", path=str(path)) from None
+    except IsADirectoryError:
+        raise FieldLogError("file.not_found", path=str(path)) from None

@@ -23,7 +23,7 @@ def campaign() -> None:
 @campaign.command("list", help=t("cli.campaign.list.help"))
 @click.pass_context
 def list_(ctx: click.Context) -> None:
-    with opened(ctx) as context:
+    with opened(ctx, reading=True) as context:
         rows = [
             ("*" if p.id == context.campaign_id else "", p.id, pick(p.name),
              f"{p.period_from} ~ {p.period_to}", len(p.actions), len(p.tallies))
@@ -37,7 +37,7 @@ def list_(ctx: click.Context) -> None:
 @click.argument("campaign_id", required=False)
 @click.pass_context
 def show(ctx: click.Context, campaign_id: str | None) -> None:
-    with opened(ctx) as context:
+    with opened(ctx, reading=True) as context:
         pack = context.pack(campaign_id)
         click.echo(f"{pick(pack.name)} ({pack.id})  {pack.period_from} ~ {pack.period_to}")
         for number, action in enumerate(pack.actions, start=1):

@@ -17,7 +17,7 @@ import click
 from tui_app import paths
 from tui_app.errors import Problem
 from tui_app.i18n import t
-from tui_app.services.context import Context, open_context
+from tui_app.services.context import Context, open_context, open_for_reading
 
 
 def db_path(ctx: click.Context) -> Path:
@@ -25,9 +25,11 @@ def db_path(ctx: click.Context) -> Path:
 
 
 @contextmanager
-def opened(ctx: click.Context) -> Iterator[Context]:
-    """The local database for this command, closed afterwards."""
-    context = open_context(db_path(ctx))
+def opened(ctx: click.Context, *, reading: bool = False) -> Iterator[Context]:
+    """The local database for this command, closed afterwards.
+
+    `reading` commands (lists, tallies, reports) still work on a read-only database."""
+    context = (open_for_reading if reading else open_context)(db_path(ctx))
     try:
         yield context
     finally:

@@ -37,7 +37,7 @@ def import_(ctx: click.Context, file: Path, skip_bad: bool, accept_bad_uscc: boo
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
 @click.pass_context
 def search(ctx: click.Context, query: str, limit: int, fmt: str) -> None:
-    with opened(ctx) as context:
+    with opened(ctx, reading=True) as context:
         found = entity_service.search(context, query, limit)
         if fmt == "json":
             emit_json(found)

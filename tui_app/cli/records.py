@@ -159,7 +159,7 @@ def list_records(ctx: click.Context, kind: str, date: str | None, day_from: str 
                  day_to: str | None, action: str | None, text: str | None, include_voided: bool,
                  limit: int, page: int, fmt: str, scope: str,
                  url: str | None) -> None:
-    with opened(ctx) as context:
+    with opened(ctx, reading=True) as context:
         start, end = _date_range(date, day_from, day_to, context)
         query = ListQuery(kind=kind, campaign=context.campaign_id, day_from=start, day_to=end,
                           action=action, text=text, include_voided=include_voided, limit=limit,
@@ -267,7 +267,7 @@ def list_(ctx: click.Context, **options: Any) -> None:
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
 @click.pass_context
 def show(ctx: click.Context, record_id: str, fmt: str) -> None:
-    with opened(ctx) as context:
+    with opened(ctx, reading=True) as context:
         kind, current, revisions = record_service.show(context, record_id)
         if fmt == "json":
             emit_json({"kind": kind, "current": current, "revisions": revisions})

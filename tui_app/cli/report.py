@@ -27,21 +27,20 @@ def register(cli: click.Group) -> None:
 @click.option("--to", "day_to", help=t("cli.opt.report_to"))
 @click.option("--format", "fmt", type=click.Choice(report_service.REPORT_FORMATS), default="md",
               show_default=True)
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help=t("cli.opt.report_output"))
+@click.option("-o", "--output", type=click.Path(path_type=Path), help=t("cli.opt.report_output"))
 @click.option("--scope", type=click.Choice(["local", "central"]), default="local",
               help=t("cli.opt.scope_central"))
 @click.option("--central", "url", help=t("cli.opt.central"))
 @click.pass_context
 def report(ctx: click.Context, campaign: str | None, day_from: str | None, day_to: str | None,
            fmt: str, output: Path | None, scope: str, url: str | None) -> None:
-    with opened(ctx) as context:
+    with opened(ctx, reading=True) as context:
         built = report_service.for_scope(context, scope, campaign, day_option(day_from, "--from"),
                                          day_option(day_to, "--to"), url)
         if output is None and fmt != "docx":
             click.echo(built.markdown() if fmt == "md" else built.text(), nl=False)
             return
-        path = built.write(output or report_service.default_name(built, fmt), fmt)
+        path = built.write(report_service.output_path(built, fmt, output), fmt)
         click.echo(t("cli.report.written", path=str(path)))
 
 
@@ -57,7 +56,7 @@ def report(ctx: click.Context, campaign: str | None, day_from: str | None, day_t
 def export(ctx: click.Context, campaign: str | None, day_from: str | None, day_to: str | None,
            fmt: str, output: Path | None, progress: bool | None) -> None:
     show = sys.stderr.isatty() if progress is None else progress
-    with opened(ctx) as context, _progress_bar(show, SLOW_S if progress is None else 0) as bar:
+    with opened(ctx, reading=True) as context, _progress_bar(show, SLOW_S if progress is None else 0) as bar:
         paths = report_service.export(context, fmt, output, campaign,
                                       day_option(day_from, "--from"), day_option(day_to, "--to"),
                                       progress=bar)

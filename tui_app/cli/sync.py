@@ -85,7 +85,7 @@ def sync(ctx: click.Context, url: str | None, ca_file: str | None, insecure: boo
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
 @click.pass_context
 def conflicts(ctx: click.Context, scope: str, url: str | None, fmt: str) -> None:
-    with opened(ctx) as context:
+    with opened(ctx, reading=True) as context:
         if scope == "central":
             from tui_app.services import central as central_service
 

@@ -25,7 +25,7 @@ def register(cli: click.Group) -> None:
 @click.pass_context
 def tally(ctx: click.Context, campaign: str | None, day_from: str | None, day_to: str | None,
           scope: str, url: str | None, fmt: str) -> None:
-    with opened(ctx) as context:
+    with opened(ctx, reading=True) as context:
         start, end = day_option(day_from, "--from"), day_option(day_to, "--to")
         if scope == "central":
             from tui_app.services import central as central_service

@@ -12,5 +12,15 @@ def new_id() -> str:
     return str(uuid6.uuid7())
 
 
+def is_uuid(text: str) -> bool:
+    """A UUID in its usual 36-character form (any version): ids in files are checked so."""
+    import uuid
+
+    try:
+        return len(text) == 36 and str(uuid.UUID(text)) == text.lower()
+    except ValueError:
+        return False
+
+
 def utc_now() -> str:
     return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")

@@ -8,12 +8,15 @@ rather than failing later in the middle of an inspector's day.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import tomllib
 from dataclasses import dataclass, field
 from typing import Any
 
 from tui_app.errors import PackError
 
+# A pack id names the pack in settings, file names and the central store: plain and short.
+PACK_ID = re.compile(r"[a-z0-9_-]{1,40}")
 FIELD_TYPES = ("text", "int", "money", "bool", "choice", "multi", "date", "entity")
 RECORD_KINDS = ("inspection", "case", "complaint", "activity")
 TALLY_OPS = ("count", "sum", "distinct", "officer_days", "ratio")
@@ -203,6 +206,8 @@ class _Parser:
     def pack(self) -> Pack:
         camp = self.table(self.raw.get("campaign"), "campaign")
         camp_id = self.need(camp, "id", "campaign", str)
+        if not PACK_ID.fullmatch(camp_id):
+            raise self.fail("campaign.id", "pack.bad_id", id=camp_id[:60])
         period = self.table(self.need(camp, "period", "campaign", dict), "campaign.period")
         start = self.need(period, "from", "campaign.period", dt.date)
         end = self.need(period, "to", "campaign.period", dt.date)

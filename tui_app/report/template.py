@@ -17,14 +17,14 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, Undefined, UndefinedError
+from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, Undefined, UndefinedError, nodes
 from jinja2.exceptions import SecurityError
-from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from tui_app.domain.pack import Pack, Tally
 from tui_app.errors import PackError
 from tui_app.report import numbers
 from tui_app.report.document import Filled
+from tui_app.report.sandbox import LimitedEnvironment, TemplateLimit, render
 
 RESERVED = ("campaign", "report", "const")
 
@@ -106,9 +106,8 @@ FILTERS: dict[str, Callable[..., str]] = {
 }
 
 
-def _environment() -> ImmutableSandboxedEnvironment:
-    env = ImmutableSandboxedEnvironment(undefined=StrictUndefined, autoescape=False,
-                                        keep_trailing_newline=False)
+def _environment() -> LimitedEnvironment:
+    env = LimitedEnvironment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False)
     env.filters.update(FILTERS)
     return env
 
@@ -175,11 +174,20 @@ def fill(pack: Pack, values: Mapping[str, int | float], day_from: dt.date,
     return Filled(title.strip(), body.strip(), lines)
 
 
+# A pack is one file: a template that pulls in another names a file nobody shipped.
+_OTHER_FILES = (nodes.Include, nodes.Import, nodes.FromImport, nodes.Extends)
+
+
 def _render(source: str, part: str, text: Any, names: dict[str, Any]) -> str:
+    """Render one part of the template; whatever goes wrong in it is the pack's to fix,
+    so every failure names the pack and the part, never a Python error."""
     if not isinstance(text, str):
         raise PackError(source, _where(part), "pack.bad_type")
     try:
-        return _ENV.from_string(text).render(names)
+        tree = _ENV.parse(text)
+        if next(tree.find_all(_OTHER_FILES), None) is not None:
+            raise PackError(source, _where(part), "report.no_include")
+        return render(_ENV.from_string(tree), names)
     except TemplateSyntaxError as exc:
         raise PackError(source, _where(f"{part}, line {exc.lineno}"), "report.bad_template",
                         detail=exc.message or "") from None
@@ -191,3 +199,13 @@ def _render(source: str, part: str, text: Any, names: dict[str, Any]) -> str:
     except FilterMisuse as exc:
         raise PackError(source, _where(part), "report.bad_filter", detail=exc.message or "") \
             from None
+    except TemplateLimit as exc:
+        raise PackError(source, _where(part), f"report.limit_{exc.limit}") from None
+    except (RecursionError, MemoryError, SyntaxError):
+        # Nesting deeper than Python can compile or run ({{ ((((…)))) }}, 200 nested ifs).
+        raise PackError(source, _where(part), "report.too_deep") from None
+    except PackError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - e.g. {{ 1 / 0 }}: the template's fault, said so
+        raise PackError(source, _where(part), "report.template_failed",
+                        detail=f"{type(exc).__name__}: {exc}") from None

@@ -85,9 +85,12 @@ class Context:
         self.close()
 
 
-def open_context(path: Path | str) -> Context:
-    """Open (creating and migrating if needed) the database at `path`."""
-    db = Database(path)
+def open_context(path: Path | str, *, read_only: bool = False) -> Context:
+    """Open (creating and migrating if needed) the database at `path`.
+
+    `read_only` opens an existing database for reading only: nothing is written, not
+    even the first-run settings, so lists and tallies work on a read-only copy."""
+    db = Database(path, read_only=read_only)
     settings = setting_store.get_all(db)
     fresh = {}
     if "device_id" not in settings:
@@ -95,12 +98,25 @@ def open_context(path: Path | str) -> Context:
     if "inspector_id" not in settings:
         device = settings.get("device_id") or fresh["device_id"]
         fresh["inspector_id"] = settings.get("badge") or f"device-{device[-12:]}"
-    if fresh:
-        setting_store.put(db, fresh)
+    if fresh and not read_only:
+        settings = setting_store.put_missing(db, fresh)
+    else:
         settings.update(fresh)
     ctx = Context(db, settings)
-    install_shipped(ctx)
+    if not read_only:
+        install_shipped(ctx)
     return ctx
+
+
+def open_for_reading(path: Path | str) -> Context:
+    """The database opened normally, or read-only when the file, its folder or the medium
+    cannot be written (a copy on a CD, a locked share): looking must still work there."""
+    try:
+        return open_context(path)
+    except FieldLogError as exc:
+        if exc.key != "db.read_only":
+            raise
+    return open_context(path, read_only=True)
 
 
 def install_shipped(ctx: Context) -> list[str]:

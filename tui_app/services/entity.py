@@ -7,6 +7,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+from tui_app.domain.uscc import normalize
 from tui_app.errors import FieldLogError, Problem
 from tui_app.services.context import Context
 from tui_app.services.importer import ImportReport, Row, import_rows
@@ -66,6 +67,7 @@ def registry_rows(path: Path, accept_bad_uscc: bool = False) -> Iterable[Row]:
     fields = [_field_for(h) for h in header]
     if "name" not in fields:
         raise FieldLogError("entity.no_name_column", path=str(path), names="、".join(HEADERS["name"]))
+    first_line: dict[str, int] = {}  # USCC → the row that has it: one entity, one row
     for number, row in enumerate(rows, start=2):
         if not any(cell.strip() for cell in row):
             continue
@@ -74,6 +76,10 @@ def registry_rows(path: Path, accept_bad_uscc: bool = False) -> Iterable[Row]:
             continue
         raw: dict[str, Any] = {"type": "entity", "uscc_override": accept_bad_uscc}
         raw.update({f: cell.strip() for f, cell in zip(fields, row, strict=False) if f})
+        code = normalize(raw.get("uscc") or "")
+        if code and first_line.setdefault(code, number) != number:
+            yield number, Problem("uscc", "import.duplicate_uscc", {"uscc": code, "line": first_line[code]})
+            continue
         yield number, raw
 
 

@@ -20,13 +20,14 @@ from typing import Any
 
 from tui_app.domain import records as rules
 from tui_app.domain.identity import entity_id_of
-from tui_app.domain.ids import new_id
+from tui_app.domain.ids import is_uuid, new_id
+from tui_app.domain.input_limits import MAX_DEPTH, MAX_LINE
 from tui_app.domain.values import is_empty
 from tui_app.errors import FieldLogError, Problem, ValidationFailed
 from tui_app.services import record as record_service
 from tui_app.services.context import Context
 from tui_app.store import records as store
-from tui_app.textfile import read_text
+from tui_app.textfile import read_bytes
 
 LINE_TYPES = (*rules.KINDS, "void")
 
@@ -105,15 +106,28 @@ Row = tuple[int, dict[str, Any] | Problem]  # (line number, parsed object or why
 
 
 def jsonl_rows(path: Path) -> Iterable[Row]:
-    """Numbered JSON objects of a JSONL file; blank lines are skipped."""
-    text = read_text(path, encoding="utf-8-sig")
-    for number, line in enumerate(text.splitlines(), start=1):
+    """Numbered JSON objects of a JSONL file; blank lines are skipped. A line that cannot
+    be one (not UTF-8, too long, too deep, not JSON) is a Problem on its own number, so
+    `--skip-bad` skips just that line."""
+    data = read_bytes(path).removeprefix(b"\xef\xbb\xbf")
+    for number, raw_line in enumerate(data.splitlines(), start=1):
+        try:
+            line = raw_line.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            yield number, Problem("-", "import.bad_bytes", {"position": exc.start + 1})
+            continue
         if not line.strip():
+            continue
+        if len(line) > MAX_LINE:
+            yield number, Problem("-", "import.line_too_long", {"length": len(line), "limit": MAX_LINE})
             continue
         try:
             raw = json.loads(line)
         except json.JSONDecodeError as exc:
             yield number, Problem("json", "import.bad_json", {"detail": exc.msg})
+            continue
+        except RecursionError:
+            yield number, Problem("json", "input.too_deep", {"limit": MAX_DEPTH})
             continue
         yield number, raw if isinstance(raw, dict) else Problem("json", "import.not_object")
 
@@ -161,6 +175,8 @@ def _plan(ctx: Context, raw: dict[str, Any], state: _State, line: int) -> _Plann
     record_id = raw.pop("id", None)
     if record_id is not None and (not isinstance(record_id, str) or not record_id.strip()):
         raise ValidationFailed([Problem("id", "import.bad_id", {"id": record_id})])
+    if record_id is not None and not is_uuid(record_id):
+        raise ValidationFailed([Problem("id", "import.id_not_uuid", {"id": record_id[:60]})])
     if kind == "void":
         return _plan_void(state, record_id, raw, line)
     checked = record_service.check(ctx, kind, raw, state.resolve)

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from tui_app.domain import input_limits
 from tui_app.domain import records as rules
 from tui_app.domain import tally as tally_rules
 from tui_app.domain.identity import entity_id_of
@@ -90,6 +91,9 @@ def fact_delta(ctx: Context, kind: str, old: Mapping[str, Any] | None,
 def check(ctx: Context, kind: str, raw: Mapping[str, Any], resolve: rules.EntityResolver | None = None,
           campaign: str | None = None) -> rules.Checked:
     """Validate `raw` as a `kind` record for the current (or given) campaign."""
+    refused = input_limits.problems(dict(raw))
+    if refused:
+        raise ValidationFailed(refused)
     resolve = resolve or (lambda ref: store.resolve_entity(ctx.db, ref))
     if kind == "entity":
         return rules.check_entity(raw, initials)
@@ -165,6 +169,9 @@ def void(ctx: Context, ref: str, reason: str) -> Saved:
     """Void a record with a reason: a new revision that counts nowhere, never a deletion."""
     if not reason or not reason.strip():
         raise ValidationFailed([Problem("reason", "record.void_needs_reason")])
+    refused = input_limits.problems(reason, "reason")
+    if refused:
+        raise ValidationFailed(refused)
     kind, old = resolve_id(ctx, ref)
     if old["voided"]:
         raise FieldLogError("record.is_voided", id=old["id"])

@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
+from tui_app.domain.filenames import safe_stem
 from tui_app.domain.pack import Pack
 from tui_app.errors import FieldLogError
 from tui_app.i18n import pick, t
@@ -138,11 +139,19 @@ def markdown(ctx: Context, campaign: str | None = None, day_from: dt.date | None
     return local(ctx, campaign, day_from, day_to).markdown()
 
 
-def default_name(report: Report, fmt: str) -> Path:
-    """`中秋守护工作汇报_2026-10-08.docx`: the campaign, the last day, the format."""
-    stem = t("report.file_stem", name=pick(report.result.pack.name),
-             day=report.result.day_to.isoformat())
-    return Path(f"{stem}.{fmt}")
+def default_name(report: Report, fmt: str, folder: Path | None = None) -> Path:
+    """`中秋守护工作汇报_2026-10-08.docx`: the campaign, the last day, the format, in
+    `folder` (else the working folder). The pack's name is made safe: never a path."""
+    stem = safe_stem(t("report.file_stem", name=pick(report.result.pack.name),
+                       day=report.result.day_to.isoformat()))
+    return (folder or Path()) / f"{stem}.{fmt}"
+
+
+def output_path(report: Report, fmt: str, output: Path | None) -> Path:
+    """Where `report -o` writes: the file named, or the default name inside a folder named."""
+    if output is None or output.is_dir():
+        return default_name(report, fmt, output)
+    return output
 
 
 # ---------------------------------------------------------------- ledgers
@@ -180,11 +189,11 @@ def export(ctx: Context, fmt: str, target: Path | None, campaign: str | None = N
     """
     span = period(ctx, campaign, day_from, day_to)
     tables = ledger_tables(ctx, span)
-    stem = t("ledger.file_stem", name=pick(span.pack.name), day=span.day_to.isoformat())
+    stem = safe_stem(t("ledger.file_stem", name=pick(span.pack.name), day=span.day_to.isoformat()))
     try:
         if fmt == "csv":
             return ledgers.write_csv(tables, target or Path(stem), progress)
-        path = target or Path(f"{stem}.xlsx")
+        path = target / f"{stem}.xlsx" if target and target.is_dir() else target or Path(f"{stem}.xlsx")
         path.parent.mkdir(parents=True, exist_ok=True)
         ledgers.write_xlsx(tables, path, progress)
         return [path]

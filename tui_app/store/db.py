@@ -8,6 +8,7 @@ connection's `execute` directly, because each save must be one short transaction
 from __future__ import annotations
 
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cached_property
@@ -15,26 +16,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tui_app.errors import FieldLogError
-from tui_app.store import migrate
+from tui_app.store import failures, migrate
+from tui_app.store.transactions import immediate
 
 if TYPE_CHECKING:
     import sqlite_utils
-
-
-@contextmanager
-def immediate(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
-    """BEGIN IMMEDIATE … COMMIT, or ROLLBACK on any error: one writer, nothing half-written.
-
-    IMMEDIATE takes the write lock up front, so two writers queue on busy_timeout instead
-    of deadlocking when both try to upgrade a read transaction.
-    """
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        yield conn
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-    conn.execute("COMMIT")
 
 
 def _create_private(path: Path) -> None:
@@ -49,25 +35,34 @@ def _create_private(path: Path) -> None:
 
 
 class Database:
-    """One open local database. Not shared across threads: open one per thread."""
+    """One open local database. Not shared across threads: open one per thread.
 
-    def __init__(self, path: Path | str, *, migrate_now: bool = True) -> None:
+    `read_only=True` opens it for reading only (lists, tallies, reports), which also
+    works on a read-only file, folder or medium; any write then fails with
+    `db.read_only`. Opening for writing refuses a read-only database up front.
+    """
+
+    def __init__(self, path: Path | str, *, migrate_now: bool = True, read_only: bool = False) -> None:
         self.path = Path(path)
-        if str(path) != ":memory:":
+        self.read_only = read_only
+        memory = str(path) == ":memory:"
+        if not memory and not read_only:
+            if not failures.writable(self.path):
+                raise FieldLogError("db.read_only", path=str(path))
             self.path.parent.mkdir(parents=True, exist_ok=True)
             _create_private(self.path)
         try:
-            conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
-            conn.execute("PRAGMA journal_mode=WAL")
-        except sqlite3.DatabaseError as exc:
-            raise FieldLogError("db.cannot_open", path=str(path), detail=str(exc)) from None
-        # FULL: an inspection that was reported saved must survive a battery pull.
-        conn.execute("PRAGMA synchronous=FULL")
-        conn.execute("PRAGMA foreign_keys=ON")
-        conn.execute("PRAGMA busy_timeout=5000")
+            conn = _open_read_only(self.path) if read_only else _open(str(path))
+            if read_only and migrate.pending(conn):
+                raise FieldLogError("db.read_only", path=str(path))  # it needs an upgrade
+            if migrate_now and not read_only:
+                migrate.upgrade(conn)
+        except migrate.NewerSchema as exc:
+            raise failures.newer(self.path, exc) from None
+        except sqlite3.Error as exc:
+            raise (failures.explain(exc, self.path)
+                   or FieldLogError("db.cannot_open", path=str(path), detail=str(exc))) from exc
         self.conn = conn
-        if migrate_now:
-            migrate.upgrade(conn)
 
     def make_private(self) -> None:
         """Narrow an existing database (and its WAL files) to its user only, 0600."""
@@ -91,8 +86,14 @@ class Database:
         if self.conn.in_transaction:
             yield self.conn
             return
-        with immediate(self.conn):
-            yield self.conn
+        try:
+            with immediate(self.conn):
+                yield self.conn
+        except sqlite3.Error as exc:
+            explained = failures.explain(exc, self.path)
+            if explained is None:
+                raise
+            raise explained from exc
 
     @contextmanager
     def foreign_keys_off(self) -> Iterator[None]:
@@ -123,3 +124,46 @@ class Database:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _open(path: str) -> sqlite3.Connection:
+    conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    conn.execute("PRAGMA busy_timeout=5000")
+    _use_wal(conn)
+    # FULL: an inspection that was reported saved must survive a battery pull.
+    conn.execute("PRAGMA synchronous=FULL")
+    conn.execute("PRAGMA foreign_keys=ON")
+    return conn
+
+
+def _use_wal(conn: sqlite3.Connection, attempts: int = 200) -> None:
+    """Switch to WAL. Two first starts on one new file race here, and SQLite answers the
+    loser "database is locked" at once, without waiting on busy_timeout: try again
+    shortly (the winner's switch takes microseconds)."""
+    for _ in range(attempts):
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if getattr(exc, "sqlite_errorname", "") != "SQLITE_BUSY":
+                raise
+            time.sleep(0.005)
+    conn.execute("PRAGMA journal_mode=WAL")
+
+
+def _open_read_only(path: Path) -> sqlite3.Connection:
+    """mode=ro; on a read-only folder SQLite cannot make the WAL's index file, so the
+    file is opened as immutable (nobody can be writing to a medium this process
+    cannot write either)."""
+    if not path.exists():
+        raise FieldLogError("db.not_found", path=str(path))
+    uri = path.resolve().as_uri()
+    try:
+        conn = sqlite3.connect(f"{uri}?mode=ro", uri=True, isolation_level=None,
+                               check_same_thread=False)
+        conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+    except sqlite3.OperationalError:
+        conn = sqlite3.connect(f"{uri}?mode=ro&immutable=1", uri=True, isolation_level=None,
+                               check_same_thread=False)
+    conn.execute("PRAGMA busy_timeout=5000")
+    return conn

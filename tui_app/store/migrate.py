@@ -11,6 +11,7 @@ import sqlite3
 from pathlib import Path
 
 import tui_app
+from tui_app.store.transactions import immediate
 
 _NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
 
@@ -34,35 +35,72 @@ def available(folder: Path) -> list[tuple[int, Path]]:
     return sorted(found)
 
 
+class NewerSchema(Exception):
+    """The database was written by a newer FieldLog: using it could lose what it holds."""
+
+    def __init__(self, found: int, known: int) -> None:
+        super().__init__(f"schema {found} > {known}")
+        self.found = found
+        self.known = known
+
+
 def applied(conn: sqlite3.Connection) -> set[int]:
+    """Versions recorded in `_migrations` (none on a new file). Reads only, so a
+    read-only database can still be checked."""
+    exists = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_migrations'").fetchone()
+    if not exists:
+        return set()
+    return {row[0] for row in conn.execute("SELECT version FROM _migrations")}
+
+
+def _ensure_table(conn: sqlite3.Connection) -> None:
     conn.execute(
         "CREATE TABLE IF NOT EXISTS _migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL,"
         " applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')))"
     )
-    return {row[0] for row in conn.execute("SELECT version FROM _migrations")}
+
+
+def check_not_newer(done: set[int], files: list[tuple[int, Path]]) -> None:
+    """Refuse a database that records a migration this program does not have."""
+    known = max((version for version, _ in files), default=0)
+    found = max(done, default=0)
+    if found > known:
+        raise NewerSchema(found, known)
+
+
+def pending(conn: sqlite3.Connection, folder: Path | None = None) -> list[int]:
+    """Versions this program would apply (none on an up-to-date database), without writing;
+    NewerSchema when the database is newer than this program."""
+    files = available(folder or migrations_root())
+    done = applied(conn)
+    check_not_newer(done, files)
+    return [version for version, _ in files if version not in done]
 
 
 def upgrade(conn: sqlite3.Connection, folder: Path | None = None, upto: int | None = None) -> list[str]:
     """Apply every missing migration up to `upto`; return the names applied.
 
     The connection must be in autocommit mode (isolation_level=None): each file runs
-    inside its own BEGIN IMMEDIATE … COMMIT, so a failing file leaves no trace.
+    inside its own BEGIN IMMEDIATE … COMMIT, so a failing file leaves no trace. The
+    applied list is read again inside that transaction, after the write lock is held:
+    two processes (or two app threads) opening one new file then apply each file once,
+    the second finding it done, instead of both running `CREATE TABLE entity`.
     """
-    folder = folder or migrations_root()
+    files = available(folder or migrations_root())
     done = applied(conn)
+    check_not_newer(done, files)
     names = []
-    for version, path in available(folder):
+    for version, path in files:
         if version in done or (upto is not None and version > upto):
             continue
-        conn.execute("BEGIN IMMEDIATE")
-        try:
+        with immediate(conn):
+            _ensure_table(conn)
+            if version in applied(conn):
+                continue  # another connection applied it while this one waited for the lock
             for statement in _statements(path.read_text(encoding="utf-8")):
                 conn.execute(statement)
             conn.execute("INSERT INTO _migrations (version, name) VALUES (?, ?)", (version, path.name))
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
         names.append(path.name)
     return names
 

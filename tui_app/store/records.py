@@ -168,8 +168,8 @@ def find(db: Database, record_id: str) -> tuple[str, dict[str, Any]] | None:
 def find_by_fragment(db: Database, fragment: str, limit: int = 2) -> list[str]:
     """Ids starting or ending with `fragment`: lists show an id's last characters."""
     rows = db.conn.execute(
-        "SELECT DISTINCT id FROM revision WHERE (id >= ? AND id < ?) OR id LIKE ? LIMIT ?",
-        (fragment, fragment + "\uffff", f"%{fragment}", limit),
+        r"SELECT DISTINCT id FROM revision WHERE (id >= ? AND id < ?) OR id LIKE ? ESCAPE '\' LIMIT ?",
+        (fragment, fragment + "\uffff", f"%{like_literal(fragment)}", limit),
     )
     return [r[0] for r in rows]
 
@@ -219,14 +219,14 @@ def _where(query: ListQuery) -> tuple[str, list[Any]]:
     if not query.include_voided:
         clauses.append(f"{table}.voided = 0")
     if query.text:
-        like = f"%{query.text}%"
+        like = f"%{like_literal(query.text)}%"
         if query.kind == "entity":
-            clauses.append("(e.name LIKE ? OR e.address LIKE ?)")
+            clauses.append(r"(e.name LIKE ? ESCAPE '\' OR e.address LIKE ? ESCAPE '\')")
             params += [like, like]
         else:
             text_col = {"inspection": "findings", "case": "summary", "complaint": "summary",
                         "activity": "note"}[query.kind]
-            clauses.append(f"(e.name LIKE ? OR {table}.{text_col} LIKE ?)")
+            clauses.append(f"(e.name LIKE ? ESCAPE '\\' OR {table}.{text_col} LIKE ? ESCAPE '\\')")
             params += [like, like]
     return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
@@ -277,14 +277,21 @@ def search_entities(db: Database, text: str, limit: int = 20) -> list[dict[str, 
     if not text:
         return []
     columns = _COLUMNS.get(db.conn, "entity")
+    like = like_literal(text)  # % and _ typed by the user are characters, not wildcards
     rows = db.conn.execute(
         f"SELECT {', '.join(columns)} FROM entity WHERE voided = 0 AND "
-        "(name LIKE ? OR initials LIKE ? OR uscc LIKE ?) "
-        "ORDER BY (uscc = ?) DESC, (name = ?) DESC, (initials LIKE ?) DESC, length(name), name LIMIT ?",
-        (f"%{text}%", f"{text.lower()}%", f"{text.upper()}%", text.upper(), text,
-         f"{text.lower()}%", limit),
+        r"(name LIKE ? ESCAPE '\' OR initials LIKE ? ESCAPE '\' OR uscc LIKE ? ESCAPE '\') "
+        r"ORDER BY (uscc = ?) DESC, (name = ?) DESC, (initials LIKE ? ESCAPE '\') DESC, "
+        "length(name), name LIMIT ?",
+        (f"%{like}%", f"{like.lower()}%", f"{like.upper()}%", text.upper(), text,
+         f"{like.lower()}%", limit),
     ).fetchall()
     return [from_row(r, columns) for r in rows]
+
+
+def like_literal(text: str) -> str:
+    """`text` for a LIKE … ESCAPE '\\' pattern, matching itself only."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def resolve_entity(db: Database, ref: str) -> str | None:

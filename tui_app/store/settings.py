@@ -24,3 +24,12 @@ def put(db: Database, values: dict[str, str]) -> None:
             "INSERT INTO setting (k, v) VALUES (?, ?) ON CONFLICT (k) DO UPDATE SET v = excluded.v",
             list(values.items()),
         )
+
+
+def put_missing(db: Database, values: dict[str, str]) -> dict[str, str]:
+    """Store only the keys not set yet and return every setting, in one transaction: two
+    first starts racing on one new file agree on one device id."""
+    with db.transaction() as conn:
+        conn.executemany("INSERT INTO setting (k, v) VALUES (?, ?) ON CONFLICT (k) DO NOTHING",
+                         list(values.items()))
+        return get_all(db)

@@ -166,12 +166,22 @@ class FieldLogApp(App[None]):
 
     def report_failure(self, error: BaseException) -> None:
         """Show what went wrong; keep the screen (and what was typed in it) as it is."""
+        if isinstance(error, FieldLogError) and self.pack is None:
+            self.show_startup_failure(error)
+            return
         if isinstance(error, FieldLogError):
             self.notify(error.message(), severity="error", timeout=8)
             return
         self.log.error("".join(traceback.format_exception(error)))
         self.notify(t("ui.crash", detail=f"{type(error).__name__}: {error}"),
                     title=t("ui.crash_title"), severity="error", timeout=15)
+
+    def show_startup_failure(self, error: FieldLogError) -> None:
+        """No snapshot ever came (the database cannot be used): say why, on a whole screen."""
+        from tui_app.ui.screens.startup import StartupFailedScreen
+
+        if not isinstance(self.screen, StartupFailedScreen):
+            self.push_screen(StartupFailedScreen(error.message()))
 
     async def run_action(self, action, default_namespace=None, namespaces=None) -> bool:  # noqa: ANN001
         """Every key binding passes here: a failing action becomes a message, not a crash."""
