@@ -123,23 +123,24 @@ def _body(row: dict[str, Any], now: str) -> dict[str, Any]:
             "voided": False, "void_reason": None}
 
 
-def _build_chunk(task: tuple[int, int]) -> tuple[list[list[Any]], list[tuple], Counter]:
-    """Rows, revisions and summed tally facts of one chunk (runs in a worker process)."""
+def _build_chunk(task: tuple[int, int]) -> tuple[list[list[Any]], list[tuple], Counter, list]:
+    """Rows, revisions, summed tally facts and `latest` marks of one chunk (in a worker)."""
     index, size = task
     rng = random.Random(SEED + 2 + index)
     pack, tz, ids, columns = _WORLD["pack"], _WORLD["tz"], _WORLD["ids"], _WORLD["columns"]
     days, now = _WORLD["days"], utc_now()
-    bodies, facts = [], Counter()
+    bodies, facts, marks = [], Counter(), []
     for _ in range(size):
         raw = _inspection_input(rng, rng.choice(days))
         body = _body(rules.check_inspection(raw, pack, tz, ids.get).row, now)
         bodies.append(body)
         facts.update(tally_rules.facts(pack, "inspection", body))
+        marks.extend(tally_rules.mark_rows(pack.id, tally_rules.marks(pack, "inspection", body)))
     bodies.sort(key=lambda b: b["started_at"])  # index inserts in order land on hot pages
     rows = [store.to_row(body, columns) for body in bodies]
     revisions = [(body["id"], 1, "inspection", new_id(),
                   json.dumps(body, ensure_ascii=False, sort_keys=True)) for body in bodies]
-    return rows, revisions, facts
+    return rows, revisions, facts, marks
 
 
 # ------------------------------------------------------------------ bulk fill
@@ -197,7 +198,9 @@ def _world(ctx: Context, args: argparse.Namespace) -> list[demo.Business]:
 
 def _size(path: Path, ctx: Context) -> dict[str, float]:
     fact_rows = ctx.db.conn.execute("SELECT COUNT(*) FROM tally_fact").fetchone()[0]
-    return {"tally_fact_rows": fact_rows, "db_mb": path.stat().st_size / 2**20}
+    latest_rows = ctx.db.conn.execute("SELECT COUNT(*) FROM tally_latest").fetchone()[0]
+    return {"tally_fact_rows": fact_rows, "tally_latest_rows": latest_rows,
+            "db_mb": path.stat().st_size / 2**20}
 
 
 def bulk_fill(path: Path, args: argparse.Namespace) -> dict[str, float]:
@@ -211,14 +214,17 @@ def bulk_fill(path: Path, args: argparse.Namespace) -> dict[str, float]:
         businesses = _world(ctx, args)
         _WORLD["ids"] = _fill_entities(ctx, businesses, random.Random(SEED + 1))
         facts: Counter = Counter()
+        marks: list = []
         done = 0
         revision_columns = ["id", "rev", "kind", "change_id", "body"]
         with multiprocessing.get_context("fork").Pool(args.workers) as pool:
-            for rows, revisions, chunk_facts in pool.imap(_build_chunk, _chunks(args.rows)):
+            for rows, revisions, chunk_facts, chunk_marks in pool.imap(_build_chunk,
+                                                                       _chunks(args.rows)):
                 with ctx.db.transaction() as conn:
                     _insert(conn, "inspection", _WORLD["columns"], rows)
                     _insert(conn, "revision", revision_columns, revisions)
                 facts.update(chunk_facts)
+                marks += chunk_marks
                 done += len(rows)
                 rate = done / (time.perf_counter() - started)
                 print(f"\r  filled {done:,}/{args.rows:,} inspections ({rate:,.0f}/s)", end="",
@@ -226,6 +232,7 @@ def bulk_fill(path: Path, args: argparse.Namespace) -> dict[str, float]:
         print(file=sys.stderr)
         with ctx.db.transaction() as conn:
             store.apply_facts(conn, {(pack.id, *fact): n for fact, n in facts.items()})
+            store.apply_marks(conn, [], marks)
         ctx.db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         size = _size(path, ctx)
     seconds = time.perf_counter() - started

@@ -31,6 +31,7 @@ from tui_app.domain import tally as tally_rules
 from tui_app.services import report as report_service
 from tui_app.services.context import open_context
 from tui_app.store import ledgers as ledger_store
+from tui_app.store import records as store
 
 TARGET_S = 1.0
 START = dt.date(2026, 9, 14)
@@ -51,15 +52,18 @@ def _fields(rnd: random.Random, action: str) -> tuple[dict, dict]:
         fields = {"unit_type": unit, "vaccination_site": unit == "医疗机构" and rnd.random() < 0.3}
     elif action == "equipment":
         elevators = rnd.random() < 0.5
-        fields = {"equipment_types": ["电梯"] if elevators else ["锅炉"],
-                  "has_elevators": elevators, "elevator_insured": elevators and rnd.random() < 0.6}
+        fields = {"equipment_types": ["电梯"] if elevators else ["锅炉"]}
+        if elevators:
+            fields["elevator_insured"] = rnd.random() < 0.6
         measures["directives"] = int(rnd.random() < 0.05)
         measures["sealed_units"] = int(rnd.random() < 0.02)
     elif action == "product":
-        fields = {"product_types": ["电取暖器"], "heaters_confiscated": rnd.randrange(0, 3)}
+        fields = {"product_types": ["电取暖器"]}
         if rnd.random() < 0.05:
             measures["seized"] = [{"item": "电热板", "unit": "件", "quantity": 2,
-                                   "value_fen": rnd.randrange(1000, 500_000)}]
+                                   "value_fen": rnd.randrange(1000, 500_000)},
+                                  {"item": "劣质电取暖器", "unit": "台", "quantity": rnd.randrange(1, 3),
+                                   "value_fen": rnd.randrange(1000, 50_000)}]
     elif action == "fraud":
         fields = {"target": rnd.choice(["非法会议营销", "长江禁捕打非断链", "其他"])}
     elif action == "price":
@@ -84,6 +88,7 @@ def fill(db_path: Path, rows: int, seed: int = 7) -> float:
             "kind) VALUES (?, 1, ?, ?, ?, ?, ?, '个体工商户')",
             [(e, *META, f"市场主体{i}") for i, e in enumerate(entities)])
     facts: Counter[tuple[str, str, str]] = Counter()
+    marks: list[tally_rules.MarkRow] = []
     batch: list[tuple] = []
     sql = ("INSERT INTO inspection (id, rev, created_at, updated_at, inspector_id, device_id, "
            "campaign, action, entity_id, started_at, day, officers, fields, measures) "
@@ -93,11 +98,13 @@ def fill(db_path: Path, rows: int, seed: int = 7) -> float:
         day = (START + dt.timedelta(days=rnd.randrange(DAYS))).isoformat()
         pair = rnd.sample(OFFICERS, 2)
         fields, measures = _fields(rnd, action)
-        body = {"campaign": pack.id, "action": action, "entity_id": rnd.choice(entities),
-                "day": day, "officers": pair, "fields": fields, "measures": measures}
+        body = {"id": f"bench-{n:08d}", "campaign": pack.id, "action": action,
+                "entity_id": rnd.choice(entities), "day": day, "started_at": f"{day}T02:00:00Z",
+                "officers": pair, "fields": fields, "measures": measures}
         facts.update(tally_rules.facts(pack, "inspection", body))
-        batch.append((f"bench-{n:08d}", *META, pack.id, action, body["entity_id"],
-                      f"{day}T02:00:00Z", day, json.dumps(pair, ensure_ascii=False),
+        marks.extend(tally_rules.mark_rows(pack.id, tally_rules.marks(pack, "inspection", body)))
+        batch.append((body["id"], *META, pack.id, action, body["entity_id"],
+                      body["started_at"], day, json.dumps(pair, ensure_ascii=False),
                       json.dumps(fields, ensure_ascii=False),
                       json.dumps(measures, ensure_ascii=False)))
         if len(batch) == 50_000:
@@ -109,6 +116,7 @@ def fill(db_path: Path, rows: int, seed: int = 7) -> float:
         conn.executemany(
             "INSERT INTO tally_fact (campaign, tally_id, day, key, n) VALUES (?, ?, ?, ?, ?)",
             tally_rules.fact_rows(pack.id, facts.items()))
+        store.apply_marks(conn, [], marks)
     ctx.close()
     return time.perf_counter() - started
 

@@ -120,7 +120,7 @@ def generate(path: Path, count: int) -> None:
     from tui_app.domain import tally as tally_rules
     from tui_app.domain.ids import new_id
     from tui_app.services.context import open_context
-    from tui_app.store.records import apply_facts, to_row
+    from tui_app.store.records import apply_facts, apply_marks, to_row
 
     ctx = open_context(path)
     ctx.update_settings({"inspector_name": "张三", "badge": "3201001",
@@ -144,6 +144,7 @@ def generate(path: Path, count: int) -> None:
     choices = {a.id: a.fields[0] for a in pack.actions}
     insp_cols = columns("inspection")
     facts: Counter = Counter()
+    marks: list = []
     with ctx.db.transaction():
         conn.executemany(f"INSERT INTO entity ({', '.join(entity_cols)}) VALUES "
                          f"({', '.join('?' for _ in entity_cols)})",
@@ -161,6 +162,7 @@ def generate(path: Path, count: int) -> None:
                    "officers": officers, "fields": {first.id: value},
                    "findings": "未发现问题", "measures": {}, "result": ""}
             facts.update(tally_rules.facts(pack, "inspection", row))
+            marks.extend(tally_rules.mark_rows(pack.id, tally_rules.marks(pack, "inspection", row)))
             batch.append(to_row(row, insp_cols))
             if len(batch) == 20000:
                 conn.executemany(f"INSERT INTO inspection ({', '.join(insp_cols)}) VALUES "
@@ -175,6 +177,7 @@ def generate(path: Path, count: int) -> None:
             [(new_id(), new_id(), now) for _ in range(1000)])
         # the store's own path, so the campaign-wide key table (家 tallies) is filled too
         apply_facts(conn, {(pack.id, *fact): n for fact, n in facts.items()})
+        apply_marks(conn, [], marks)
     ctx.close()
 
 

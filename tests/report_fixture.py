@@ -60,33 +60,37 @@ def records() -> list[dict[str, Any]]:
                {"unit_type": "医疗机构", "vaccination_site": True}),
         _visit("drug", "个体诊所", "2026-09-25T10:00", [B, D],
                {"unit_type": "医疗机构", "vaccination_site": False}),
-        # equipment: 4 users, directives 2 + 1 = 3, sealed 1 + 2 = 3;
-        # elevator users 3 (商场, 医院, 酒店), insured 2 → 66.7 %
+        # equipment: 4 users, directives 2 + 1 = 3, sealed 1 + 2 = 3; elevator users 3
+        # (商场, 医院, 酒店: 电梯 among the equipment checked). Insured as of the latest
+        # visit: 酒店 only — 商场 was insured on the 26th but its insurance had lapsed at
+        # the visit on the 28th, 医院 is not insured → 1 of 3 = 33.3 %
         _visit("equipment", "液化气站", "2026-09-26T09:00", [A, B],
                {"equipment_types": ["气瓶", "压力容器"], "gas_station": True},
                findings="气瓶未按期检验", measures={"directives": 2, "sealed_units": 1}),
         _visit("equipment", "新世纪商场", "2026-09-26T14:00", [A, B],
-               {"equipment_types": ["电梯"], "has_elevators": True, "elevator_insured": True},
+               {"equipment_types": ["电梯"], "elevator_insured": True},
                findings="电梯维保记录不全", measures={"directives": 1}),
         _visit("equipment", "县人民医院", "2026-09-27T09:00", [C, D],
-               {"equipment_types": ["电梯", "锅炉"], "has_elevators": True,
-                "elevator_insured": False},
+               {"equipment_types": ["电梯", "锅炉"], "elevator_insured": False},
                measures={"sealed_units": 2, "rectification_ordered": True}),
         _visit("equipment", "滨江酒店", "2026-09-27T14:00", [C, D],
-               {"equipment_types": ["电梯"], "has_elevators": True, "elevator_insured": True}),
+               {"equipment_types": ["电梯"], "elevator_insured": True}),
         _visit("equipment", "新世纪商场", "2026-09-28T10:00", [A, C],
-               {"equipment_types": ["电梯"], "has_elevators": True, "elevator_insured": True}),
-        # product: officer-days (A,29)(B,29)(A,30)(C,30) = 4; heaters 15 + 8 = 23;
-        # goods seized 23,400 + 18,600 + 11,400 = 53,400 元 → 5.3万余元
+               {"equipment_types": ["电梯"], "elevator_insured": False}),
+        # product: officer-days (A,29)(B,29)(A,30)(C,30) = 4; heaters from the seized lines
+        # whose item contains 电取暖器: 10 + 5 (two lines at 明亮电器店) + 8 = 23;
+        # goods seized 15,600 + 7,800 + 10,000 + 11,400 + 8,600 = 53,400 元 → 5.3万余元
         _visit("product", "明亮电器店", "2026-09-29T10:00", [A, B],
-               {"product_types": ["电取暖器"], "no_3c": True, "heaters_confiscated": 15},
-               measures={"seized": [{"item": "劣质电取暖器", "unit": "台", "quantity": 15,
-                                     "value_fen": 2_340_000}]}),
-        _visit("product", "五金店", "2026-09-29T15:00", [A, B],
-               {"product_types": ["电取暖器", "其他"], "sanwu": True, "heaters_confiscated": 8},
+               {"product_types": ["电取暖器"], "no_3c": True},
                measures={"seized": [
-                   {"item": "电热板", "unit": "件", "quantity": 20, "value_fen": 1_860_000},
-                   {"item": "电源线", "unit": "根", "quantity": 50, "value_fen": 1_140_000}]}),
+                   {"item": "劣质电取暖器", "unit": "台", "quantity": 10, "value_fen": 1_560_000},
+                   {"item": "小太阳电取暖器", "unit": "台", "quantity": 5, "value_fen": 780_000}]}),
+        _visit("product", "五金店", "2026-09-29T15:00", [A, B],
+               {"product_types": ["电取暖器", "其他"], "sanwu": True},
+               measures={"seized": [
+                   {"item": "电热板", "unit": "件", "quantity": 20, "value_fen": 1_000_000},
+                   {"item": "电源线", "unit": "根", "quantity": 50, "value_fen": 1_140_000},
+                   {"item": "劣质电取暖器", "unit": "台", "quantity": 8, "value_fen": 860_000}]}),
         _visit("product", "电动车行", "2026-09-30T10:00", [A, C],
                {"product_types": ["电动自行车"]}),
         # fraud: officer-days from visits (B,1)(C,1)(B,2)(C,2) and notices (D,1)(C,3)(D,3) = 7;
@@ -139,7 +143,7 @@ FIGURES = [
     "2026", "9", "8", "9", "11", "9", "25",      # year, meeting dates (pack constants)
     "6", "5", "3", "25",                          # food
     "6", "2", "2", "1",                           # drug
-    "4", "3", "3", "2", "66.7",                   # equipment
+    "4", "3", "3", "2", "33.3",                   # equipment
     "4", "3", "23", "5.3",                        # product (3C), 货值 5.3万余元
     "7", "50", "2", "4.73", "7", "4", "3",        # fraud, complaints
     "53", "10",                                   # price

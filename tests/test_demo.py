@@ -155,3 +155,27 @@ def test_demo_shows_every_complaint_status_and_an_acceptance_reminder(fieldlog: 
     with open_context(demo_db) as ctx:
         late = overdue(ctx, today=dt.date(2026, 10, 20))
     assert any(r.kind == "complaint" for r in late)
+
+
+def test_the_demo_week_exercises_lapsed_insurance_shared_entities_and_heater_lines(
+        fieldlog: Fieldlog, demo_db: Path) -> None:
+    """The cases the figures must get right, present in the week a newcomer sees."""
+    fieldlog("demo")
+    rows = Fieldlog(demo_db).json("record", "list", *WEEK, "--limit", "10000")
+    by_entity: dict[str, list[dict]] = {}
+    for r in sorted(rows, key=lambda r: r["started_at"]):
+        by_entity.setdefault(r["entity_id"], []).append(r)
+    # an elevator user found insured at one visit and uninsured at a later one
+    insured = {e: [r["fields"]["elevator_insured"] for r in visits
+                   if "电梯" in r["fields"].get("equipment_types", [])]
+               for e, visits in by_entity.items()}
+    assert any(True in states and states[-1] is False for states in insured.values())
+    assert any(False in states and states[-1] is True for states in insured.values())
+    # the same entity visited by two different officer pairs
+    pairs = {e: {tuple(o["badge"] for o in r["officers"]) for r in visits}
+             for e, visits in by_entity.items()}
+    assert any(len(p) > 1 for p in pairs.values())
+    # heaters on two seized lines of one visit, and no retired field written any more
+    lines = [[i for i in r["measures"].get("seized", []) if "电取暖器" in i["item"]] for r in rows]
+    assert any(len(heaters) >= 2 for heaters in lines)
+    assert not any({"has_elevators", "heaters_confiscated"} & set(r["fields"]) for r in rows)

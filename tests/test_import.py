@@ -96,7 +96,9 @@ def test_fewer_than_two_officers_warns_and_is_recorded(fieldlog, tmp_path: Path)
 
 
 def test_seized_goods_and_measures(fieldlog, tmp_path: Path) -> None:
-    line = {**FOOD, "action": "product", "fields": {"product_types": ["电取暖器"], "heaters_confiscated": 7},
+    # heaters_confiscated is a retired field: an old line carrying it still imports, and
+    # the figure comes from the seized-goods lines (7), never from it (99)
+    line = {**FOOD, "action": "product", "fields": {"product_types": ["电取暖器"], "heaters_confiscated": 99},
             "measures": {"rectification_ordered": True, "seized": [
                 {"item": "电取暖器", "unit": "台", "quantity": 7, "value_fen": 2100000},
                 {"item": "电源线", "unit": "根", "quantity": 40, "value_fen": 3240000}]}}

@@ -24,9 +24,7 @@ DISTINCT: dict[str, tuple[str, Callable[[Row], bool]]] = {
     "drug.vaccination_sites": ("drug", lambda f: f.get("unit_type") == "医疗机构"
                                and f.get("vaccination_site") is True),
     "equipment.units": ("equipment", lambda f: True),
-    "equipment.elevator_units": ("equipment", lambda f: f.get("has_elevators") is True),
-    "equipment.elevator_insured_units": ("equipment", lambda f: f.get("has_elevators") is True
-                                         and f.get("elevator_insured") is True),
+    "equipment.elevator_units": ("equipment", lambda f: "电梯" in f.get("equipment_types", [])),
     "price.units": ("price", lambda f: f.get("topic") == "53度飞天茅台酒价格"),
 }
 # the whole campaign and the demo week hold every fact (campaign-wide keys); the others do not
@@ -52,14 +50,27 @@ def _from_records(rows: list[Row]) -> dict[str, int]:
             for tally_id, (action, keep) in DISTINCT.items()}
 
 
+def _insured_now(rows: list[Row]) -> int:
+    """Elevator users whose latest visit in the period (that checked 电梯) found them insured."""
+    latest: dict[str, Row] = {}
+    for r in sorted(rows, key=lambda r: (r["started_at"], r["id"])):
+        if r["action"] == "equipment" and "电梯" in r["fields"].get("equipment_types", []):
+            latest[r["entity_id"]] = r
+    return sum(r["fields"].get("elevator_insured") is True for r in latest.values())
+
+
 def _tallies(demo: Fieldlog, period: tuple[str, ...]) -> dict[str, int]:
     values = demo.json("tally", *period)["tallies"]
-    return {tally_id: values[tally_id] for tally_id in DISTINCT}
+    return {tally_id: values[tally_id] for tally_id in (*DISTINCT, LATEST)}
+
+
+LATEST = "equipment.elevator_insured_units"
 
 
 def _agree(demo: Fieldlog) -> dict[str, int]:
     for period in PERIODS:
-        assert _tallies(demo, period) == _from_records(_inspections(demo, period)), period
+        rows = _inspections(demo, period)
+        assert _tallies(demo, period) == {**_from_records(rows), LATEST: _insured_now(rows)}, period
     return _tallies(demo, ())
 
 
@@ -84,7 +95,20 @@ def test_distinct_tallies_agree_with_the_records_through_edits_and_voids(demo: F
                     and r["fields"]["unit_type"] == "医疗机构")
     demo("record", "edit", hospital["id"], "--action", "drug", "--field", "unit_type=药店",
          "--field", "vaccination_site=否")
-    assert _agree(demo)["drug.pharmacies"] == voided["drug.pharmacies"] + 1
+    edited = _agree(demo)
+    assert edited["drug.pharmacies"] == voided["drug.pharmacies"] + 1
+
+    # Voiding the visit that found an elevator user's insurance changed brings back the
+    # state its visit before had found (`latest`, from the campaign-wide rows or a period's).
+    visits: dict[str, list[Row]] = {}
+    for r in sorted(_inspections(demo, ()), key=lambda r: (r["started_at"], r["id"])):
+        if r["action"] == "equipment" and "电梯" in r["fields"].get("equipment_types", []):
+            visits.setdefault(r["entity_id"], []).append(r)
+    turned = next(v for v in visits.values() if len(v) > 1 and v[-1]["fields"]["elevator_insured"]
+                  != v[-2]["fields"]["elevator_insured"])
+    demo("record", "void", turned[-1]["id"], "--reason", "录入错误")
+    step = 1 if turned[-2]["fields"]["elevator_insured"] else -1
+    assert _agree(demo)[LATEST] == edited[LATEST] + step
 
 
 def test_record_list_counts_and_orders_like_the_records(demo: Fieldlog) -> None:

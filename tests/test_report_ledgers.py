@@ -119,7 +119,7 @@ FIGURES = [
     ("其中疫苗接种单位", 1, "家"), ("检查特种设备使用单位", 4, "家"),
     ("下达特种设备安全监察指令书", 3, "份"), ("查封存在安全隐患的特种设备", 3, "台"),
     ("特种设备立案查处", 2, "起"), ("检查电梯使用单位", 3, "家"),
-    ("其中已投保电梯安全责任险", 2, "家"), ("电梯使用单位投保率", 66.7, "%"),
+    ("其中已投保电梯安全责任险", 1, "家"), ("电梯使用单位投保率", 33.3, "%"),
     ("重点产品出动执法人员", 4, "人次"), ("收缴劣质电取暖器", 23, "台件"),
     ("查扣物品货值", 53400, "元"), ("执法打假出动执法人员", 7, "人次"),
     ("张贴长江禁捕公告", 56, "份"), ("查处非法会议营销活动", 2, "次"),
@@ -135,7 +135,7 @@ def test_xlsx_sheets_equal_the_database(campaign, db_path: Path, tmp_path: Path)
     book = load_workbook(out)
     assert book.sheetnames == SHEETS
     expected = database_rows(db_path)
-    assert [len(expected[s]) for s in SHEETS[:5]] == [34, 5, 7, 5, 2]
+    assert [len(expected[s]) for s in SHEETS[:5]] == [34, 5, 7, 7, 2]
     for sheet in SHEETS:
         ws = book[sheet]
         assert ws.freeze_panes == "A2"
@@ -165,10 +165,13 @@ def test_csv_folder_one_file_per_ledger(campaign, tmp_path: Path) -> None:
          "货值（元）"],
         ["1", "2026-09-26", EQUIPMENT, "液化气站", "", "查封", "特种设备", "台", "1", ""],
         ["2", "2026-09-27", EQUIPMENT, "县人民医院", "", "查封", "特种设备", "台", "2", ""],
-        ["3", "2026-09-29", PRODUCT, "明亮电器店", "", "扣押", "劣质电取暖器", "台", "15",
-         "23400.00"],
-        ["4", "2026-09-29", PRODUCT, "五金店", "", "扣押", "电热板", "件", "20", "18600.00"],
-        ["5", "2026-09-29", PRODUCT, "五金店", "", "扣押", "电源线", "根", "50", "11400.00"],
+        ["3", "2026-09-29", PRODUCT, "明亮电器店", "", "扣押", "劣质电取暖器", "台", "10",
+         "15600.00"],
+        ["4", "2026-09-29", PRODUCT, "明亮电器店", "", "扣押", "小太阳电取暖器", "台", "5",
+         "7800.00"],
+        ["5", "2026-09-29", PRODUCT, "五金店", "", "扣押", "电热板", "件", "20", "10000.00"],
+        ["6", "2026-09-29", PRODUCT, "五金店", "", "扣押", "电源线", "根", "50", "11400.00"],
+        ["7", "2026-09-29", PRODUCT, "五金店", "", "扣押", "劣质电取暖器", "台", "8", "8600.00"],
     ]
 
 
@@ -188,7 +191,7 @@ def test_export_progress_shows_the_rows_written_per_ledger(campaign, tmp_path: P
     assert quiet.stderr == ""  # not a terminal, not asked: no progress
     shown = campaign("export", "--progress", "-o", str(tmp_path / "a.xlsx"), "--to", "2026-10-08")
     lines = shown.stderr.splitlines()
-    rows = dict(zip(SHEETS, [34, 5, 7, 5, 2, 8, 26], strict=True))
+    rows = dict(zip(SHEETS, [34, 5, 7, 7, 2, 8, 26], strict=True))
     assert [line.split()[0] for line in lines] == SHEETS
     assert [line.split()[-2:] for line in lines] == [[str(n), "行"] for n in rows.values()]
 

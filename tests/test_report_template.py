@@ -104,3 +104,55 @@ def test_cli_start_loads_no_report_engines() -> None:
             "if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
+
+
+def _filled(template: str, values: dict[str, int]) -> str:
+    """The mini pack's template filled in-process with the given figures."""
+    import datetime as dt
+
+    from tui_app.domain.pack import parse_pack
+    from tui_app.report.template import fill
+
+    pack = parse_pack(PACK.format(report=f'[report]\ntemplate = """{template}"""'), "mini.toml")
+    return fill(pack, values, dt.date(2026, 9, 1), dt.date(2026, 9, 30)).body
+
+
+ZERO_WORDING = ('检查{{ food.visits|clause("{}户次", zero="暂未开展检查") }}'
+                '{{ food.seized|clause("，查扣物品货值{wan_approx}") }}'
+                '{{ food.visits|clause("，共检查{approx}家") }}。'
+                '{% if food.seized %}有查扣。{% else %}无查扣。{% endif %}')
+
+
+@pytest.mark.parametrize(("values", "text"), [
+    ({"food.visits": 0, "food.seized": 0}, "检查暂未开展检查。无查扣。"),
+    ({"food.visits": 7, "food.seized": 0}, "检查7户次，共检查7家。无查扣。"),
+    ({"food.visits": 56, "food.seized": 5_340_000},
+     "检查56户次，查扣物品货值5.3万余元，共检查50余家。有查扣。"),
+])
+def test_clause_gives_the_wording_at_zero_and_approx_never_says_0余(values, text) -> None:
+    assert _filled(ZERO_WORDING, values) == text
+
+
+@pytest.mark.parametrize(("template", "message"), [
+    ('{{ food.visits|clause("共检查{aprox}家") }}', "{aprox}"),
+    ('{{ food.visits|clause("共检查{wan}家") }}', "wan: food.visits"),
+    ('{{ food.visits|clause("检查{}户次", zero="检查{}户次") }}', "zero wording"),
+    ('{{ food.visits|clause(3) }}', "clause"),
+])
+def test_a_bad_clause_is_refused_at_import_whatever_the_figures(fieldlog, tmp_path: Path,
+                                                                template: str, message: str) -> None:
+    """Import fills the template with zeros: the wording for non-zero is checked too."""
+    path = pack_file(tmp_path, f'[report]\ntemplate = """{template}"""')
+    result = fieldlog("campaign", "import", str(path), ok=False)
+    assert result.exit_code == 1 and "[report] template" in result.stderr
+    assert message in result.stderr and "Traceback" not in result.output
+
+
+def test_the_shipped_report_reads_well_with_nothing_logged(fieldlog) -> None:
+    """No `0` figure in a sentence that states a result; the usual wording instead."""
+    text = fieldlog("report", "--to", "2026-10-08", "--format", "txt").stdout
+    for zero in ("罚没0", "共检查0", "0余", "查封0台", "指令书0份", "立案查处0起", "货值0",
+                 "收缴劣质电取暖器0", "公告0份", "0%的电梯使用单位", "接种单位0家"):
+        assert zero not in text, zero
+    assert "暂未发现非法会议营销活动" in text and "暂未接到投诉举报" in text
+    assert "推动实施投保电梯安全责任险。" in text

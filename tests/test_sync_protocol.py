@@ -133,7 +133,7 @@ def test_restored_central_store_gets_everything_back(tmp_path: Path, central_url
         with psycopg.connect(central_url, autocommit=True) as conn:
             tables = [r[0] for r in conn.execute(
                 "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()")]
-            conn.execute(f"DROP TABLE {', '.join(tables)}")
+            conn.execute("DROP TABLE " + ", ".join(tables))  # every table, whoever added it
     a("central", "init", central_url, "--new-epoch")
     assert "afresh" in a.sync(central_url).output
     assert "afresh" in b.sync(central_url).output

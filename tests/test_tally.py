@@ -51,7 +51,7 @@ def test_ratio_percent_one_decimal(fieldlog, tmp_path: Path) -> None:
     lines = [*entities] + [
         {"type": "inspection", "action": "equipment", "entity": f"电梯单位{i}",
          "started_at": "2026-09-23T10:00", "officers": [A, B],
-         "fields": {"equipment_types": ["电梯"], "has_elevators": True, "elevator_insured": i == 0},
+         "fields": {"equipment_types": ["电梯"], "elevator_insured": i == 0},
          "measures": {"directives": 1, "sealed_units": 2}}
         for i in range(3)
     ]

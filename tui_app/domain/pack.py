@@ -19,7 +19,7 @@ from tui_app.errors import PackError
 PACK_ID = re.compile(r"[a-z0-9_-]{1,40}")
 FIELD_TYPES = ("text", "int", "money", "bool", "choice", "multi", "date", "entity")
 RECORD_KINDS = ("inspection", "case", "complaint", "activity")
-TALLY_OPS = ("count", "sum", "distinct", "officer_days", "ratio")
+TALLY_OPS = ("count", "sum", "distinct", "officer_days", "latest", "ratio")
 UNITS = ("人次", "户次", "家", "份", "台", "台件", "起", "次", "人", "件", "万元", "%")
 
 # Attributes every record of a kind offers to tallies, with their value type. Form
@@ -50,7 +50,16 @@ BUILTIN_ATTRS: dict[str, dict[str, str]] = {
     "complaint": {"action": "text", "entity": "entity", "channel": "text", "status": "text"},
     "activity": {"action": "text", "activity_type": "text", "quantity": "int"},
 }
+# Lists of lines inside a record that `count` and `sum` can run over (`over = "seized"`),
+# with the attributes of one line. Seized goods are the measures' lines: a figure about
+# goods (收缴电取暖器 n 台件, 货值) is counted from them, never typed a second time.
+LINE_ATTRS: dict[str, dict[str, dict[str, str]]] = {
+    "inspection": {
+        "seized": {"item": "text", "unit": "text", "quantity": "int", "value_fen": "money"},
+    },
+}
 NUMERIC_TYPES = ("int", "money")
+CONDITION_KEYS = ("min", "max", "present", "not", "contains")
 CASE_STATUSES = ("立案", "调查", "审核", "决定", "执行", "结案")
 # 待受理: received, not yet accepted or refused (the 7-working-day clock runs); most
 # complaints arrive already accepted through the 12315 platform, hence the default.
@@ -85,6 +94,9 @@ class Action:
     id: str
     name: Label
     fields: tuple[FormField, ...]
+    # Field ids an earlier version of the pack had: old records carrying them stay valid
+    # (the value is kept as it was), no form shows them and no tally may count them.
+    retired: tuple[str, ...] = ()
 
     def field(self, field_id: str) -> FormField | None:
         return next((f for f in self.fields if f.id == field_id), None)
@@ -102,6 +114,8 @@ class Tally:
     action: str | None = None
     where: dict[str, Any] = field(default_factory=dict)
     sum_of: str | None = None
+    over: str | None = None  # count / sum over a record's lines ("seized") instead of records
+    match: dict[str, Any] = field(default_factory=dict)  # latest: what the latest record must be
     numerator: str | None = None
     denominator: str | None = None
     decimals: int = 1
@@ -143,15 +157,25 @@ class Pack:
     def tally(self, tally_id: str) -> Tally | None:
         return next((t for t in self.tallies if t.id == tally_id), None)
 
+    def _actions(self, action_id: str | None) -> list[Action]:
+        return [a for a in ([self.action(action_id)] if action_id else self.actions) if a]
+
     def attrs_for(self, record: str, action_id: str | None) -> dict[str, str]:
         """Attribute name → type that a tally over `record` in `action_id` may use."""
         attrs = dict(BUILTIN_ATTRS[record])
         if record == "inspection":
-            actions = [self.action(action_id)] if action_id else list(self.actions)
-            for action in actions:
-                if action:
-                    attrs.update({f.id: f.type for f in action.fields})
+            for action in self._actions(action_id):
+                attrs.update({f.id: f.type for f in action.fields})
         return attrs
+
+    def choices_for(self, action_id: str | None, field_id: str) -> set[str]:
+        """The choices of a choice or multi-choice form field (over all actions if none)."""
+        return {c for action in self._actions(action_id)
+                for f in action.fields if f.id == field_id for c in f.choices}
+
+    def retired_in(self, action_id: str | None) -> set[str]:
+        """Retired field ids of the action (or of any action): tallies may not use them."""
+        return {r for action in self._actions(action_id) for r in action.retired}
 
 
 def parse_pack(text: str, source: str) -> Pack:
@@ -263,11 +287,21 @@ class _Parser:
                 raise self.fail(f"{where}.id", "pack.duplicate_id", id=action_id)
             seen.add(action_id)
             where = f"actions.{action_id}"
-            self.known_keys(raw, {"id", "name", "fields"}, where)
+            self.known_keys(raw, {"id", "name", "fields", "retired"}, where)
             name = self.label(self.need(raw, "name", where, (str, dict)), f"{where}.name")
             fields = self.fields(raw.get("fields", []), where)
-            actions.append(Action(action_id, name, fields))
+            actions.append(Action(action_id, name, fields, self.retired(raw, fields, where)))
         return tuple(actions)
+
+    def retired(self, raw: dict[str, Any], fields: tuple[FormField, ...], where: str) -> tuple[str, ...]:
+        """`retired = ["has_elevators"]`: ids no form field of the action may still use."""
+        value = raw.get("retired", [])
+        if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+            raise self.fail(f"{where}.retired", "pack.bad_type")
+        for field_id in value:
+            if any(f.id == field_id for f in fields):
+                raise self.fail(f"{where}.retired", "pack.retired_in_form", id=field_id)
+        return tuple(value)
 
     def fields(self, raw_fields: Any, where: str) -> tuple[FormField, ...]:
         if not isinstance(raw_fields, list):
@@ -354,19 +388,12 @@ class _Parser:
         where = f"{where}.{op}"
         allowed = {"ratio": {"numerator", "denominator", "decimals"},
                    "officer_days": {"action"},
-                   "sum": {"record", "action", "where", "field"}}.get(op, {"record", "action", "where"})
+                   "count": {"record", "action", "where", "over"},
+                   "sum": {"record", "action", "where", "field", "over"},
+                   "latest": {"record", "action", "where", "match"}}.get(op, {"record", "action", "where"})
         self.known_keys(spec, allowed, where)
         if op == "ratio":
-            parts = {}
-            for key in ("numerator", "denominator"):
-                ref = self.need(spec, key, where, str)
-                if not any(t.id == ref for t in earlier):
-                    raise self.fail(f"{where}.{key}", "pack.unknown_tally", id=ref)
-                parts[key] = ref
-            decimals = spec.get("decimals", 1)
-            if not isinstance(decimals, int) or not 0 <= decimals <= 4:
-                raise self.fail(f"{where}.decimals", "pack.bad_type")
-            return Tally(tally_id, label, unit, op, decimals=decimals, **parts)
+            return self.ratio(earlier, tally_id, label, unit, spec, where)
         record = spec.get("record", "inspection")
         if op == "officer_days":
             record = "inspection"
@@ -377,28 +404,106 @@ class _Parser:
         if action is not None and pack.action(action) is None:
             raise self.fail(f"{where}.action", "pack.unknown_action", action=action,
                             known=", ".join(a.id for a in pack.actions))
-        attrs = pack.attrs_for(record, action)
-        where_clause = self.table(spec.get("where", {}), f"{where}.where")
-        for key, cond in where_clause.items():
-            if key not in attrs:
-                raise self.fail(f"{where}.where.{key}", "pack.unknown_field", field=key,
-                                known=", ".join(sorted(attrs)))
-            self.check_condition(cond, f"{where}.where.{key}")
+        over = self.over(spec, record, where)
+        line_attrs = LINE_ATTRS[record][over] if over else {}
+        attrs = {**pack.attrs_for(record, action), **line_attrs}
+        scope = _Scope(pack, action, attrs, pack.retired_in(action) if record == "inspection" else set())
+        where_clause = self.conditions(spec.get("where", {}), f"{where}.where", scope)
+        match: dict[str, Any] = {}
+        if op == "latest":
+            if "match" not in spec:
+                raise self.fail(f"{where}.match", "pack.missing_key")
+            match = self.conditions(spec["match"], f"{where}.match", scope)
+            if not match:
+                raise self.fail(f"{where}.match", "pack.empty_match")
         sum_of = None
         if op == "sum":
             sum_of = self.need(spec, "field", where, str)
-            if sum_of not in attrs:
-                raise self.fail(f"{where}.field", "pack.unknown_field", field=sum_of,
-                                known=", ".join(sorted(attrs)))
-            if attrs[sum_of] not in NUMERIC_TYPES:
+            summable = line_attrs or attrs
+            self.attribute(sum_of, f"{where}.field", summable, scope)
+            if summable[sum_of] not in NUMERIC_TYPES:
                 raise self.fail(f"{where}.field", "pack.sum_not_numeric", field=sum_of)
         return Tally(tally_id, label, unit, op, record=record, action=action,
-                     where=dict(where_clause), sum_of=sum_of)
+                     where=where_clause, sum_of=sum_of, over=over, match=match)
 
-    def check_condition(self, cond: Any, where: str) -> None:
+    def ratio(self, earlier: list[Tally], tally_id: str, label: Label, unit: str,
+              spec: dict[str, Any], where: str) -> Tally:
+        parts = {}
+        for key in ("numerator", "denominator"):
+            ref = self.need(spec, key, where, str)
+            if not any(t.id == ref for t in earlier):
+                raise self.fail(f"{where}.{key}", "pack.unknown_tally", id=ref)
+            parts[key] = ref
+        decimals = spec.get("decimals", 1)
+        if not isinstance(decimals, int) or not 0 <= decimals <= 4:
+            raise self.fail(f"{where}.decimals", "pack.bad_type")
+        return Tally(tally_id, label, unit, "ratio", decimals=decimals, **parts)
+
+    def over(self, spec: dict[str, Any], record: str, where: str) -> str | None:
+        """`over = "seized"`: count or sum a record's lines rather than the records."""
+        over = spec.get("over")
+        if over is None:
+            return None
+        lines = LINE_ATTRS.get(record, {})
+        if over not in lines:
+            raise self.fail(f"{where}.over", "pack.unknown_lines", lines=str(over),
+                            known=", ".join(lines) or "-")
+        return over
+
+    def conditions(self, raw: Any, where: str, scope: _Scope) -> dict[str, Any]:
+        """A `where` (or `match`) table: every key a known attribute, every value sound."""
+        table = self.table(raw, where)
+        for key, cond in table.items():
+            self.attribute(key, f"{where}.{key}", scope.attrs, scope)
+            self.check_condition(cond, f"{where}.{key}", scope.choices(key))
+        return dict(table)
+
+    def attribute(self, key: str, where: str, attrs: dict[str, str], scope: _Scope) -> None:
+        """`key` must be one of `attrs`; a retired field gets its own message."""
+        if key in attrs:
+            return
+        if key in scope.retired:
+            raise self.fail(where, "pack.retired_field", field=key)
+        raise self.fail(where, "pack.unknown_field", field=key, known=", ".join(sorted(attrs)))
+
+    def check_condition(self, cond: Any, where: str, choices: set[str]) -> None:
+        """A value, a list of values, or {min, max, present, not, contains}.
+
+        On a choice or multi-choice field a value must be one of its choices: a misspelt
+        choice would silently count nothing."""
         if isinstance(cond, dict):
-            unknown = set(cond) - {"min", "max", "present", "not"}
+            unknown = set(cond) - set(CONDITION_KEYS)
             if unknown:
                 raise self.fail(where, "pack.bad_condition", keys=", ".join(sorted(unknown)))
-        elif not isinstance(cond, str | int | float | bool | list):
+            if "not" in cond:
+                self.check_condition(cond["not"], f"{where}.not", choices)
+            if "contains" in cond:
+                needle = cond["contains"]
+                if not isinstance(needle, str | int) or isinstance(needle, bool):
+                    raise self.fail(f"{where}.contains", "pack.bad_type")
+                self.check_choices([needle], f"{where}.contains", choices)
+            return
+        if not isinstance(cond, str | int | float | bool | list):
             raise self.fail(where, "pack.bad_condition", keys=type(cond).__name__)
+        self.check_choices(cond if isinstance(cond, list) else [cond], where, choices)
+
+    def check_choices(self, values: list[Any], where: str, choices: set[str]) -> None:
+        for value in values:
+            if choices and isinstance(value, str) and value not in choices:
+                raise self.fail(where, "pack.unknown_choice", value=value,
+                                known=", ".join(sorted(choices)))
+
+
+@dataclass(frozen=True)
+class _Scope:
+    """What a tally's conditions may name: attributes, their choices, retired fields."""
+
+    pack: Pack
+    action: str | None
+    attrs: dict[str, str]
+    retired: set[str]
+
+    def choices(self, key: str) -> set[str]:
+        if self.attrs.get(key) in ("choice", "multi"):
+            return self.pack.choices_for(self.action, key)
+        return set()

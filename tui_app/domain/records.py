@@ -169,6 +169,14 @@ def _time(raw: Mapping[str, Any], key: str, pack: Pack, tz: ZoneInfo, c: _Collec
     return utc_iso(moment), day
 
 
+def _plain_value(value: Any) -> bool:
+    """A value worth keeping as it was: text, a number, a bool, or a short list of them."""
+    scalar = (str, int, float, bool)
+    if isinstance(value, list):
+        return 0 < len(value) <= 100 and all(isinstance(v, scalar) for v in value)
+    return isinstance(value, scalar) and not is_empty(value)
+
+
 def _form_fields(raw: Mapping[str, Any], pack: Pack, action_id: str | None,
                  c: _Collector) -> dict[str, Any]:
     values = raw.get("fields") or {}
@@ -180,7 +188,13 @@ def _form_fields(raw: Mapping[str, Any], pack: Pack, action_id: str | None,
         return {}
     out: dict[str, Any] = {}
     for key in values:
-        if action.field(key) is None:
+        if key in action.retired:
+            # written by an earlier version of the pack: kept as it was, counted nowhere
+            if _plain_value(values[key]):
+                out[key] = values[key]
+            elif not is_empty(values[key]):
+                c.add(f"fields.{key}", "record.bad_retired", field=key)
+        elif action.field(key) is None:
             c.add(f"fields.{key}", "record.unknown_field", field=key,
                   known=", ".join(f.id for f in action.fields))
     for form_field in action.fields:

@@ -14,6 +14,9 @@ from zoneinfo import ZoneInfo
 
 from tui_app.domain.pack import FormField
 
+# Larger numbers are typing errors, and SQLite cannot store beyond 2**63 (a count of
+# 10**12 or 100 亿元 in fen is far past any real inspection).
+MAX_NUMBER = 10**12
 TRUE_WORDS = {"1", "true", "yes", "y", "是", "有", "√"}
 FALSE_WORDS = {"0", "false", "no", "n", "否", "无", "×", ""}
 
@@ -34,6 +37,10 @@ def parse_yuan(text: str) -> int:
         amount = Decimal(cleaned)
     except InvalidOperation:
         raise BadValue("value.not_money", value=text) from None
+    if not amount.is_finite():
+        raise BadValue("value.not_money", value=text)
+    if amount.copy_abs() > Decimal(MAX_NUMBER) / 100:  # compared, not multiplied: 9E+999999999
+        raise BadValue("value.too_big", value=text, max=MAX_NUMBER)
     fen = amount * 100
     if fen != fen.to_integral_value():
         raise BadValue("value.money_precision", value=text)
@@ -48,13 +55,20 @@ def fen_to_yuan(fen: int) -> str:
 
 
 def parse_int(value: object) -> int:
+    number = _whole(value)
+    if abs(number) > MAX_NUMBER:
+        raise BadValue("value.too_big", value=value, max=MAX_NUMBER)
+    return number
+
+
+def _whole(value: object) -> int:
     if isinstance(value, bool):
         raise BadValue("value.not_int", value=value)
     if isinstance(value, int):
         return value
     if isinstance(value, float) and value.is_integer():
         return int(value)
-    if isinstance(value, str) and re.fullmatch(r"[+-]?\d+", value.strip()):
+    if isinstance(value, str) and re.fullmatch(r"[+-]?\d{1,30}", value.strip()):
         return int(value.strip())
     raise BadValue("value.not_int", value=value)
 

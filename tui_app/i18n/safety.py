@@ -89,5 +89,47 @@ MESSAGES: dict[str, tuple[str, str]] = {
                               "请合并这两行。",
                               "the USCC {uscc} appears on line {line} and on this line: one entity, "
                               "one row. Merge the two rows."),
+    # ---- backups
+    "cli.backup.keep": ("保留最近几份备份（默认 7），并记住这一设置",
+                        "how many backups to keep (default 7); remembered"),
+    "cli.backup.list.help": ("列出本机的备份（最新的在前）。", "List this laptop's backups, newest first."),
+    "cli.backup.list.title": ("备份在 {folder}，保留最近 {keep} 份；恢复：fieldlog backup restore 时间",
+                              "Backups in {folder}, the last {keep} kept; restore: fieldlog backup restore TIME"),
+    "cli.backup.none": ("还没有备份（{folder}）。运行 `fieldlog backup` 立即备份。",
+                        "No backups yet ({folder}). Run `fieldlog backup` to make one now."),
+    "cli.backup.restore.help": ("用备份恢复本地数据库（默认最新的一份；当前数据库先另存一份）。",
+                                "Restore the local database from a backup (the newest unless named); "
+                                "the current database is kept aside first."),
+    "cli.backup.restored": ("已从 {source} 恢复。恢复前的数据库已另存为 {aside}。"
+                            "备份之后录入且未同步的记录在另存的文件里；运行 `fieldlog sync` 取回已同步的记录。",
+                            "Restored from {source}. The database as it was is kept in {aside}; "
+                            "records saved after the backup and not synced are in that file. "
+                            "Run `fieldlog sync` to fetch what was synced."),
+    "col.backup_stamp": ("备份（时间）", "backup (time)"),
+    "col.backup_reason": ("原因", "why"),
+    "col.backup_size": ("大小", "size"),
+    "backup.reason.daily": ("每日首次启动", "first start of the day"),
+    "backup.reason.sync": ("同步之后", "after a sync"),
+    "backup.reason.manual": ("手动", "by hand"),
+    "backup.reason.before-restore": ("恢复前另存", "kept before a restore"),
+    "backup.bad_keep": ("保留份数应为正整数（{count}）。", "the number of backups to keep must be positive ({count})."),
+    "backup.failed": ("无法备份到 {path}：{detail}。请检查磁盘空间。",
+                      "Cannot write the backup {path}: {detail}. Check the free disk space."),
+    "backup.none": ("{folder} 里没有备份可以恢复。", "There is no backup in {folder} to restore."),
+    "backup.not_found": ("找不到备份“{ref}”。用 `fieldlog backup list` 查看（{folder}）。",
+                         "No backup '{ref}'. See `fieldlog backup list` ({folder})."),
+    "backup.bad": ("备份 {path} 无法使用：{detail}。请换一份备份。",
+                   "The backup {path} cannot be used: {detail}. Choose another one."),
+    "backup.restore_failed": ("从 {path} 恢复失败：{detail}。恢复前的数据库在 {aside}，可用它再次恢复。",
+                              "Restoring from {path} failed: {detail}. The database as it was is in "
+                              "{aside}; restore that one to go back."),
+    "doctor.no_backup": ("还没有备份（{folder}）：每天首次启动和每次同步后会自动备份。",
+                         "No backup yet ({folder}): one is made at the first start of each day and "
+                         "after each sync."),
+    "doctor.backup_ok": ("最新备份 {name} 可以正常打开（共 {count} 份）。",
+                         "The newest backup {name} opens and checks whole ({count} kept)."),
+    "doctor.backup_bad": ("最新备份 {name} 打不开：{detail}", "The newest backup {name} does not open: {detail}"),
+    "doctor.backup_failed": ("上次自动备份失败：{detail}", "The last automatic backup failed: {detail}"),
+    "value.too_big": ("“{value}”太大（最多 {max}），请核对。", "'{value}' is too large (at most {max}); please check."),
 }
 

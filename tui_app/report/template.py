@@ -13,6 +13,7 @@ pack's decimals); the "余" forms are filters the template chooses.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -42,6 +43,10 @@ class Figure:
         if self.tally.unit == "%":
             return numbers.percent(float(self.value), self.tally.decimals)
         return str(int(self.value))
+
+    def __bool__(self) -> bool:
+        """`{% if equipment.elevator_units %}…{% endif %}`: a sentence only when it counts."""
+        return self.value != 0
 
 
 class FilterMisuse(TemplateError):
@@ -87,6 +92,41 @@ def _pct(value: Any, decimals: int | None = None) -> str:
     return numbers.percent(float(value), 1 if decimals is None else decimals)
 
 
+# How `clause` may print its figure: "{}" as the unit writes it, or through a filter.
+_STYLES: dict[str, Callable[[Any], str]] = {"approx": _approx, "wan": _wan,
+                                            "wan_approx": _wan_approx, "pct": _pct}
+_PLACEHOLDER = re.compile(r"\{([a-z_]*)\}")
+
+
+def _clause(value: Any, text: Any, zero: Any = "") -> str:
+    """The bureau's wording at zero: `text` with the figure in it, or `zero` when it is 0.
+
+    `{{ fraud.false_ad_penalties|clause("，罚没{}") }}` leaves the clause out at zero;
+    `clause("共检查{approx}家", zero="暂未开展")` writes the other wording. Placeholders:
+    `{}` (the figure as its unit prints it), `{approx}`, `{wan}`, `{wan_approx}`, `{pct}`.
+    Both texts are checked whatever the figure, so a bad one is refused at import.
+    """
+    value = _defined(value)
+    if not isinstance(text, str) or not isinstance(zero, str):
+        raise FilterMisuse(f"clause: {text!r}, {zero!r}")
+    if not isinstance(value, Figure | int) or isinstance(value, bool):
+        raise FilterMisuse(f"clause: {value!r}")
+    styles = [name for name in _PLACEHOLDER.findall(text) if name]
+    unknown = sorted(set(styles) - set(_STYLES))
+    if unknown:
+        known = ", ".join("{" + name + "}" for name in ("", *_STYLES))
+        raise FilterMisuse(f"clause: {{{unknown[0]}}} is not one of {known}")
+    if _PLACEHOLDER.search(zero):
+        raise FilterMisuse(f"clause: the zero wording {zero!r} has no figure to show")
+    for name in styles:  # a style must suit the figure (money as 万元, counts as 余)
+        _STYLES[name](value)
+    number = value.value if isinstance(value, Figure) else value
+    if number == 0:
+        return zero
+    return _PLACEHOLDER.sub(lambda m: _STYLES[m.group(1)](value) if m.group(1) else str(value),
+                            text)
+
+
 def _date_filter(fn: Callable[[dt.date], str]) -> Callable[[Any], str]:
     def apply(value: Any) -> str:
         if not isinstance(_defined(value), dt.date):
@@ -101,6 +141,7 @@ FILTERS: dict[str, Callable[..., str]] = {
     "wan": _wan,
     "wan_approx": _wan_approx,
     "pct": _pct,
+    "clause": _clause,
     "cn_date": _date_filter(numbers.cn_date),
     "month_day": _date_filter(numbers.month_day),
 }

@@ -54,10 +54,9 @@ def compute_tallies(url: str, campaign_id: str, day_from: dt.date | None = None,
         pack = parse_pack(source, campaign_id)
         start = day_from or pack.period_from
         end = day_to or pack.period_to
-        summed = [t.id for t in pack.tallies if t.op not in ("distinct", "ratio")]
-        distinct = [t.id for t in pack.tallies if t.op == "distinct"]
+        summed, distinct, latest = tally_rules.ids_by_op(pack)
         aggregates = store.aggregate(pack.id, start.isoformat(), end.isoformat(), summed,
-                                     distinct)
+                                     distinct, latest)
     return TallyResult(pack, start, end, tally_rules.finish(pack, aggregates))
 
 

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from tui_app.domain.ids import new_id, utc_now
 from tui_app.domain.pack import Pack, parse_pack
 from tui_app.errors import FieldLogError
+from tui_app.services import backups
 from tui_app.store import packs as pack_store
 from tui_app.store import settings as setting_store
 from tui_app.store.db import Database
@@ -98,6 +99,7 @@ def open_context(path: Path | str, *, read_only: bool = False) -> Context:
     if "inspector_id" not in settings:
         device = settings.get("device_id") or fresh["device_id"]
         fresh["inspector_id"] = settings.get("badge") or f"device-{device[-12:]}"
+        fresh[backups.DAY_KEY] = dt.datetime.now(ZoneInfo(DEFAULT_TZ)).date().isoformat()  # nothing to keep yet
     if fresh and not read_only:
         settings = setting_store.put_missing(db, fresh)
     else:
@@ -105,6 +107,7 @@ def open_context(path: Path | str, *, read_only: bool = False) -> Context:
     ctx = Context(db, settings)
     if not read_only:
         install_shipped(ctx)
+        backups.daily(ctx)  # the first start of the day keeps a copy
     return ctx
 
 

@@ -110,6 +110,7 @@ class Business:
     town: str
     vaccinates: bool = False
     insured: bool = True
+    seen_elevators: bool = False  # its elevators were checked before (insurance may turn)
 
 
 @dataclass(frozen=True)
@@ -315,12 +316,19 @@ EQUIPMENT = {
 }
 
 
+INSURANCE_TURNS = 0.25  # chance that an elevator user's insurance lapsed (or was taken out) since
+
+
 def _equipment(rng: random.Random, b: Business) -> Built:
     kinds = EQUIPMENT[b.arch.key]
     types = _some(rng, kinds)
     elevators = "电梯" in types
-    fields = {"equipment_types": types, "gas_station": b.arch.key == "gas",
-              "has_elevators": elevators, "elevator_insured": elevators and b.insured}
+    if elevators and b.seen_elevators and rng.random() < INSURANCE_TURNS:
+        b.insured = not b.insured  # the latest visit's finding is what the report counts
+    b.seen_elevators |= elevators
+    fields: dict[str, Any] = {"equipment_types": types, "gas_station": b.arch.key == "gas"}
+    if elevators:
+        fields["elevator_insured"] = b.insured
     findings = _issue(rng, 0.3, ("气瓶超期未检", "电梯维保记录缺失", "锅炉操作人员无证上岗",
                                  "压力容器安全阀未校验"))
     measures: dict[str, Any] = {"rectification_ordered": bool(findings),
@@ -347,12 +355,18 @@ def _product(rng: random.Random, b: Business) -> Built:
     if findings:
         fields["no_3c"] = findings == "销售无3C认证产品"
         fields["sanwu"] = findings == "销售三无产品"
-        quantity = rng.randint(2, 15)
-        measures["seized"] = [{"item": item, "unit": unit, "quantity": quantity,
-                               "value_fen": quantity * rng.randint(low, high)}]
-        if "电取暖器" in item:
-            fields["heaters_confiscated"] = quantity
+        measures["seized"] = [_seized_line(rng, item, unit, low, high)]
+        if b.arch.key == "appliance" and rng.random() < 0.5:
+            # an appliance shop often hands over two kinds of heater: two lines, one figure
+            measures["seized"].append(_seized_line(rng, "小太阳电取暖器", unit, low // 2, high // 2))
     return fields, measures, findings
+
+
+def _seized_line(rng: random.Random, item: str, unit: str, low: int, high: int) -> dict[str, Any]:
+    """One seized-goods line: the goods, how many, their value (fen) at low–high each."""
+    quantity = rng.randint(2, 15)
+    return {"item": item, "unit": unit, "quantity": quantity,
+            "value_fen": quantity * rng.randint(low, high)}
 
 
 FRAUD = {

@@ -105,8 +105,6 @@ def form_values(kind: str, row: Mapping[str, Any], specs: Mapping[str, FormField
                 tz: ZoneInfo) -> dict[str, Any]:
     """A stored row as the values a form shows (fen back to yuan, UTC back to local)."""
     raw = record_service.as_input(kind, row)
-    if kind == "activity":
-        raw["date"] = raw.get("day")
     for key in INSTANTS:
         if raw.get(key):
             raw[key] = local_display(raw[key], tz)

@@ -1,11 +1,11 @@
-"""Health of the local database (`doctor`) and a consistent copy of it (`backup`)."""
+"""Health of the local database (`doctor`): integrity, version, histories, tallies, backups."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from tui_app.errors import FieldLogError
+from tui_app.services import backups
 from tui_app.services.context import Context
 from tui_app.services.tally import compute, rebuild_facts
 from tui_app.store import health as probes
@@ -22,6 +22,7 @@ class Health:
     latest_version: int
     counts: dict[str, int]
     problems: list[tuple[str, dict[str, object]]] = field(default_factory=list)
+    notes: list[tuple[str, dict[str, object]]] = field(default_factory=list)  # fine, but worth saying
 
 
 def check(ctx: Context) -> Health:
@@ -39,11 +40,33 @@ def check(ctx: Context) -> Health:
     gaps = probes.revision_gaps(ctx.db)
     if gaps:
         health.problems.append(("doctor.revision_gaps", {"count": gaps}))
-    for pack_id in campaign_ids(ctx):
-        if not _tallies_match(ctx, pack_id):
-            health.problems.append(("doctor.tallies_stale", {"campaign": pack_id}))
+    if ctx.db.read_only:
+        health.notes.append(("doctor.read_only", {}))
+    else:
+        for pack_id in campaign_ids(ctx):
+            if not _tallies_match(ctx, pack_id):
+                health.problems.append(("doctor.tallies_stale", {"campaign": pack_id}))
     health.problems += _blob_problems(ctx)
+    _check_backups(ctx, health)
     return health
+
+
+def _check_backups(ctx: Context, health: Health) -> None:
+    """The newest backup must open and check whole: it is what a bad day falls back on."""
+    failed = ctx.settings.get(backups.ERROR_KEY)
+    if failed:
+        health.problems.append(("doctor.backup_failed", {"detail": failed}))
+    found = backups.listed(ctx)
+    if not found:
+        health.notes.append(("doctor.no_backup", {"folder": str(backups.folder(ctx))}))
+        return
+    try:
+        backups.verify(found[0].path)
+    except FieldLogError as exc:
+        health.problems.append(("doctor.backup_bad", {"name": found[0].path.name,
+                                                       "detail": exc.message()}))
+        return
+    health.notes.append(("doctor.backup_ok", {"name": found[0].path.name, "count": len(found)}))
 
 
 def _blob_problems(ctx: Context) -> list[tuple[str, dict[str, object]]]:
@@ -79,11 +102,3 @@ def repair_tallies(ctx: Context) -> list[str]:
     for pack_id in ids:
         rebuild_facts(ctx, pack_id)
     return ids
-
-
-def backup(ctx: Context, target: Path) -> Path:
-    if target.exists():
-        raise FieldLogError("backup.exists", path=str(target))
-    target.parent.mkdir(parents=True, exist_ok=True)
-    probes.copy_to(ctx.db, target)
-    return target

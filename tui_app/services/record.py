@@ -70,22 +70,20 @@ def save(ctx: Context, kind: str, row: Mapping[str, Any], old: Mapping[str, Any]
 
 
 def fact_delta(ctx: Context, kind: str, old: Mapping[str, Any] | None,
-               new: Mapping[str, Any] | None) -> dict[tuple[str, str, str, str], int]:
-    """Tally fact changes, keyed by campaign, when `old` becomes `new`."""
+               new: Mapping[str, Any] | None) -> tally_rules.Delta:
+    """Tally changes (facts and `latest` marks, keyed by campaign) when `old` becomes `new`."""
     if kind == "entity":
-        return {}
-    change: dict[tuple[str, str, str, str], int] = {}
+        return tally_rules.Delta()
+    parts = []
     for campaign in {r["campaign"] for r in (old, new) if r and r.get("campaign")}:
         try:
             pack = ctx.pack(campaign)
         except FieldLogError:
             continue  # a record of a campaign this laptop has no pack for counts nowhere here
-        for (tally_id, day, key), n in tally_rules.delta(
+        parts.append(tally_rules.delta(
             pack, kind, old if old and old.get("campaign") == campaign else None,
-            new if new and new.get("campaign") == campaign else None,
-        ).items():
-            change[(campaign, tally_id, day, key)] = n
-    return change
+            new if new and new.get("campaign") == campaign else None))
+    return tally_rules.merge(parts)
 
 
 def check(ctx: Context, kind: str, raw: Mapping[str, Any], resolve: rules.EntityResolver | None = None,
@@ -136,6 +134,8 @@ def as_input(kind: str, row: Mapping[str, Any]) -> dict[str, Any]:
     raw = {k: v for k, v in row.items() if k not in META and k not in CARRIED and k != "entity_name"}
     if "entity_id" in raw:
         raw["entity"] = raw.pop("entity_id")
+    if kind == "activity" and "day" in raw:
+        raw["date"] = raw.pop("day")  # an activity is typed with its date, stored by day
     if kind == "entity" and "uscc_override" not in raw:
         raw["uscc_override"] = "uscc.check_overridden" in (row.get("warnings") or [])
     return raw

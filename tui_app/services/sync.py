@@ -16,7 +16,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from tui_app.domain.ids import utc_now
+from tui_app.domain.tally import Delta
 from tui_app.errors import FieldLogError
+from tui_app.services import backups
 from tui_app.services.context import Context, shipped_packs
 from tui_app.services.record import fact_delta
 from tui_app.services.tally import rebuild_facts
@@ -143,7 +145,7 @@ class LaptopSide:
         fallback = ledger.latest_revision(self.db, record_id)
         if before is not None and (fallback is None or fallback.get("rev") != before.get("rev")):
             ledger.set_current(self.db, kind, record_id, fallback)
-            record_store.apply_facts(self.db.conn, fact_delta(self.ctx, kind, before, fallback))
+            record_store.apply(self.db.conn, fact_delta(self.ctx, kind, before, fallback))
         current = next((r.current for _c, r in changes if r.current is not None), None)
         if current is not None and not ledger.pending_for(self.db, record_id):
             self._apply_change(current, now, flag=False)
@@ -213,7 +215,7 @@ class LaptopSide:
             return "skipped"
         old = record_store.get(self.db, change.kind, change.record_id)
         newer = old is None or change.rev > old["rev"]
-        facts = fact_delta(self.ctx, change.kind, old, change.body) if newer else {}
+        facts = fact_delta(self.ctx, change.kind, old, change.body) if newer else Delta()
         record_store.write(self.db, record_store.Change(change.kind, change.body, change.change_id),
                            facts, outbox=False)
         return "applied"
@@ -254,6 +256,7 @@ def run_sync(ctx: Context, url: str | None = None,
                              progress_callback, batch=size, page=size)
     finally:
         central.close()
+    backups.automatic(ctx, "sync")  # after each successful sync: today's work, kept twice
     if getattr(central, "insecure", False):
         summary.notices.append(("sync.insecure_warning", {"url": target.url}))
     return summary

@@ -41,12 +41,12 @@ def compute(ctx: Context, campaign: str | None = None, day_from: dt.date | None 
     start = day_from or pack.period_from
     end = day_to or pack.period_to
     period = (start.isoformat(), end.isoformat())
-    distinct = [t.id for t in pack.tallies if t.op == "distinct"]
-    others = [t.id for t in pack.tallies if t.op not in ("distinct", "ratio")]
-    aggregates = tally_store.aggregate(ctx.db, pack.id, *period, others)
+    summed, distinct, latest = tally_rules.ids_by_op(pack)
+    aggregates = tally_store.aggregate(ctx.db, pack.id, *period, summed)
     # a distinct tally's value is its number of keys (domain.tally.finish reads only that)
     aggregates.update({tally_id: tally_rules.Aggregate(keys=n) for tally_id, n
                        in tally_store.distinct_keys(ctx.db, pack.id, *period, distinct).items()})
+    aggregates.update(tally_store.latest_states(ctx.db, pack.id, *period, latest))
     return TallyResult(pack, start, end, tally_rules.finish(pack, aggregates))
 
 
@@ -54,6 +54,7 @@ def rebuild_facts(ctx: Context, campaign: str) -> int:
     """Recompute a campaign's facts from its records (after its pack's tallies change)."""
     pack = ctx.pack(campaign)
     rows: list[tuple[str, str, str, str, int]] = []
+    marks: list[tally_rules.MarkRow] = []
     count = 0
     for kind in ("inspection", "case", "complaint", "activity"):
         offset = 0
@@ -62,9 +63,10 @@ def rebuild_facts(ctx: Context, campaign: str) -> int:
             batch = record_store.page(ctx.db, query)
             for row in batch:
                 rows += tally_rules.fact_rows(pack.id, tally_rules.facts(pack, kind, row).items())
+                marks += tally_rules.mark_rows(pack.id, tally_rules.marks(pack, kind, row))
             count += len(batch)
             offset += len(batch)
             if len(batch) < query.limit:
                 break
-    tally_store.rebuild(ctx.db, campaign, rows)
+    tally_store.rebuild(ctx.db, campaign, rows, marks)
     return count

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
-from pathlib import Path
-
 from tui_app.store.db import Database
 from tui_app.store.records import TABLES
 
@@ -24,12 +21,3 @@ def revision_gaps(db: Database) -> int:
     return db.conn.execute(
         "SELECT COUNT(*) FROM (SELECT id FROM revision GROUP BY id HAVING MAX(rev) != COUNT(*))"
     ).fetchone()[0]
-
-
-def copy_to(db: Database, target: Path) -> None:
-    """SQLite's online backup: a consistent copy even while the app writes."""
-    dest = sqlite3.connect(str(target))
-    try:
-        db.conn.backup(dest)
-    finally:
-        dest.close()

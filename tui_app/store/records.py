@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from tui_app.domain.tally import Delta, MarkRow
 from tui_app.store.db import Database
 
 TABLES = {
@@ -87,9 +88,8 @@ class Change:
     change_id: str
 
 
-def write(db: Database, change: Change, facts: Mapping[tuple[str, str, str, str], int],
-          *, outbox: bool = True) -> None:
-    """Store a revision: current row (if newer), history, outbox, tally facts; one transaction."""
+def write(db: Database, change: Change, tallies: Delta, *, outbox: bool = True) -> None:
+    """Store a revision: current row (if newer), history, outbox, tallies; one transaction."""
     conn = db.conn
     kind, body = change.kind, change.body
     columns = _COLUMNS.get(conn, kind)
@@ -112,7 +112,13 @@ def write(db: Database, change: Change, facts: Mapping[tuple[str, str, str, str]
                 "VALUES (?, ?, ?, ?, ?, ?)",
                 (change.change_id, kind, body["id"], body["rev"], body_json, body["updated_at"]),
             )
-        apply_facts(conn, facts)
+        apply(conn, tallies)
+
+
+def apply(conn: sqlite3.Connection, tallies: Delta) -> None:
+    """A save's whole change to the tallies: additive facts and `latest` marks."""
+    apply_facts(conn, tallies.facts)
+    apply_marks(conn, tallies.gone, tallies.added)
 
 
 def apply_facts(conn: sqlite3.Connection, facts: Mapping[tuple[str, str, str, str], int]) -> None:
@@ -146,6 +152,33 @@ def apply_facts(conn: sqlite3.Connection, facts: Mapping[tuple[str, str, str, st
         "DELETE FROM tally_key WHERE campaign = ? AND tally_id = ? AND key = ? AND n = 0",
         [row[:3] for row in key_rows],
     )
+
+
+def apply_marks(conn: sqlite3.Connection, gone: Iterable[MarkRow], added: Iterable[MarkRow]) -> None:
+    """Delete, then insert, rows of `latest` tallies; then renew the latest row of every
+    key they touched (one primary-key seek each), so a whole-campaign read finds it."""
+    gone, added = list(gone), list(added)
+    if not gone and not added:
+        return
+    conn.executemany(
+        "DELETE FROM tally_latest WHERE campaign = ? AND tally_id = ? AND key = ? AND moment = ? "
+        "AND record_id = ?", [row[:5] for row in gone])
+    conn.executemany(
+        "INSERT OR REPLACE INTO tally_latest (campaign, tally_id, key, moment, record_id, day, state)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)", added)
+    renew_latest_keys(conn, sorted({row[:3] for row in gone + added}))
+
+
+def renew_latest_keys(conn: sqlite3.Connection, keys: Iterable[tuple[str, str, str]]) -> None:
+    """`tally_latest_key` rows of (campaign, tally, key): that key's latest mark, or none."""
+    keys = list(keys)
+    conn.executemany(
+        "DELETE FROM tally_latest_key WHERE campaign = ? AND tally_id = ? AND key = ?", keys)
+    conn.executemany(
+        "INSERT INTO tally_latest_key (campaign, tally_id, key, day, state) "
+        "SELECT campaign, tally_id, key, day, state FROM tally_latest "
+        "WHERE campaign = ? AND tally_id = ? AND key = ? "
+        "ORDER BY moment DESC, record_id DESC LIMIT 1", keys)
 
 
 def get(db: Database, kind: str, record_id: str) -> dict[str, Any] | None:

@@ -9,10 +9,53 @@ the most facts; over a period that holds all their facts they are counted from
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
-from tui_app.domain.tally import Aggregate
+from tui_app.domain.tally import Aggregate, MarkRow
 from tui_app.store.db import Database
+from tui_app.store.records import renew_latest_keys
+
+Query = Callable[[str, Sequence[Any]], list[tuple[Any, ...]]]  # (SQL, args) → rows
+
+# The same texts serve SQLite and PostgreSQL ({p} is the engine's placeholder), so the
+# laptop and both central stores read tallies alike.
+OUTSIDE_SQL = ("SELECT EXISTS (SELECT 1 FROM {table} WHERE campaign = {p} AND tally_id = {p} "
+               "AND day < {p}) OR EXISTS (SELECT 1 FROM {table} WHERE campaign = {p} "
+               "AND tally_id = {p} AND day > {p})")
+# Each key's latest row in a period (a window function), then (entities, of which matching).
+LATEST_IN_PERIOD_SQL = (
+    "SELECT COUNT(*), SUM(state) FROM (SELECT state, ROW_NUMBER() OVER (PARTITION BY key "
+    "ORDER BY moment DESC, record_id DESC) AS nth FROM tally_latest WHERE campaign = {p} "
+    "AND tally_id = {p} AND day BETWEEN {p} AND {p}) AS latest WHERE nth = 1")
+LATEST_WHOLE_SQL = ("SELECT COUNT(*), SUM(state) FROM tally_latest_key WHERE campaign = {p} "
+                    "AND tally_id = {p}")
+
+
+def outside(query: Query, mark: str, table: str, campaign: str, tally_id: str, day_from: str,
+            day_to: str) -> bool:
+    """Does any row of the tally in `table` lie outside the period? (two index seeks)"""
+    sql = OUTSIDE_SQL.format(table=table, p=mark)
+    return bool(query(sql, (campaign, tally_id, day_from, campaign, tally_id, day_to))[0][0])
+
+
+def latest_state(query: Query, mark: str, campaign: str, tally_id: str, day_from: str,
+                 day_to: str) -> Aggregate:
+    """A `latest` tally: entities with a live row in the period (`keys`) and how many of
+    them show the tally's match in their latest one (`total`).
+
+    When the period holds every row of the tally (a whole-campaign report, or one up to
+    today), its `tally_latest_key` rows answer: one per entity, kept on every write.
+    Otherwise the period's rows are read and each entity's latest picked."""
+    if outside(query, mark, "tally_latest", campaign, tally_id, day_from, day_to):
+        row = query(LATEST_IN_PERIOD_SQL.format(p=mark), (campaign, tally_id, day_from, day_to))
+    else:
+        row = query(LATEST_WHOLE_SQL.format(p=mark), (campaign, tally_id))
+    return Aggregate(total=int(row[0][1] or 0), keys=int(row[0][0] or 0))
+
+
+def _query(db: Database) -> Query:
+    return lambda sql, args: db.conn.execute(sql, args).fetchall()
 
 
 def _among(tally_ids: Sequence[str] | None) -> tuple[str, list[str]]:
@@ -46,13 +89,8 @@ def distinct_keys(db: Database, campaign: str, day_from: str, day_to: str,
     """
     whole, part = [], []
     for tally_id in tally_ids:
-        outside = db.conn.execute(
-            "SELECT EXISTS (SELECT 1 FROM tally_fact WHERE campaign = ? AND tally_id = ? "
-            "AND day < ?) OR EXISTS (SELECT 1 FROM tally_fact WHERE campaign = ? "
-            "AND tally_id = ? AND day > ?)",
-            (campaign, tally_id, day_from, campaign, tally_id, day_to),
-        ).fetchone()[0]
-        (part if outside else whole).append(tally_id)
+        cut = outside(_query(db), "?", "tally_fact", campaign, tally_id, day_from, day_to)
+        (part if cut else whole).append(tally_id)
     keys = {tally_id: 0 for tally_id in tally_ids}
     if whole:
         among, params = _among(whole)
@@ -65,6 +103,13 @@ def distinct_keys(db: Database, campaign: str, day_from: str, day_to: str,
     return keys
 
 
+def latest_states(db: Database, campaign: str, day_from: str, day_to: str,
+                  tally_ids: Sequence[str]) -> dict[str, Aggregate]:
+    """Each `latest` tally over the period (see `latest_state`)."""
+    return {tally_id: latest_state(_query(db), "?", campaign, tally_id, day_from, day_to)
+            for tally_id in tally_ids}
+
+
 def daily_totals(db: Database, campaign: str, tally_id: str, day_from: str, day_to: str) -> dict[str, int]:
     """Σn per day for one tally (entries per day for a sparkline)."""
     rows = db.conn.execute(
@@ -75,9 +120,16 @@ def daily_totals(db: Database, campaign: str, tally_id: str, day_from: str, day_
     return dict(rows.fetchall())
 
 
-def rebuild(db: Database, campaign: str, rows: list[tuple[str, str, str, str, int]]) -> None:
-    """Replace a campaign's facts wholesale (after a pack's tallies change)."""
+def rebuild(db: Database, campaign: str, rows: list[tuple[str, str, str, str, int]],
+            marks: list[MarkRow] = ()) -> None:
+    """Replace a campaign's facts and marks wholesale (after a pack's tallies change)."""
     with db.transaction() as conn:
+        conn.execute("DELETE FROM tally_latest WHERE campaign = ?", (campaign,))
+        conn.execute("DELETE FROM tally_latest_key WHERE campaign = ?", (campaign,))
+        conn.executemany(
+            "INSERT OR REPLACE INTO tally_latest (campaign, tally_id, key, moment, record_id, day,"
+            " state) VALUES (?, ?, ?, ?, ?, ?, ?)", marks)
+        renew_latest_keys(conn, sorted({row[:3] for row in marks}))
         conn.execute("DELETE FROM tally_fact WHERE campaign = ?", (campaign,))
         conn.executemany(
             "INSERT INTO tally_fact (campaign, tally_id, day, key, n) VALUES (?, ?, ?, ?, ?) "

@@ -16,6 +16,7 @@ POINTS = (
     "after_central_commit",  # the central store committed the batch, no answer yet
     "after_answer",          # the laptop has the answer, the outbox is untouched
     "in_ack",                # inside the local acknowledgement transaction, before COMMIT
+    "before_catch_up",       # a push committed, the store's district figures not caught up
     "mid_pull",              # a pulled page is applied locally, cursor not yet committed
     "between_pages",         # one pulled page committed, the next not yet asked for
 )

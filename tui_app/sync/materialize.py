@@ -10,6 +10,8 @@ computed exactly as a laptop computes its own.
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import json
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -19,8 +21,9 @@ from typing import Any
 
 from tui_app.domain import tally as tally_rules
 from tui_app.domain.pack import Pack, parse_pack
-from tui_app.domain.tally import Aggregate
+from tui_app.domain.tally import Aggregate, MarkRow
 from tui_app.errors import FieldLogError
+from tui_app.store import tallies as tally_store
 from tui_app.sync.protocol import PACK_KIND, Change
 
 # The field each kind's lists sort on, newest first (entities by name).
@@ -35,6 +38,7 @@ SORT_FIELD = {
 FactKey = tuple[str, str, str, str]  # (campaign, tally id, day, key)
 
 
+@functools.cache
 def shipped_pack(campaign_id: str) -> str | None:
     """The TOML of a pack shipped inside the package, for a central store none was pushed to."""
     folder = resources.files("tui_app") / "packs"
@@ -58,7 +62,7 @@ class PackCache:
 
     def get(self, campaign_id: str) -> Pack | None:
         if campaign_id not in self._packs:
-            source = self._source_of(campaign_id) or shipped_pack(campaign_id)
+            source = source_in_force(self._source_of, campaign_id)
             pack = None
             if source:
                 try:
@@ -82,6 +86,43 @@ def facts_of(packs: PackCache, kind: str, body: Mapping[str, Any] | None) -> Cou
     return out
 
 
+def marks_of(packs: PackCache, kind: str, body: Mapping[str, Any] | None) -> set[MarkRow]:
+    """Every `latest` mark a record's body leaves, keyed by its campaign."""
+    if body is None or kind == "entity" or not body.get("campaign"):
+        return set()
+    pack = packs.get(body["campaign"])
+    if pack is None:
+        return set()
+    return set(tally_rules.mark_rows(pack.id, tally_rules.marks(pack, kind, body)))
+
+
+COUNTED = "counted:"  # meta key prefix: the hash of the pack a campaign was counted with
+
+
+def pack_hash(source: str | None) -> str:
+    """What a campaign's figures were counted with (a changed pack means a recount)."""
+    return hashlib.sha256((source or "").encode("utf-8")).hexdigest()
+
+
+def source_in_force(source_of: Callable[[str], str | None], campaign_id: str) -> str | None:
+    """The pack a campaign is counted with: the one pushed to the store, else the shipped one."""
+    return source_of(campaign_id) or shipped_pack(campaign_id)
+
+
+def stale_campaigns(counted: Iterable[tuple[str, str]],
+                    source_of: Callable[[str], str | None]) -> list[str]:
+    """Campaigns counted with another pack than the one in force now (meta `counted:` rows).
+
+    A release that changes the shipped pack, or a store made before a tally operation
+    existed, thus gets its figures recounted on the next catch-up, not left stale."""
+    stale = []
+    for key, counted_hash in counted:
+        campaign = key.removeprefix(COUNTED)
+        if pack_hash(source_in_force(source_of, campaign)) != counted_hash:
+            stale.append(campaign)
+    return stale
+
+
 def current_row(change: Change) -> tuple[Any, ...]:
     """The `current` table row for a record revision."""
     body = change.body
@@ -100,7 +141,24 @@ class Plan:
 
     current: dict[str, tuple[Any, ...]] = field(default_factory=dict)
     facts: Counter[FactKey] = field(default_factory=Counter)
+    gone: set[MarkRow] = field(default_factory=set)
+    added: set[MarkRow] = field(default_factory=set)
     renewed_packs: set[str] = field(default_factory=set)
+    campaigns: set[str] = field(default_factory=set)
+
+    def replace_marks(self, before: set[MarkRow], after: set[MarkRow]) -> None:
+        """Fold one revision's marks in: a mark added earlier in the chunk and now gone
+        was never stored, and one gone earlier and back again stays stored."""
+        for mark in before:
+            if mark in self.added:
+                self.added.discard(mark)
+            else:
+                self.gone.add(mark)
+        for mark in after:
+            if mark in self.gone:
+                self.gone.discard(mark)
+            else:
+                self.added.add(mark)
 
 
 def plan(changes: Iterable[Change], old: Mapping[str, tuple[str, dict[str, Any]]],
@@ -116,23 +174,35 @@ def plan(changes: Iterable[Change], old: Mapping[str, tuple[str, dict[str, Any]]
         if before is not None and before[1].get("rev", 0) >= change.rev:
             continue
         result.facts.update(facts_of(packs, change.kind, change.body))
+        old_marks: set[MarkRow] = set()
         if before is not None:
             result.facts.subtract(facts_of(packs, before[0], before[1]))
+            old_marks = marks_of(packs, before[0], before[1])
+        result.replace_marks(old_marks, marks_of(packs, change.kind, change.body))
+        if change.body.get("campaign"):
+            result.campaigns.add(str(change.body["campaign"]))
         now[change.record_id] = (change.kind, change.body)
         result.current[change.record_id] = current_row(change)
     # A renewed pack's campaign is recounted whole afterwards; its deltas would be wrong.
     for fact in [f for f in result.facts if f[0] in result.renewed_packs or not result.facts[f]]:
         del result.facts[fact]
+    result.gone = {m for m in result.gone if m[0] not in result.renewed_packs}
+    result.added = {m for m in result.added if m[0] not in result.renewed_packs}
     return result
 
 
 def recount(packs: PackCache, campaign_id: str,
-            rows: Iterable[tuple[str, str]]) -> Counter[FactKey]:
-    """All facts of a campaign from its current rows (kind, body JSON), after a pack change."""
+            rows: Iterable[tuple[str, str]]) -> tuple[Counter[FactKey], set[MarkRow]]:
+    """All facts and marks of a campaign from its current rows (kind, body JSON), after
+    its pack changed."""
     total: Counter[FactKey] = Counter()
-    for kind, body in rows:
-        total.update(facts_of(packs, kind, json.loads(body)))
-    return Counter({k: n for k, n in total.items() if n and k[0] == campaign_id})
+    found: set[MarkRow] = set()
+    for kind, text in rows:
+        body = json.loads(text)
+        total.update(facts_of(packs, kind, body))
+        found |= marks_of(packs, kind, body)
+    return (Counter({k: n for k, n in total.items() if n and k[0] == campaign_id}),
+            {m for m in found if m[0] == campaign_id})
 
 
 def key_rows(rows: Iterable[tuple[str, str, str, str, int]]) -> list[tuple[str, str, str, int]]:
@@ -148,20 +218,18 @@ def key_rows(rows: Iterable[tuple[str, str, str, str, int]]) -> list[tuple[str, 
     return [(*k, n) for k, n in keyed.items() if n]
 
 
-Query = Callable[[str, Sequence[Any]], list[tuple[Any, ...]]]
+Query = tally_store.Query
 
 _SUMMED_SQL = ("SELECT tally_id, SUM(n), COUNT(*) FROM tally_fact WHERE campaign = {p} "
                "AND day BETWEEN {p} AND {p} AND n > 0 AND tally_id IN ({ids}) GROUP BY tally_id")
-_OUTSIDE_SQL = ("SELECT EXISTS (SELECT 1 FROM tally_fact WHERE campaign = {p} AND tally_id = {p} "
-                "AND day < {p}) OR EXISTS (SELECT 1 FROM tally_fact WHERE campaign = {p} "
-                "AND tally_id = {p} AND day > {p})")
 _WHOLE_KEYS_SQL = "SELECT COUNT(*) FROM tally_key WHERE campaign = {p} AND tally_id = {p} AND n > 0"
 _PART_KEYS_SQL = ("SELECT COUNT(DISTINCT key) FROM tally_fact WHERE campaign = {p} "
                   "AND tally_id = {p} AND day BETWEEN {p} AND {p} AND n > 0")
 
 
 def aggregate(query: Query, mark: str, campaign: str, day_from: str, day_to: str,
-              summed: Sequence[str], distinct: Sequence[str]) -> dict[str, Aggregate]:
+              summed: Sequence[str], distinct: Sequence[str],
+              latest: Sequence[str] = ()) -> dict[str, Aggregate]:
     """District tallies for a period, as the laptop reads its own (store/tallies.py).
 
     `summed` tallies (count, sum, officer-days) get Σn and live (day, key) rows, one
@@ -175,13 +243,13 @@ def aggregate(query: Query, mark: str, campaign: str, day_from: str, day_to: str
         for tally_id, total, rows in query(sql, (campaign, day_from, day_to, *summed)):
             out[tally_id] = Aggregate(int(total), rows)
     for tally_id in distinct:
-        outside = query(_OUTSIDE_SQL.format(p=mark),
-                        (campaign, tally_id, day_from, campaign, tally_id, day_to))[0][0]
-        if outside:
+        if tally_store.outside(query, mark, "tally_fact", campaign, tally_id, day_from, day_to):
             keys = query(_PART_KEYS_SQL.format(p=mark), (campaign, tally_id, day_from, day_to))
         else:
             keys = query(_WHOLE_KEYS_SQL.format(p=mark), (campaign, tally_id))
         out[tally_id] = Aggregate(keys=keys[0][0])
+    for tally_id in latest:
+        out[tally_id] = tally_store.latest_state(query, mark, campaign, tally_id, day_from, day_to)
     return out
 
 

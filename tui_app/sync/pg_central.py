@@ -206,6 +206,7 @@ class PgCentral:
                                                  if c.change_id in stale_ids}))
         crash_point("after_central_commit")
         if self.catch_up_on_push and decision.applied:
+            crash_point("before_catch_up")
             self.materialize()
         return with_current(decision.results, changes, current)
 
@@ -281,6 +282,11 @@ class PgCentral:
     def materialize(self, chunk: int = 5000) -> int:
         """Catch current rows and tally facts up with the log; return changes read."""
         total = 0
+        with self._txn("materialize") as cur:
+            cur.execute("SELECT k, v FROM meta WHERE k LIKE %s", (mat.COUNTED + "%",))
+            counted = cur.fetchall()
+            for campaign in mat.stale_campaigns(counted, lambda c: self._pack_in(cur, c)):
+                self._recount(cur, campaign)
         while True:
             with self._txn("materialize") as cur:
                 cur.execute("SELECT v FROM meta WHERE k = 'materialized'")
@@ -311,12 +317,56 @@ class PgCentral:
                 " entity_id = excluded.entity_id, body = excluded.body",
                 list(plan.current.values()))
         self._add_facts(cur, plan.facts.items())
+        self._add_marks(cur, plan.gone, plan.added)
         for campaign in plan.renewed_packs:
-            cur.execute("DELETE FROM tally_fact WHERE campaign = %s", (campaign,))
-            cur.execute("DELETE FROM tally_key WHERE campaign = %s", (campaign,))
-            cur.execute("SELECT kind, body FROM current WHERE campaign = %s", (campaign,))
-            fresh = mat.PackCache(lambda c: self._pack_in(cur, c))
-            self._add_facts(cur, mat.recount(fresh, campaign, cur.fetchall()).items())
+            self._recount(cur, campaign)
+        fresh = sorted(plan.campaigns - plan.renewed_packs)
+        if fresh:
+            cur.executemany(
+                "INSERT INTO meta (k, v) VALUES (%s, %s) ON CONFLICT (k) DO NOTHING",
+                [(mat.COUNTED + c, mat.pack_hash(self._in_force(cur, c))) for c in fresh])
+
+    def _in_force(self, cur: psycopg.Cursor[Any], campaign: str) -> str | None:
+        return mat.source_in_force(lambda c: self._pack_in(cur, c), campaign)
+
+    def _recount(self, cur: psycopg.Cursor[Any], campaign: str) -> None:
+        """A campaign's facts and marks afresh from its current rows (its pack changed)."""
+        for table in ("tally_fact", "tally_key", "tally_latest", "tally_latest_key"):
+            cur.execute(f"DELETE FROM {table} WHERE campaign = %s", (campaign,))
+        cur.execute("SELECT kind, body FROM current WHERE campaign = %s", (campaign,))
+        packs = mat.PackCache(lambda c: self._pack_in(cur, c))
+        facts, marks = mat.recount(packs, campaign, cur.fetchall())
+        self._add_facts(cur, facts.items())
+        self._add_marks(cur, [], marks)
+        cur.execute("INSERT INTO meta (k, v) VALUES (%s, %s) ON CONFLICT (k) DO UPDATE"
+                    " SET v = excluded.v", (mat.COUNTED + campaign,
+                                            mat.pack_hash(self._in_force(cur, campaign))))
+
+    @staticmethod
+    def _add_marks(cur: psycopg.Cursor[Any], gone: Iterable[tuple[Any, ...]],
+                   added: Iterable[tuple[Any, ...]]) -> None:
+        """Rows of `latest` tallies out, then in; then each touched key's latest row
+        (as the laptop's store.records.apply_marks)."""
+        gone, added = list(gone), list(added)
+        keys = sorted({m[:3] for m in gone + added})
+        if gone:
+            cur.executemany("DELETE FROM tally_latest WHERE campaign = %s AND tally_id = %s"
+                            " AND key = %s AND moment = %s AND record_id = %s",
+                            [m[:5] for m in gone])
+        if added:
+            cur.executemany(
+                "INSERT INTO tally_latest (campaign, tally_id, key, moment, record_id, day, state)"
+                " VALUES (%s, %s, %s, %s, %s, %s, %s) ON CONFLICT (campaign, tally_id, key,"
+                " moment, record_id) DO UPDATE SET day = excluded.day, state = excluded.state",
+                added)
+        if keys:
+            cur.executemany("DELETE FROM tally_latest_key WHERE campaign = %s AND tally_id = %s"
+                            " AND key = %s", keys)
+            cur.executemany(
+                "INSERT INTO tally_latest_key (campaign, tally_id, key, day, state)"
+                " SELECT campaign, tally_id, key, day, state FROM tally_latest"
+                " WHERE campaign = %s AND tally_id = %s AND key = %s"
+                " ORDER BY moment DESC, record_id DESC LIMIT 1", keys)
 
     @staticmethod
     def _pack_in(cur: psycopg.Cursor[Any], campaign_id: str) -> str | None:
@@ -348,13 +398,14 @@ class PgCentral:
                             " AND key = %s AND n = 0", [r[:3] for r in keyed])
 
     def aggregate(self, campaign: str, day_from: str, day_to: str, summed: Sequence[str],
-                  distinct: Sequence[str]) -> dict[str, Aggregate]:
+                  distinct: Sequence[str], latest: Sequence[str] = ()) -> dict[str, Aggregate]:
         with self._txn() as cur:
             def query(sql: str, args: Sequence[Any]) -> list[tuple[Any, ...]]:
                 cur.execute(sql, args)
                 return cur.fetchall()
 
-            return mat.aggregate(query, "%s", campaign, day_from, day_to, summed, distinct)
+            return mat.aggregate(query, "%s", campaign, day_from, day_to, summed, distinct,
+                                 latest)
 
     def page(self, query: Any) -> list[dict[str, Any]]:
         where, params = mat.list_where(query, "%s")

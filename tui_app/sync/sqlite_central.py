@@ -19,6 +19,7 @@ from tui_app.domain.tally import Aggregate
 from tui_app.errors import FieldLogError
 from tui_app.store import migrate
 from tui_app.store.db import immediate
+from tui_app.store.records import apply_marks
 from tui_app.sync import materialize as mat
 from tui_app.sync.central import Known, contended, decide, split_cursor, sqlite_path, with_current
 from tui_app.sync.crash import crash_point
@@ -176,6 +177,7 @@ class SqliteCentral:
                                             if c.change_id in stale_ids}))
         crash_point("after_central_commit")
         if self.catch_up_on_push and decision.applied:
+            crash_point("before_catch_up")
             self.materialize()
         return with_current(decision.results, changes, current)
 
@@ -221,6 +223,11 @@ class SqliteCentral:
     def materialize(self, chunk: int = 5000) -> int:
         """Catch current rows and tally facts up with the log; return changes read."""
         total = 0
+        with self._write() as conn:
+            counted = conn.execute("SELECT k, v FROM meta WHERE k LIKE ?",
+                                   (mat.COUNTED + "%",)).fetchall()
+            for campaign in mat.stale_campaigns(counted, self.pack_source):
+                self._recount(campaign)
         while True:
             with self._write() as conn:
                 mark = int(conn.execute(
@@ -255,11 +262,25 @@ class SqliteCentral:
             " voided = excluded.voided, entity_id = excluded.entity_id, body = excluded.body",
             list(plan.current.values()))
         self._add_facts(plan.facts.items())
+        apply_marks(conn, plan.gone, plan.added)
         for campaign in plan.renewed_packs:
-            conn.execute("DELETE FROM tally_fact WHERE campaign = ?", (campaign,))
-            conn.execute("DELETE FROM tally_key WHERE campaign = ?", (campaign,))
-            rows = conn.execute("SELECT kind, body FROM current WHERE campaign = ?", (campaign,))
-            self._add_facts(mat.recount(mat.PackCache(self.pack_source), campaign, rows).items())
+            self._recount(campaign)
+        conn.executemany("INSERT OR IGNORE INTO meta (k, v) VALUES (?, ?)",
+                         [(mat.COUNTED + c, mat.pack_hash(mat.source_in_force(self.pack_source, c)))
+                          for c in sorted(plan.campaigns - plan.renewed_packs)])
+
+    def _recount(self, campaign: str) -> None:
+        """A campaign's facts and marks afresh from its current rows (its pack changed)."""
+        conn = self.conn
+        for table in ("tally_fact", "tally_key", "tally_latest", "tally_latest_key"):
+            conn.execute(f"DELETE FROM {table} WHERE campaign = ?", (campaign,))
+        rows = conn.execute("SELECT kind, body FROM current WHERE campaign = ?", (campaign,))
+        facts, marks = mat.recount(mat.PackCache(self.pack_source), campaign, rows)
+        self._add_facts(facts.items())
+        apply_marks(conn, [], marks)
+        conn.execute("INSERT INTO meta (k, v) VALUES (?, ?) ON CONFLICT (k) DO UPDATE SET v = "
+                     "excluded.v", (mat.COUNTED + campaign,
+                                    mat.pack_hash(mat.source_in_force(self.pack_source, campaign))))
 
     def _add_facts(self, facts: Iterable[tuple[tuple[str, str, str, str], int]]) -> None:
         rows = [(*fact, n) for fact, n in facts]
@@ -278,9 +299,9 @@ class SqliteCentral:
             [r[:3] for r in keyed])
 
     def aggregate(self, campaign: str, day_from: str, day_to: str, summed: Sequence[str],
-                  distinct: Sequence[str]) -> dict[str, Aggregate]:
+                  distinct: Sequence[str], latest: Sequence[str] = ()) -> dict[str, Aggregate]:
         return mat.aggregate(lambda sql, args: self.conn.execute(sql, args).fetchall(), "?",
-                             campaign, day_from, day_to, summed, distinct)
+                             campaign, day_from, day_to, summed, distinct, latest)
 
     def page(self, query: Any) -> list[dict[str, Any]]:
         where, params = mat.list_where(query, "?")
