@@ -204,11 +204,26 @@ class PgCentral:
             stale_ids = {r.change_id for r in decision.results if r.status == "stale"}
             current = self._current(cur, sorted({c.record_id for c in changes
                                                  if c.change_id in stale_ids}))
+            cur.execute("SELECT pg_current_xact_id()::text")
+            pushed_in = int(cur.fetchone()[0])
         crash_point("after_central_commit")
         if self.catch_up_on_push and decision.applied:
             crash_point("before_catch_up")
+            self._await_horizon(pushed_in)
             self.materialize()
         return with_current(decision.results, changes, current)
+
+    def _await_horizon(self, xid: int) -> None:
+        """Wait (at most HORIZON_WAIT_S) until the changes of transaction `xid` lie below
+        the horizon, so the catch-up that follows the push includes them: an older
+        transaction still open elsewhere in the cluster would otherwise hide them."""
+        deadline = time.monotonic() + HORIZON_WAIT_S
+        while time.monotonic() < deadline:
+            with self._txn() as cur:
+                cur.execute("SELECT pg_snapshot_xmin(pg_current_snapshot())::text")
+                if int(cur.fetchone()[0]) > xid:
+                    return
+            time.sleep(0.02)
 
     def _current(self, cur: psycopg.Cursor[Any], record_ids: list[str]) -> dict[str, Change]:
         if not record_ids:
