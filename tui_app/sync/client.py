@@ -14,11 +14,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from tui_app.sync.blobs import BlobPort, BlobSource, BlobSummary, push_blobs
 from tui_app.sync.central import ReplicationPort
 from tui_app.sync.crash import crash_point
 from tui_app.sync.protocol import Change, PullPage, PushResult
 
-# phase ("push", "pull"), done, total (None when unknown)
+# phase ("push", "blobs" (in bytes), "pull"), done, total (None when unknown)
 Progress = Callable[[str, int, int | None], None]
 
 
@@ -57,14 +58,20 @@ class SyncSummary:
     seconds: float = 0.0
     # warnings for the user as catalog keys with their parameters (e.g. plain http)
     notices: list[tuple[str, dict[str, str]]] = field(default_factory=list)
+    blobs: BlobSummary = field(default_factory=BlobSummary)
 
     @property
     def complete(self) -> bool:
         """Everything sent was acknowledged and nothing was refused."""
-        return not self.rejected
+        return not self.rejected and not self.blobs.failed
 
 
-class Local(Protocol):
+class Central(ReplicationPort, BlobPort, Protocol):
+    """What the loop talks to: the replication port and the blob port of a central store,
+    or the HTTP service carrying both."""
+
+
+class Local(BlobSource, Protocol):
     """The laptop side of the loop (services/sync.py implements it)."""
 
     def pending(self) -> int: ...
@@ -90,7 +97,7 @@ def _merge(summary: SyncSummary, ack: Acknowledged) -> None:
     summary.rejected += ack.rejected
 
 
-def run(local: Local, central: ReplicationPort, inspector_id: str, device_id: str,
+def run(local: Local, central: Central, inspector_id: str, device_id: str,
         progress: Progress | None = None, *, batch: int = 1000, page: int = 1000) -> SyncSummary:
     """Push everything, then pull everything; return what happened."""
     report = progress or (lambda _phase, _done, _total: None)
@@ -122,6 +129,7 @@ def run(local: Local, central: ReplicationPort, inspector_id: str, device_id: st
         _merge(summary, ack)
         done += len(changes)
         report("push", done, max(total, done))
+    summary.blobs = push_blobs(local, central, epoch, report)
 
     pulled = 0
     while True:

@@ -120,6 +120,32 @@ class HttpCentral:
         return PullPage([c.to_change() for c in page.changes], page.next_cursor, page.more,
                         page.epoch)
 
+    # ------------------------------------------------------------------ blobs, numbers
+
+    def missing_blobs(self, hashes: Sequence[str]) -> list[str]:
+        return self._call("POST", "/v1/blobs/missing", _json_body({"hashes": list(hashes)}))[
+            "missing"]
+
+    def blob_received(self, sha256: str) -> int:
+        return int(self._call("GET", f"/v1/blobs/{sha256}/received")["received"])
+
+    def put_blob_chunk(self, sha256: str, offset: int, data: bytes) -> int:
+        answer = self._call("PUT", f"/v1/blobs/{sha256}", data, params={"offset": offset},
+                            content_type="application/octet-stream")
+        return int(answer["received"])
+
+    def finish_blob(self, sha256: str, size: int) -> bool:
+        return bool(self._call("POST", f"/v1/blobs/{sha256}/finish",
+                               _json_body({"size": size}))["kept"])
+
+    def reserve_numbers(self, series: str, year: int, count: int, inspector_id: str,
+                        device_id: str, after: int = 0) -> tuple[int, int]:
+        """A block of document numbers; the service takes the inspector from the token."""
+        answer = self._call("POST", "/v1/numbers", _json_body(
+            {"series": series, "year": year, "count": count, "after": after,
+             "device_id": device_id}))
+        return int(answer["first"]), int(answer["last"])
+
     def close(self) -> None:
         self.client.close()
 

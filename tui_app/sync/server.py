@@ -39,6 +39,13 @@ from tui_app.sync.protocol import BUREAU, PACK_KIND, Change
 from tui_app.sync.wire import (
     HARD_MAX_BATCH,
     PROTOCOL,
+    BlobFinish,
+    BlobFinished,
+    BlobHeld,
+    BlobMissing,
+    BlobQuestion,
+    NumberBlock,
+    NumberRequest,
     EpochResponse,
     ErrorBody,
     Health,
@@ -429,6 +436,78 @@ def reassign(record_id: Annotated[str, Path(max_length=128)], parts: Shared, mov
             return _error(404, "no_record", record_id)
     return JSONResponse({"record_id": record_id, "previous": previous,
                          "inspector_id": move.inspector_id})
+
+
+ShaPath = Annotated[str, Path(pattern=r"^[0-9a-f]{64}$")]
+
+
+@router.post("/v1/blobs/missing", response_model=BlobMissing, responses=_UNAUTHORIZED,
+             tags=["blobs"])
+def blobs_missing(parts: Shared, question: BlobQuestion, _token: Caller) -> Response:
+    """Of these attachment hashes, the ones the store does not hold whole."""
+    with parts.pool.store() as store:
+        return JSONResponse({"missing": store.missing_blobs(question.hashes)})
+
+
+@router.get("/v1/blobs/{sha256}/received", response_model=BlobHeld, responses=_UNAUTHORIZED,
+            tags=["blobs"])
+def blob_received(parts: Shared, sha256: ShaPath, _token: Caller) -> Response:
+    """How many bytes of an interrupted upload the store kept (resume from there)."""
+    with parts.pool.store() as store:
+        return JSONResponse({"received": store.blob_received(sha256)})
+
+
+@router.put("/v1/blobs/{sha256}", response_model=BlobHeld,
+            responses={**_UNAUTHORIZED, **_TOO_LARGE, 409: {"model": ErrorBody}}, tags=["blobs"],
+            openapi_extra={"requestBody": {"required": True, "content": {
+                "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}}})
+async def blob_chunk(request: Request, parts: Shared, sha256: ShaPath, _token: Caller,
+                     offset: Annotated[int, Query(ge=0, le=512 * 1024 * 1024)] = 0) -> Response:
+    """Bytes of an upload at `offset` (the body, at most the body limit); answers how much
+    the store holds now. Hashed as they arrive; kept only if `finish` finds the hash."""
+    from starlette.concurrency import run_in_threadpool
+
+    data = await request.body()
+    request.state.records = len(data)
+
+    def put() -> int:
+        with parts.pool.store() as store:
+            return store.put_blob_chunk(sha256, offset, data)
+
+    held = await run_in_threadpool(_refusing, put)
+    return held if isinstance(held, Response) else JSONResponse({"received": held})
+
+
+@router.post("/v1/blobs/{sha256}/finish", response_model=BlobFinished,
+             responses={**_UNAUTHORIZED, 409: {"model": ErrorBody}}, tags=["blobs"])
+def blob_finish(parts: Shared, sha256: ShaPath, done: BlobFinish, _token: Caller) -> Response:
+    """Keep the upload if its `size` bytes hash to its name; else it is dropped."""
+    def finish() -> bool:
+        with parts.pool.store() as store:
+            return store.finish_blob(sha256, done.size)
+
+    kept = _refusing(finish)
+    return kept if isinstance(kept, Response) else JSONResponse({"kept": kept})
+
+
+@router.post("/v1/numbers", response_model=NumberBlock, responses=_UNAUTHORIZED, tags=["numbers"])
+def numbers(parts: Shared, ask: NumberRequest, token: Caller) -> Response:
+    """A block of document numbers (文号) no other laptop is given, for the token's inspector."""
+    with parts.pool.store() as store:
+        first, last = store.reserve_numbers(ask.series, ask.year, ask.count, token.inspector_id,
+                                            ask.device_id, ask.after)
+    return JSONResponse({"first": first, "last": last})
+
+
+def _refusing(step: Callable[[], Any]) -> Any:
+    """Run a blob step; a refusal of the upload itself (too big, a resume at the wrong
+    offset) is a 409 the laptop reports, not a failing store."""
+    try:
+        return step()
+    except FieldLogError as exc:
+        if exc.key in ("sync.blob_too_big", "sync.blob_offset", "sync.bad_blob"):
+            return _error(409, exc.key.removeprefix("sync."), exc.message())
+        raise
 
 
 def _push(parts: Parts, token: tokens.Token, device_id: str, changes: list[Change]) -> list:

@@ -147,3 +147,45 @@ class ErrorBody(BaseModel):
     error: str
     detail: Any = None
     changes: list[Offending] | None = None
+
+
+Sha = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
+
+
+class BlobQuestion(Strict):
+    """Which of these attachment hashes does the store not hold whole?"""
+
+    hashes: list[Sha] = Field(max_length=500)
+
+
+class BlobMissing(Strict):
+    missing: list[str]
+
+
+class BlobHeld(Strict):
+    """How many bytes of an upload the store holds (where the sender goes on from)."""
+
+    received: int
+
+
+class BlobFinish(Strict):
+    size: int = Field(ge=0, le=512 * 1024 * 1024)
+
+
+class BlobFinished(Strict):
+    kept: bool
+
+
+class NumberRequest(Strict):
+    """A block of document numbers (文号) of one series and year, after the laptop's own."""
+
+    series: str = Field(min_length=1, max_length=200)
+    year: int = Field(ge=2000, le=2200)
+    count: int = Field(ge=1, le=1000)
+    after: int = Field(0, ge=0, le=10**9)
+    device_id: Id
+
+
+class NumberBlock(Strict):
+    first: int
+    last: int
