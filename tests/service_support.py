@@ -8,6 +8,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -106,3 +107,74 @@ class Service:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+class DroppingRelay:
+    """A tiny TCP relay in front of the service that cuts the connection `cut` bytes into
+    the answer to each of the first `drops` pushes: the push arrived (and was committed),
+    its answer never fully does, as a flaky mobile network or a proxy would have it."""
+
+    def __init__(self, upstream_port: int, *, drops: int, cut: int = 60) -> None:
+        self.upstream_port = upstream_port
+        self.drops = drops
+        self.cut = cut
+        self.server = socket.create_server(("127.0.0.1", 0))
+        self.port = self.server.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}"
+        self._lock = threading.Lock()
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                client, _ = self.server.accept()
+            except OSError:
+                return
+            threading.Thread(target=self._relay, args=(client,), daemon=True).start()
+
+    def _take_drop(self) -> bool:
+        with self._lock:
+            if self.drops > 0:
+                self.drops -= 1
+                return True
+            return False
+
+    def _relay(self, client: socket.socket) -> None:
+        upstream = socket.create_connection(("127.0.0.1", self.upstream_port))
+        pushing = threading.Event()
+
+        def forward() -> None:
+            try:
+                while chunk := client.recv(65536):
+                    if b"POST /v1/push" in chunk:
+                        pushing.set()
+                    upstream.sendall(chunk)
+            except OSError:
+                pass
+
+        threading.Thread(target=forward, daemon=True).start()
+        sent = None  # bytes of a doomed push answer passed on so far
+        try:
+            while chunk := upstream.recv(65536):
+                if sent is None and pushing.is_set() and self._take_drop():
+                    sent = 0
+                if sent is not None:
+                    client.sendall(chunk[:max(0, self.cut - sent)])
+                    sent += len(chunk)
+                    if sent >= self.cut:
+                        break
+                    continue
+                pushing.clear()
+                client.sendall(chunk)
+        except OSError:
+            pass
+        finally:
+            for sock in (client, upstream):
+                try:
+                    sock.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+                sock.close()
+
+    def close(self) -> None:
+        self.server.close()

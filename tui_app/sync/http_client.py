@@ -13,6 +13,7 @@ from __future__ import annotations
 import gzip
 import ipaddress
 import json
+import os
 import random
 import time
 from collections.abc import Sequence
@@ -53,13 +54,15 @@ class HttpCentral:
 
     def __init__(self, url: str, token: str | None, *, ca_file: str | None = None,
                  insecure: bool = False, expect_inspector: str | None = None,
-                 timeout: float = 30.0, attempts: int = 6, backoff: float = 0.5) -> None:
+                 timeout: float | None = None, attempts: int | None = None,
+                 backoff: float | None = None) -> None:
         if not token:
             raise FieldLogError("sync.token_missing", url=url)
         self.url = url.rstrip("/")
         self.insecure = check_transport(self.url, insecure)
-        self.attempts = attempts
-        self.backoff = backoff
+        timeout = timeout or _knob("FIELDLOG_HTTP_TIMEOUT", 30.0)
+        self.attempts = max(1, attempts or int(_knob("FIELDLOG_HTTP_ATTEMPTS", 6)))
+        self.backoff = backoff if backoff is not None else _knob("FIELDLOG_HTTP_BACKOFF", 0.5)
         self.expect_inspector = expect_inspector
         verify: Any = True
         if ca_file:
@@ -94,9 +97,8 @@ class HttpCentral:
         refused: dict[str, PushResult] = {}
         left = list(changes)
         while True:
-            payload = {"device_id": device_id,
-                       "changes": [_wire(c) for c in left]}
-            answer = self._call("POST", "/v1/push", payload, refusable=True)
+            answer = self._call("POST", "/v1/push", _push_body(device_id, left),
+                                refusable=True)
             if "results" in answer:
                 results = PushResponse.model_validate(answer).results
                 by_id = {r.change_id: r.to_result() for r in results} | refused
@@ -151,12 +153,12 @@ class HttpCentral:
 
     # ------------------------------------------------------------------ plumbing
 
-    def _call(self, method: str, path: str, payload: Any = None, *,
-              params: dict[str, Any] | None = None, refusable: bool = False) -> dict[str, Any]:
-        content, headers = None, {}
-        if payload is not None:
-            content = json.dumps(payload, ensure_ascii=False).encode("utf-8")
-            headers["Content-Type"] = "application/json"
+    def _call(self, method: str, path: str, content: bytes | None = None, *,
+              params: dict[str, Any] | None = None, refusable: bool = False,
+              content_type: str = "application/json") -> dict[str, Any]:
+        headers = {}
+        if content is not None:
+            headers["Content-Type"] = content_type
             if len(content) > COMPRESS_ABOVE:
                 content = gzip.compress(content, compresslevel=1)
                 headers["Content-Encoding"] = "gzip"
@@ -188,9 +190,27 @@ class HttpCentral:
         return min(10.0, self.backoff * 2 ** (attempt - 1)) * random.uniform(0.5, 1.5)
 
 
-def _wire(change: Change) -> dict[str, Any]:
-    return {"change_id": change.change_id, "kind": change.kind, "record_id": change.record_id,
-            "rev": change.rev, "body": change.body, "base": change.base}
+def _knob(variable: str, default: float) -> float:
+    """A transport setting from the environment (README: Sync over HTTP), else `default`."""
+    try:
+        return max(0.0, float(os.environ.get(variable, default)))
+    except ValueError:
+        return default
+
+
+def _json_body(payload: Any) -> bytes:
+    return json.dumps(payload, ensure_ascii=False).encode("utf-8")
+
+
+def _push_body(device_id: str, changes: Sequence[Change]) -> bytes:
+    """The push request as JSON, each body spliced in as the outbox holds its text (a
+    laptop's batch is encoded once, when it was saved, not again for every send)."""
+    text = json.JSONEncoder(ensure_ascii=False).encode
+    items = ",".join(
+        f'{{"change_id":{text(c.change_id)},"kind":{text(c.kind)},'
+        f'"record_id":{text(c.record_id)},"rev":{int(c.rev)},"base":{text(c.base)},'
+        f'"body":{c.body_json()}}}' for c in changes)
+    return f'{{"device_id":{text(device_id)},"changes":[{items}]}}'.encode()
 
 
 def _untrusted(exc: Exception) -> bool:

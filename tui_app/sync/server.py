@@ -44,11 +44,11 @@ from tui_app.sync.wire import (
     BlobHeld,
     BlobMissing,
     BlobQuestion,
-    NumberBlock,
-    NumberRequest,
     EpochResponse,
     ErrorBody,
     Health,
+    NumberBlock,
+    NumberRequest,
     Owner,
     PackInfo,
     PackUpload,
@@ -118,11 +118,15 @@ class StorePool:
 
 class CatchUp:
     """Brings the district figures up to the log after pushes, on one thread per worker,
-    so a push is answered as soon as it commits. Pokes while it runs make it run again;
-    the watermark lives in the store, so workers never double-count."""
+    so a push is answered as soon as it commits. It waits until pushes pause for `quiet`
+    seconds (at most `longest` after the first): during a burst of laptops the cores go
+    to the pushes, and the catching up follows in one go. Reads catch up first anyway, so
+    a figure is never stale; the watermark lives in the store, so workers never count
+    twice."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, quiet: float = 0.5, longest: float = 5.0) -> None:
         self.url = url
+        self.quiet, self.longest = quiet, longest
         self._wanted = threading.Event()
         self._stop = False
         self._thread = threading.Thread(target=self._run, name="catch-up", daemon=True)
@@ -138,9 +142,20 @@ class CatchUp:
         self._wanted.set()
         self._thread.join(timeout=10)
 
+    def _settle(self) -> None:
+        """Return once no poke came for `quiet` seconds, or `longest` after the first."""
+        deadline = time.monotonic() + self.longest
+        while not self._stop and time.monotonic() < deadline:
+            self._wanted.clear()
+            if not self._wanted.wait(self.quiet):
+                return
+
     def _run(self) -> None:
         while True:
             self._wanted.wait()
+            if self._stop:
+                return
+            self._settle()
             if self._stop:
                 return
             self._wanted.clear()
@@ -265,8 +280,9 @@ class BodyLimit:
 
 
 class AccessLog:
-    """One JSON line per request: time, token id, route, status, records, ms. Never the
-    token itself, nor the query string (a cursor is nobody's business)."""
+    """One JSON line per request: time, token id, method, route, status, records (or
+    bytes, for attachments), ms. Never the token itself, nor the query string or a path
+    as sent (a cursor is nobody's business)."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -287,13 +303,22 @@ class AccessLog:
         try:
             await self.app(scope, receive, sending)
         finally:
-            route = scope.get("route")
             access_log.info(json.dumps({
                 "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
                 "token": state.get("token_id"), "method": scope["method"],
-                "route": getattr(route, "path", None) or scope["path"][:200],
-                "status": status["code"], "records": state.get("records", 0),
+                "route": self._route(scope), "status": status["code"],
+                "records": state.get("records", 0), "bytes": state.get("bytes", 0),
                 "ms": round((time.perf_counter() - started) * 1000, 1)}))
+
+    @staticmethod
+    def _route(scope: dict[str, Any]) -> str:
+        """The route's pattern (`/v1/blobs/{sha256}`), never the path a client made up."""
+        from starlette.routing import Match
+
+        for route in router.routes:
+            if route.matches(scope)[0] == Match.FULL:
+                return getattr(route, "path", "-")
+        return "-"
 
 
 # ---------------------------------------------------------------------- the app
@@ -468,7 +493,7 @@ async def blob_chunk(request: Request, parts: Shared, sha256: ShaPath, _token: C
     from starlette.concurrency import run_in_threadpool
 
     data = await request.body()
-    request.state.records = len(data)
+    request.state.bytes = len(data)
 
     def put() -> int:
         with parts.pool.store() as store:

@@ -8,12 +8,11 @@ naming the field, never a 500. The same models describe the API in /openapi.json
 
 from __future__ import annotations
 
-import json
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
-from tui_app.sync.protocol import KINDS, Change, PullPage, PushResult
+from tui_app.sync.protocol import KINDS, Change, PullPage, PushResult, encode
 
 PROTOCOL = 1  # the version of this wire format; the client refuses another one
 HARD_MAX_BATCH = 5000  # no request ever carries more changes than this (README: Limits)
@@ -42,15 +41,18 @@ class WireChange(Strict):
     rev: int = Field(ge=0, le=2_000_000_000)
     body: dict[str, Any]
     base: Id | None = None
+    _raw: str = PrivateAttr(default="")
 
-    @field_validator("body")
-    @classmethod
-    def _body_storable(cls, body: dict[str, Any]) -> dict[str, Any]:
-        json.dumps(body, ensure_ascii=False).encode("utf-8")
-        return body
+    @model_validator(mode="after")
+    def _body_storable(self) -> WireChange:
+        """Encode the body once: checked storable here, and stored verbatim as it is."""
+        self._raw = encode(self.body)
+        self._raw.encode("utf-8")  # a lone surrogate raises UnicodeEncodeError, a ValueError
+        return self
 
     def to_change(self) -> Change:
-        return Change(self.change_id, self.kind, self.record_id, self.rev, self.body, self.base)
+        return Change(self.change_id, self.kind, self.record_id, self.rev, self.body, self.base,
+                      raw=self._raw)
 
     @staticmethod
     def of(change: Change) -> dict[str, Any]:
