@@ -36,6 +36,8 @@ DESIGN_ROWS = [
     "(also) report for 1M local rows, docs/report.md",
     "push 100k records into PostgreSQL at COPY speed (issue 12)",
     "push 1M records into PostgreSQL at COPY speed (issue 12)",
+    "merge a registry of 200k entities — central SQLite (issue 8)",
+    "merge a registry of 200k entities — PostgreSQL (issue 8)",
 ]
 
 # Figures as the benches write them; each one sits on a chosen side of its target.
@@ -58,9 +60,12 @@ FIGURES = {
     "service": {"records": 100_000, "laptops": 20, "batch": 500, "workers": 2, "service_s": 4.0,
                 "service_records_per_s": 25_000, "batch_p50_s": 0.3, "batch_p95_s": 0.8,
                 "raw_copy_s": 1.25, "raw_copy_rows_per_s": 80_000, "service_ratio": 3.2},
+ = ["✗", "✓", "✓", "✗", "✓", "✗", "✓", "✓", "✓", "✗", "✓", "✓", "✗", "✗"]
+    "registry": {"entities": 200_000, "sqlite_first_s": 6.0, "sqlite_merge_s": 10.5,
+                 "pg_first_s": 5.0, "pg_merge_s": 4.0},
 }
 
-VERDICTS = ["✗", "✓", "✓", "✗", "✓", "✗", "✓", "✓", "✓", "✗", "✓", "✓", "✗", "✗"]
+VERDICTS = ["✗", "✓", "✓", "✗", "✓", "✗", "✓", "✓", "✓", "✗", "✓", "✓", "✗", "✗", "✗", "✓"]
 
 
 def _verdicts(rows: list) -> dict[str, str]:
@@ -96,6 +101,8 @@ def test_every_design_row_is_there_and_judged_right() -> None:
     ("report", "report_cli_s", 1.2, 11, "✗"),
     ("sync", "pg_ratio", 1.25, 12, "✓"),
     ("sync", "pgbig_ratio", 1.2, 13, "✓"),
+    ("registry", "sqlite_merge_s", 10.0, 14, "✓"),
+    ("registry", "pg_merge_s", 10.01, 15, "✗"),
 ])
 def test_each_verdict_follows_its_figure(bench: str, name: str, value: float, row: int, verdict: str) -> None:
     figures = {key: dict(found) for key, found in FIGURES.items()}
