@@ -60,7 +60,6 @@ FIGURES = {
     "service": {"records": 100_000, "laptops": 20, "batch": 500, "workers": 2, "service_s": 4.0,
                 "service_records_per_s": 25_000, "batch_p50_s": 0.3, "batch_p95_s": 0.8,
                 "raw_copy_s": 1.25, "raw_copy_rows_per_s": 80_000, "service_ratio": 3.2},
- = ["✗", "✓", "✓", "✗", "✓", "✗", "✓", "✓", "✓", "✗", "✓", "✓", "✗", "✗"]
     "registry": {"entities": 200_000, "sqlite_first_s": 6.0, "sqlite_merge_s": 10.5,
                  "pg_first_s": 5.0, "pg_merge_s": 4.0},
 }
