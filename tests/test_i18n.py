@@ -14,7 +14,7 @@ PREFIXES = (
     "import", "entity",
     "doctor", "backup",
     "report", "ledger",
-    "sync",
+    "sync", "token", "service",
     "demo",
     "ui",
     "attach", "doc",

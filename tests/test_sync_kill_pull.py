@@ -78,7 +78,9 @@ def _watermark(central: Path) -> int:
 
 
 @pytest.mark.slow
-def test_sigkill_during_the_central_catch_up_then_a_read_completes_it(tmp_path: Path) -> None:
+def test_sigkill_during_the_central_catch_up_then_a_read_completes_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FIELDLOG_SYNC_BATCH", "3000")  # one push; the store catches up after it
     central = tmp_path / "central.db"
     url = f"sqlite:///{central}"
     a = Laptop(tmp_path / "a", "张三", "3201001")
@@ -105,4 +107,6 @@ def test_sigkill_during_the_central_catch_up_then_a_read_completes_it(tmp_path: 
     central_figures = a.json("tally", "--scope", "central", "--central", url)["tallies"]
     assert _watermark(central) == 3000
     assert central_figures == a.json("tally")["tallies"]
+    # the push died before its answer: the next sync hears "duplicate" and forgets its outbox
+    assert a.sync_process(url).returncode == 0
     assert_converged(url, a)

@@ -100,6 +100,7 @@ def _register() -> None:
         maintenance,
         records,
         report,
+        service,
         setup,
         sync,
         tally,
@@ -114,6 +115,7 @@ def _register() -> None:
         tally,
         report,
         sync,
+        service,
         maintenance,
         demo,
     ):

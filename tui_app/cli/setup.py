@@ -35,9 +35,13 @@ def register(cli: click.Group) -> None:
 @click.option("--unit", help=t("cli.init.unit"))
 @click.option("--central", help=t("cli.init.central"))
 @click.option("--timezone", help=t("cli.init.timezone"))
+@click.option("--token", help=t("cli.init.token"))
+@click.option("--ca-file", type=click.Path(dir_okay=False), help=t("cli.opt.ca_file"))
+@click.option("--insecure/--no-insecure", default=None, help=t("cli.opt.insecure"))
 @click.option("--attach-max-mb", help=t("cli.init.attach_max_mb"))
 @click.pass_context
-def init(ctx: click.Context, attach_max_mb: str | None, **options: str | None) -> None:
+def init(ctx: click.Context, token: str | None, ca_file: str | None, insecure: bool | None,
+         attach_max_mb: str | None, **options: str | None) -> None:
     with opened(ctx) as context:
         if attach_max_mb is not None:
             try:
@@ -54,8 +58,15 @@ def init(ctx: click.Context, attach_max_mb: str | None, **options: str | None) -
                     values[key] = answer
         try:
             profile.update(context, values)
+            profile.save_service(context, token=token, ca_file=ca_file, insecure=insecure)
         except ValidationFailed as refused:
-            raise click.BadParameter(refused.problems[0].message(),
-                                     param_hint="--timezone") from None
+            problem = refused.problems[0]
+            raise click.BadParameter(problem.message(),
+                                     param_hint=problem.where if problem.where.startswith("--")
+                                     else "--timezone") from None
         for key in INIT_OPTIONS:
             click.echo(f"{t(f'cli.init.prompt.{key}')}: {context.settings.get(key, '')}")
+        if context.settings.get("central_token"):
+            click.echo(f"{t('cli.init.token_saved')}: {profile.token_hint(context)}")
+        if values.get("central_url") and profile.without_password(values["central_url"])[1]:
+            click.echo(t("cli.init.password_dropped"), err=True)

@@ -49,11 +49,16 @@ class _Bar:
 
 @click.command(help=t("cli.sync.help"))
 @click.option("--central", "url", help=t("cli.opt.central"))
+@click.option("--ca-file", type=click.Path(dir_okay=False), help=t("cli.opt.ca_file"))
+@click.option("--insecure", is_flag=True, help=t("cli.opt.insecure"))
 @click.pass_context
-def sync(ctx: click.Context, url: str | None) -> None:
+def sync(ctx: click.Context, url: str | None, ca_file: str | None, insecure: bool) -> None:
     with opened(ctx) as context:
         with _Bar() as bar:
-            summary = sync_service.run_sync(context, url, bar)
+            summary = sync_service.run_sync(context, url, bar, ca_file=ca_file,
+                                            insecure=insecure)
+        for key, params in summary.notices:
+            click.echo(t(key, **params), err=True)
         if summary.new_epoch:
             click.echo(t("cli.sync.new_epoch"))
         click.echo(t("cli.sync.summary", pushed=summary.pushed, duplicates=summary.duplicates,
@@ -129,7 +134,8 @@ def central() -> None:
 @click.option("--new-epoch", is_flag=True, help=t("cli.central.new_epoch"))
 def central_init(url: str, new_epoch: bool) -> None:
     applied, epoch = sync_service.init_central(url, new_epoch=new_epoch)
+    shown = sync_service.shown_url(url)
     if applied:
-        click.echo(t("cli.central.created", url=url, names=", ".join(applied), epoch=epoch))
+        click.echo(t("cli.central.created", url=shown, names=", ".join(applied), epoch=epoch))
     else:
-        click.echo(t("cli.central.up_to_date", url=url, epoch=epoch))
+        click.echo(t("cli.central.up_to_date", url=shown, epoch=epoch))

@@ -9,10 +9,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "sync.bad_url": ("无法识别中心库地址“{url}”：请用 sqlite:///路径、postgresql://… 或文件路径。",
                      "Unrecognised central URL '{url}': use sqlite:///path, postgresql://… or a "
                      "file path."),
-    "sync.http_not_here": ("此版本尚不能通过 HTTP 同步（{url}）。"
-                           "请改用 sqlite:// 或 postgresql:// 地址。",
-                           "This version cannot sync over HTTP yet ({url}); use a sqlite:// or "
-                           "postgresql:// URL."),
     "sync.unreachable": ("无法连接中心库 {url}：{detail}。本机数据未做任何改动，联网后请重试。",
                          "Cannot reach the central store {url}: {detail}. Nothing was changed "
                          "here; retry when online."),
@@ -52,7 +48,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cli.sync.help": ("同步：先上传本机未确认的记录，再下载全队的记录与主体库。",
                       "Sync: push this laptop's unacknowledged changes, then pull the team's."),
     "cli.sync.phase.push": ("上传", "push"),
-    "cli.sync.phase.tallies": ("中心统计", "central tallies"),
     "cli.sync.phase.pull": ("下载", "pull"),
     "cli.sync.summary": ("同步完成：上传 {pushed} 条（重复 {duplicates} 条），下载 {pulled} 条，"
                          "冲突 {conflicts} 条，用时 {seconds} 秒。",

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any, BinaryIO
 
 from tui_app.domain import identity
@@ -41,6 +42,25 @@ def central_url(ctx: Context, url: str | None = None) -> str:
     if not chosen:
         raise FieldLogError("sync.no_central")
     return chosen
+
+
+@dataclass(frozen=True)
+class Link:
+    """Where and how this laptop syncs: the URL and, for the HTTP service, the token
+    (FIELDLOG_TOKEN, else the `init --token` setting), a CA file and plain-http consent."""
+
+    url: str
+    token: str | None = None
+    ca_file: str | None = None
+    insecure: bool = False
+
+
+def link(ctx: Context, url: str | None = None, *, ca_file: str | None = None,
+         insecure: bool = False) -> Link:
+    return Link(central_url(ctx, url),
+                os.environ.get("FIELDLOG_TOKEN") or ctx.settings.get("central_token"),
+                ca_file or os.environ.get("FIELDLOG_CA_FILE") or ctx.settings.get("central_ca_file"),
+                insecure or ctx.settings.get("central_insecure") == "1")
 
 
 class LaptopSide:
@@ -239,13 +259,16 @@ class LaptopSide:
 
 
 def run_sync(ctx: Context, url: str | None = None,
-             progress_callback: Progress | None = None) -> SyncSummary:
+             progress_callback: Progress | None = None, *, ca_file: str | None = None,
+             insecure: bool = False) -> SyncSummary:
     """Push then pull against the central store at `url` (or the configured one)."""
     from tui_app.sync import client
-    from tui_app.sync.central import open_central
+    from tui_app.sync.central import open_replication
 
     size = batch_size()
-    central = open_central(central_url(ctx, url))
+    target = link(ctx, url, ca_file=ca_file, insecure=insecure)
+    central = open_replication(target.url, token=target.token, ca_file=target.ca_file,
+                               insecure=target.insecure, inspector_id=ctx.inspector_id)
     try:
         summary = client.run(LaptopSide(ctx), central, ctx.inspector_id, ctx.device_id,
                              progress_callback, batch=size, page=size)
@@ -253,6 +276,8 @@ def run_sync(ctx: Context, url: str | None = None,
     finally:
         central.close()
     backups.automatic(ctx, "sync")  # after each successful sync: today's work, kept twice
+    if getattr(central, "insecure", False):
+        summary.notices.append(("sync.insecure_warning", {"url": target.url}))
     return summary
 
 
@@ -275,10 +300,14 @@ def last_sync(ctx: Context) -> str | None:
     return ledger.state(ctx.db, "last_sync")
 
 
-def is_reachable(url: str, timeout: float = 2.0) -> bool:
+def is_reachable(url: str, timeout: float = 2.0, ctx: Context | None = None) -> bool:
+    """Can the central store (or the service) at `url` be reached within `timeout` s?"""
     from tui_app.sync.central import is_reachable as probe
 
-    return probe(url, timeout)
+    if ctx is None:
+        return probe(url, timeout)
+    target = link(ctx, url)
+    return probe(url, timeout, ca_file=target.ca_file, insecure=target.insecure)
 
 
 def conflicts(ctx: Context, limit: int = 1000) -> list[dict[str, Any]]:
@@ -297,6 +326,13 @@ def quarantined(ctx: Context, limit: int = 1000) -> list[dict[str, Any]]:
     """Changes the central store refused, with the reason."""
     keys = ("change_id", "kind", "record_id", "rev", "reason", "quarantined_at")
     return [dict(zip(keys, row, strict=True)) for row in ledger.quarantined(ctx.db, limit)]
+
+
+def shown_url(url: str) -> str:
+    """A central URL as it may be printed: never with its password."""
+    from tui_app.services.profile import without_password
+
+    return without_password(url)[0]
 
 
 def init_central(url: str, new_epoch: bool = False) -> tuple[list[str], str]:

@@ -23,6 +23,17 @@ if TYPE_CHECKING:
     import sqlite_utils
 
 
+def _create_private(path: Path) -> None:
+    """Create a new database file readable by its user only (0600): it holds personal
+    data and the sync token. SQLite gives its -wal and -shm files the same mode."""
+    import os
+
+    try:
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    except OSError:  # it exists already, or sqlite3.connect below reports it in one line
+        pass
+
+
 _STEPS_PER_CHECK = 1000  # SQLite VM steps between two looks at `cancelled` (some µs)
 
 
@@ -46,6 +57,7 @@ class Database:
             if not failures.writable(self.path):
                 raise FieldLogError("db.read_only", path=str(path))
             self.path.parent.mkdir(parents=True, exist_ok=True)
+            _create_private(self.path)
         try:
             conn = _open_read_only(self.path) if read_only else _open(str(path))
             if read_only and migrate.pending(conn):
@@ -58,6 +70,13 @@ class Database:
             raise (failures.explain(exc, self.path)
                    or FieldLogError("db.cannot_open", path=str(path), detail=str(exc))) from exc
         self.conn = conn
+
+    def make_private(self) -> None:
+        """Narrow an existing database (and its WAL files) to its user only, 0600."""
+        for suffix in ("", "-wal", "-shm"):
+            part = self.path.with_name(self.path.name + suffix)
+            if part.exists():
+                part.chmod(0o600)
 
     @cached_property
     def utils(self) -> sqlite_utils.Database:

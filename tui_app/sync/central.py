@@ -19,6 +19,8 @@ from tui_app.domain.identity import entity_id_of, merge_revision, merged_into
 from tui_app.domain.tally import Aggregate
 from tui_app.errors import FieldLogError
 from tui_app.sync.protocol import (
+    AUTHORIZATION_REASONS,
+    BUREAU,
     PACK_KIND,
     CentralConflict,
     Change,
@@ -36,21 +38,25 @@ def pack_change_id(pack_id: str, source: str) -> str:
     return str(uuid.uuid5(_PACK_NAMESPACE, f"{pack_id}\0{source}"))
 
 
-class CentralStore(Protocol):
-    """What the sync client (and later the HTTP service) needs from a central store."""
+class ReplicationPort(Protocol):
+    """All a laptop needs from a central store, and exactly what the HTTP service carries:
+    the store's epoch, push a batch, pull a page. Each store materialises its own current
+    rows and tally facts once a push has committed; the client never asks for it."""
 
     url: str
 
-    def upgrade(self) -> list[str]: ...
-
     def epoch(self) -> str: ...
-
-    def renew_epoch(self) -> str: ...
 
     def push(self, inspector_id: str, device_id: str,
              changes: Sequence[Change]) -> list[PushResult]: ...
 
     def pull(self, cursor: str | None, limit: int = 1000) -> PullPage: ...
+
+    def close(self) -> None: ...
+
+
+class CentralReadModel(Protocol):
+    """The bureau's side of a central store: current rows, tallies, pages, conflicts."""
 
     def materialize(self, chunk: int = 5000) -> int: ...
 
@@ -88,6 +94,38 @@ class CentralStore(Protocol):
     def close(self) -> None: ...
 
 
+class CentralStore(ReplicationPort, CentralReadModel, Protocol):
+    """A store the bureau opens directly (SQLite file, PostgreSQL): both interfaces, plus
+    its schema, the service's tokens (`tokens`) and record owners.
+
+    `push` takes the pusher's role (a direct URL is the bureau's own machine, so packs are
+    accepted) and `strict`: refuse the whole batch (`PushForbidden`) when any change is
+    refused for who sent it, as the HTTP service answers 403."""
+
+    def upgrade(self) -> list[str]: ...
+
+    def renew_epoch(self) -> str: ...
+
+    def push(self, inspector_id: str, device_id: str, changes: Sequence[Change], *,
+             role: str = BUREAU, strict: bool = False) -> list[PushResult]: ...
+
+    def sql(self, statement: str, args: Sequence[Any] = (), *,
+            write: bool = False) -> list[tuple[Any, ...]]: ...
+
+    def sql_steps(self, steps: Sequence[tuple[str, Sequence[Any]]]) -> None: ...
+
+    mark: str
+
+
+class PushForbidden(Exception):
+    """A batch held changes the pusher may not make: (change id, record id, reason) each.
+    Raised inside the push transaction, so nothing of the batch is stored."""
+
+    def __init__(self, offending: list[tuple[str, str, str]]) -> None:
+        super().__init__(f"{len(offending)} change(s) refused")
+        self.offending = offending
+
+
 @dataclass
 class Known:
     """What the central store already holds about a batch, read in one go before deciding."""
@@ -95,6 +133,7 @@ class Known:
     logged: set[str] = field(default_factory=set)             # change ids in the log
     lost: dict[str, str | None] = field(default_factory=dict)  # kept-aside id → winner
     slots: dict[tuple[str, int], str] = field(default_factory=dict)  # (record, rev) → id
+    owners: dict[str, str] = field(default_factory=dict)      # record id → owner
     held: dict[str, Change] = field(default_factory=dict)  # holders of contended slots
 
 
@@ -117,17 +156,23 @@ class Decision:
     results: list[PushResult]
     applied: list[Change]
     lost: list[tuple[Change, str | None]]
+    owners: list[str] = field(default_factory=list)  # records first stored by this push
 
 
-def decide(changes: Sequence[Change], inspector_id: str, known: Known) -> Decision:
+def decide(changes: Sequence[Change], inspector_id: str, known: Known, *, role: str = BUREAU,
+           strict: bool = False) -> Decision:
     """The push rule, in batch order. The first change committed centrally for a
     (record, rev) wins; a later one for the same slot that says the same thing (see
     `protocol.same_content`) is a duplicate of it; one that differs, or one made on top
     of a version that is not the central one, is stale and kept aside. Never a laptop
-    clock."""
+    clock.
+
+    A record's owner is whoever first stored it (`known.owners`); `strict` raises
+    `PushForbidden` instead of answering when any change is refused for who sent it."""
     results: list[PushResult] = []
     applied: list[Change] = []
     lost: list[tuple[Change, str | None]] = []
+    owners: list[str] = []
     seen: set[str] = set()
     alias: dict[str, str] = {}  # a duplicate's change id → the central one it repeats
     top: dict[str, int] = {}  # highest rev per pack id
@@ -141,7 +186,8 @@ def decide(changes: Sequence[Change], inspector_id: str, known: Known) -> Decisi
         if cid in known.lost:
             results.append(PushResult(cid, "stale", kept_change_id=known.lost[cid]))
             continue
-        reason = check_change(change, inspector_id)
+        reason = check_change(change, inspector_id, owner=known.owners.get(change.record_id),
+                              role=role)
         if reason:
             results.append(PushResult(cid, "rejected", reason=reason))
             continue
@@ -168,9 +214,18 @@ def decide(changes: Sequence[Change], inspector_id: str, known: Known) -> Decisi
         known.held[cid] = change
         if change.kind == PACK_KIND:
             top[rid] = change.rev
+        elif change.kind != "entity" and rid not in known.owners:
+            known.owners[rid] = inspector_id
+            owners.append(rid)
         applied.append(change)
         results.append(PushResult(cid, "applied"))
-    return Decision(results, applied, lost)
+    if strict:
+        record_of = {c.change_id: c.record_id for c in changes}
+        offending = [(r.change_id, record_of[r.change_id], r.reason or "") for r in results
+                     if r.status == "rejected" and r.reason in AUTHORIZATION_REASONS]
+        if offending:
+            raise PushForbidden(offending)
+    return Decision(results, applied, lost, owners)
 
 
 @dataclass
@@ -279,18 +334,33 @@ def sqlite_path(url: str) -> Path:
     return Path(rest[1:] if rest.startswith("//") else rest)
 
 
-def open_central(url: str, *, create: bool = False) -> CentralStore:
-    """Open the central store at `url` (creating its schema only when `create`)."""
+def open_central(url: str, *, create: bool = False, catch_up_on_push: bool = True) -> CentralStore:
+    """Open the central store at `url` (creating its schema only when `create`).
+
+    An http(s) URL is not a store but the service in front of one: its read model is the
+    bureau's, reached with a direct URL (`open_replication` opens the service)."""
     kind = kind_of_url(url)
     if kind == "sqlite":
         from tui_app.sync.sqlite_central import SqliteCentral
 
-        return SqliteCentral(url, create=create)
+        return SqliteCentral(url, create=create, catch_up_on_push=catch_up_on_push)
     if kind == "postgresql":
         from tui_app.sync.pg_central import PgCentral
 
-        return PgCentral(url, create=create)
-    raise FieldLogError("sync.http_not_here", url=url)
+        return PgCentral(url, create=create, catch_up_on_push=catch_up_on_push)
+    raise FieldLogError("sync.http_read_model", url=url)
+
+
+def open_replication(url: str, *, token: str | None = None, ca_file: str | None = None,
+                     insecure: bool = False, inspector_id: str | None = None) -> ReplicationPort:
+    """What a laptop syncs with at `url`: the HTTP service for http(s) (refusing a token
+    of another inspector than `inspector_id`), else the store itself."""
+    if kind_of_url(url) == "http":
+        from tui_app.sync.http_client import HttpCentral
+
+        return HttpCentral(url, token, ca_file=ca_file, insecure=insecure,
+                           expect_inspector=inspector_id)
+    return open_central(url)
 
 
 def initialise(url: str, *, new_epoch: bool = False) -> tuple[list[str], str]:
@@ -305,9 +375,15 @@ def initialise(url: str, *, new_epoch: bool = False) -> tuple[list[str], str]:
         store.close()
 
 
-def is_reachable(url: str, timeout: float = 2.0) -> bool:
-    """Cheap: can a central store be opened at `url` within `timeout` seconds?"""
+def is_reachable(url: str, timeout: float = 2.0, *, ca_file: str | None = None,
+                 insecure: bool = False) -> bool:
+    """Cheap: can a central store be opened (or the service answer) within `timeout` s?"""
     import concurrent.futures
+
+    if kind_of_url(url) == "http":
+        from tui_app.sync.http_client import probe as probe_http
+
+        return probe_http(url, timeout, ca_file=ca_file, insecure=insecure)
 
     def probe() -> bool:
         try:

@@ -1,7 +1,8 @@
-"""The sync loop: push the outbox in batches, catch the district figures up, then pull.
+"""The sync loop: push the outbox in batches, then pull the team's work.
 
 The loop knows nothing about the laptop's database: it talks to a `Local` (the
-services layer implements it over the local store) and to a `CentralStore`. Nothing
+services layer implements it over the local store) and to a `ReplicationPort` (a
+central store opened directly, or the HTTP service). Nothing
 is forgotten locally before the central store has answered, and every local step is
 one transaction, so a crash anywhere leaves a state the next run completes.
 """
@@ -13,12 +14,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from tui_app.sync.blobs import BlobSource, BlobSummary, push_blobs
-from tui_app.sync.central import CentralStore
+from tui_app.sync.blobs import BlobPort, BlobSource, BlobSummary, push_blobs
+from tui_app.sync.central import ReplicationPort
 from tui_app.sync.crash import crash_point
 from tui_app.sync.protocol import Change, PullPage, PushResult
 
-# phase ("push", "blobs" (in bytes), "tallies", "pull"), done, total (None when unknown)
+# phase ("push", "blobs" (in bytes), "pull"), done, total (None when unknown)
 Progress = Callable[[str, int, int | None], None]
 
 
@@ -55,12 +56,19 @@ class SyncSummary:
     rejected: list[Note] = field(default_factory=list)
     new_epoch: bool = False
     seconds: float = 0.0
+    # warnings for the user as catalog keys with their parameters (e.g. plain http)
+    notices: list[tuple[str, dict[str, str]]] = field(default_factory=list)
     blobs: BlobSummary = field(default_factory=BlobSummary)
 
     @property
     def complete(self) -> bool:
         """Everything sent was acknowledged and nothing was refused."""
         return not self.rejected and not self.blobs.failed
+
+
+class Central(ReplicationPort, BlobPort, Protocol):
+    """What the loop talks to: the replication port and the blob port of a central store,
+    or the HTTP service carrying both."""
 
 
 class Local(BlobSource, Protocol):
@@ -89,7 +97,7 @@ def _merge(summary: SyncSummary, ack: Acknowledged) -> None:
     summary.rejected += ack.rejected
 
 
-def run(local: Local, central: CentralStore, inspector_id: str, device_id: str,
+def run(local: Local, central: Central, inspector_id: str, device_id: str,
         progress: Progress | None = None, *, batch: int = 1000, page: int = 1000) -> SyncSummary:
     """Push everything, then pull everything; return what happened."""
     report = progress or (lambda _phase, _done, _total: None)
@@ -122,10 +130,6 @@ def run(local: Local, central: CentralStore, inspector_id: str, device_id: str,
         done += len(changes)
         report("push", done, max(total, done))
     summary.blobs = push_blobs(local, central, epoch, report)
-
-    report("tallies", 0, None)
-    crash_point("before_catch_up")
-    central.materialize()
 
     pulled = 0
     while True:

@@ -16,7 +16,7 @@ POINTS = (
     "after_central_commit",  # the central store committed the batch, no answer yet
     "after_answer",          # the laptop has the answer, the outbox is untouched
     "in_ack",                # inside the local acknowledgement transaction, before COMMIT
-    "before_catch_up",       # everything pushed, the central figures not yet caught up
+    "before_catch_up",       # a push committed, the store's district figures not caught up
     "mid_pull",              # a pulled page is applied locally, cursor not yet committed
     "between_pages",         # one pulled page committed, the next not yet asked for
     "mid_blob",              # a blob chunk is held centrally, the rest not yet sent

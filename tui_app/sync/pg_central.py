@@ -37,7 +37,7 @@ from tui_app.sync.central import (
     with_current,
 )
 from tui_app.sync.crash import crash_point
-from tui_app.sync.protocol import PACK_KIND, CentralConflict, Change, PullPage, PushResult
+from tui_app.sync.protocol import BUREAU, PACK_KIND, CentralConflict, Change, PullPage, PushResult
 
 _VISIBLE = "xid < pg_snapshot_xmin(pg_current_snapshot())"
 HORIZON_WAIT_S = 3.0  # how long a pull waits for committed changes hidden by the horizon
@@ -65,8 +65,11 @@ def folder():  # noqa: ANN201 - a Path
 class PgCentral:
     """A central store in a PostgreSQL database (the schema is the URL's search_path)."""
 
-    def __init__(self, url: str, *, create: bool = False) -> None:
+    mark = "%s"
+
+    def __init__(self, url: str, *, create: bool = False, catch_up_on_push: bool = True) -> None:
         self.url = url
+        self.catch_up_on_push = catch_up_on_push
         try:
             # autocommit: every unit of work is an explicit `transaction()` block below
             self.conn = psycopg.connect(url, connect_timeout=10, autocommit=True)
@@ -168,6 +171,20 @@ class PgCentral:
             cur.execute("UPDATE meta SET v = %s WHERE k = 'epoch'", (uuid.uuid4().hex,))
         return self.epoch()
 
+    def sql(self, statement: str, args: Sequence[Any] = (), *,
+            write: bool = False) -> list[tuple[Any, ...]]:
+        """One statement in its own transaction: for the tables whose SQL is the same on
+        both engines (tokens, owners; `sync/tokens.py`)."""
+        with self._txn() as cur:
+            cur.execute(statement, args)
+            return cur.fetchall() if cur.description else []
+
+    def sql_steps(self, steps: Sequence[tuple[str, Sequence[Any]]]) -> None:
+        """Several statements in one transaction."""
+        with self._txn() as cur:
+            for statement, args in steps:
+                cur.execute(statement, args)
+
     # ------------------------------------------------------------------ push
 
     @staticmethod
@@ -181,12 +198,15 @@ class PgCentral:
         `by_change_id`: after a change id logged under another record (a laptop that
         reuses ids) made the COPY fail on that key. That saves a third of the lookups."""
         ids = _joined(c.change_id for c in changes)
+        records = _joined({c.record_id for c in changes})
         by_id = (" UNION ALL SELECT 'logged', change_id, NULL, NULL FROM change"
                  f" WHERE change_id = ANY({_SPLIT})") if by_change_id else ""
         return (f"SELECT 'slot', change_id, record_id, rev FROM change WHERE record_id = ANY({_SPLIT})"
                 " UNION ALL SELECT 'lost', change_id, kept_change_id, NULL FROM conflict"
-                f" WHERE change_id = ANY({_SPLIT}){by_id}",
-                [_joined({c.record_id for c in changes}), ids, *([ids] if by_change_id else [])])
+                f" WHERE change_id = ANY({_SPLIT})"
+                " UNION ALL SELECT 'owner', inspector_id, record_id, NULL FROM record_owner"
+                f" WHERE record_id = ANY({_SPLIT}){by_id}",
+                [records, ids, records, *([ids] if by_change_id else [])])
 
     @staticmethod
     def _known(cur: psycopg.Cursor[Any], changes: Sequence[Change],
@@ -202,6 +222,8 @@ class PgCentral:
                     known.logged.add(change_id)
             elif what == "lost":
                 known.lost[change_id] = other
+            elif what == "owner":
+                known.owners[other] = change_id
             else:
                 known.logged.add(change_id)
         holders = contended(changes, known)
@@ -212,22 +234,29 @@ class PgCentral:
                                for cid, kind, rid, rev, body in cur.fetchall()})
         return known
 
-    def push(self, inspector_id: str, device_id: str,
-             changes: Sequence[Change]) -> list[PushResult]:
-        """Decide and store a batch in one transaction; answer per change after COMMIT."""
+    def push(self, inspector_id: str, device_id: str, changes: Sequence[Change], *,
+             role: str = BUREAU, strict: bool = False) -> list[PushResult]:
+        """Decide and store a batch in one transaction; answer per change after COMMIT,
+        once the district figures have caught up with it (unless `catch_up_on_push` is
+        off: the HTTP service catches up after answering)."""
         try:
-            return self._push(inspector_id, device_id, changes, by_change_id=False)
+            return self._push(inspector_id, device_id, changes, role, strict, by_change_id=False)
         except _LoggedElsewhere:
-            return self._push(inspector_id, device_id, changes, by_change_id=True)
+            return self._push(inspector_id, device_id, changes, role, strict, by_change_id=True)
 
-    def _push(self, inspector_id: str, device_id: str, changes: Sequence[Change], *,
-              by_change_id: bool) -> list[PushResult]:
+    def _push(self, inspector_id: str, device_id: str, changes: Sequence[Change], role: str,
+              strict: bool, *, by_change_id: bool) -> list[PushResult]:
         """The advisory lock makes deciding and writing atomic against other pushes, so the
         applied changes go straight into the log by one binary COPY (none of them can
         collide), and the ones kept aside by one COPY into a stage and one INSERT … SELECT."""
         now = utc_now()
         with self._push_txn(*self._lookup(changes, by_change_id=by_change_id)) as (cur, rows):
-            decision = decide(changes, inspector_id, self._known(cur, changes, rows))
+            decision = decide(changes, inspector_id, self._known(cur, changes, rows), role=role,
+                              strict=strict)
+            if decision.owners:
+                cur.execute("INSERT INTO record_owner (record_id, inspector_id, since)"
+                            f" SELECT unnest({_SPLIT}), %s, %s",
+                            (_joined(decision.owners), inspector_id, now))
             if decision.applied:
                 self._log(cur, decision.applied, inspector_id, device_id, now)
             if decision.lost:
@@ -235,9 +264,26 @@ class PgCentral:
             stale_ids = {r.change_id for r in decision.results if r.status == "stale"}
             current = self._current(cur, sorted({c.record_id for c in changes
                                                  if c.change_id in stale_ids}))
+            cur.execute("SELECT pg_current_xact_id()::text")
+            pushed_in = int(cur.fetchone()[0])
         crash_point("after_central_commit")
+        if self.catch_up_on_push and decision.applied:
+            crash_point("before_catch_up")
+            self._await_horizon(pushed_in)
+            self.materialize()
         return with_current(decision.results, changes, current)
 
+    def _await_horizon(self, xid: int) -> None:
+        """Wait (at most HORIZON_WAIT_S) until the changes of transaction `xid` lie below
+        the horizon, so the catch-up that follows the push includes them: an older
+        transaction still open elsewhere in the cluster would otherwise hide them."""
+        deadline = time.monotonic() + HORIZON_WAIT_S
+        while time.monotonic() < deadline:
+            with self._txn() as cur:
+                cur.execute("SELECT pg_snapshot_xmin(pg_current_snapshot())::text")
+                if int(cur.fetchone()[0]) > xid:
+                    return
+            time.sleep(0.02)
     @staticmethod
     def _log(cur: psycopg.Cursor[Any], applied: Sequence[Change], inspector_id: str,
              device_id: str, now: str) -> None:

@@ -123,12 +123,23 @@ def _check_pack(change: Change) -> str | None:
     return None if pack.id == change.record_id else "id_mismatch"
 
 
-def check_change(change: Change, inspector_id: str) -> str | None:
+INSPECTOR = "inspector"
+BUREAU = "bureau"
+ROLES = (INSPECTOR, BUREAU)
+# Refusals that are about who pushes, not about what: the HTTP service answers a batch
+# holding one of them with 403 and applies none of it.
+AUTHORIZATION_REASONS = frozenset({"not_owner", "not_bureau"})
+
+
+def check_change(change: Change, inspector_id: str, *, owner: str | None = None,
+                 role: str = BUREAU) -> str | None:
     """Why a central store must refuse `change` from `inspector_id`, or None.
 
     Pure, so every central store (and the HTTP service) refuses exactly the same
-    changes. Records belong to the inspector who created them; the entity registry is
-    shared, so any inspector may revise an entity.
+    changes. A record belongs to the inspector who first stored it centrally (`owner`,
+    None when it is new: then the body must name the pusher); nobody else may change it,
+    whatever inspector id the body carries. The entity registry is shared, so any
+    inspector may revise an entity. Only the bureau publishes campaign packs.
     """
     if change.kind not in KINDS:
         return "unknown_kind"
@@ -138,11 +149,14 @@ def check_change(change: Change, inspector_id: str) -> str | None:
     if not isinstance(body, dict):
         return "bad_body"
     if change.kind == PACK_KIND:
-        return _check_pack(change)
+        return _check_pack(change) if role == BUREAU else "not_bureau"
     if body.get("id") != change.record_id or body.get("rev") != change.rev or change.rev < 1:
         return "id_mismatch"
     if change.rev > 1 and not change.base:
         return "missing_base"
-    if change.kind != "entity" and body.get("inspector_id") != inspector_id:
-        return "not_owner"
+    if change.kind != "entity":
+        if owner is None and body.get("inspector_id") != inspector_id:
+            return "not_owner"
+        if owner is not None and owner != inspector_id:
+            return "not_owner"
     return None

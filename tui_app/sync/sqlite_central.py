@@ -37,7 +37,7 @@ from tui_app.sync.central import (
     with_current,
 )
 from tui_app.sync.crash import crash_point
-from tui_app.sync.protocol import PACK_KIND, CentralConflict, Change, PullPage, PushResult
+from tui_app.sync.protocol import BUREAU, PACK_KIND, CentralConflict, Change, PullPage, PushResult
 
 _CHUNK = 500  # ids per IN (...) list, well under SQLite's variable limit
 
@@ -58,8 +58,11 @@ def folder():  # noqa: ANN201 - a Path
 class SqliteCentral:
     """A central store in one SQLite file."""
 
-    def __init__(self, url: str, *, create: bool = False) -> None:
+    mark = "?"
+
+    def __init__(self, url: str, *, create: bool = False, catch_up_on_push: bool = True) -> None:
         self.url = url
+        self.catch_up_on_push = catch_up_on_push
         path = sqlite_path(url)
         if not create and not path.is_file():
             raise FieldLogError("sync.central_missing", url=url)
@@ -119,6 +122,21 @@ class SqliteCentral:
         except sqlite3.OperationalError as exc:  # locked for too long, disk full, share gone
             raise FieldLogError("sync.central_error", url=self.url, detail=str(exc)) from None
 
+    def sql(self, statement: str, args: Sequence[Any] = (), *,
+            write: bool = False) -> list[tuple[Any, ...]]:
+        """One statement (in a write transaction when `write`): for the tables whose SQL is
+        the same on both engines (tokens, owners; `sync/tokens.py`)."""
+        if not write:
+            return self.conn.execute(statement, args).fetchall()
+        with self._write() as conn:
+            return conn.execute(statement, args).fetchall()
+
+    def sql_steps(self, steps: Sequence[tuple[str, Sequence[Any]]]) -> None:
+        """Several statements in one write transaction."""
+        with self._write() as conn:
+            for statement, args in steps:
+                conn.execute(statement, args)
+
     # ------------------------------------------------------------------ push
 
     def _known(self, changes: Sequence[Change]) -> Known:
@@ -136,6 +154,9 @@ class SqliteCentral:
                     f"SELECT record_id, rev, change_id FROM change "
                     f"WHERE record_id IN ({_marks(len(part))})", part):
                 known.slots[(record_id, rev)] = change_id
+            known.owners.update(self.conn.execute(
+                f"SELECT record_id, inspector_id FROM record_owner "
+                f"WHERE record_id IN ({_marks(len(part))})", part))
         for part in _chunks(contended(changes, known)):
             for change_id, kind, record_id, rev, body in self.conn.execute(
                     f"SELECT change_id, kind, record_id, rev, body FROM change "
@@ -144,12 +165,18 @@ class SqliteCentral:
                                                raw=body)
         return known
 
-    def push(self, inspector_id: str, device_id: str,
-             changes: Sequence[Change]) -> list[PushResult]:
-        """Decide and store a batch in one transaction; answer per change after COMMIT."""
+    def push(self, inspector_id: str, device_id: str, changes: Sequence[Change], *,
+             role: str = BUREAU, strict: bool = False) -> list[PushResult]:
+        """Decide and store a batch in one transaction; answer per change after COMMIT,
+        once the district figures have caught up with it (unless `catch_up_on_push` is
+        off: the HTTP service catches up after answering)."""
         now = utc_now()
         with self._write() as conn:
-            decision = decide(changes, inspector_id, self._known(changes))
+            decision = decide(changes, inspector_id, self._known(changes), role=role,
+                              strict=strict)
+            conn.executemany(
+                "INSERT INTO record_owner (record_id, inspector_id, since) VALUES (?, ?, ?)",
+                [(rid, inspector_id, now) for rid in decision.owners])
             self._append(decision.applied, inspector_id, device_id, now)
             conn.executemany(
                 "INSERT OR IGNORE INTO conflict (change_id, kind, record_id, rev, base,"
@@ -161,6 +188,9 @@ class SqliteCentral:
             current = self._current(sorted({c.record_id for c in changes
                                             if c.change_id in stale_ids}))
         crash_point("after_central_commit")
+        if self.catch_up_on_push and decision.applied:
+            crash_point("before_catch_up")
+            self.materialize()
         return with_current(decision.results, changes, current)
 
     def _append(self, changes: Sequence[Change], inspector_id: str, device_id: str,

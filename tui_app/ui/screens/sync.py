@@ -28,7 +28,7 @@ from tui_app.ui.guard import Guarded
 from tui_app.ui.widgets.footer import KeysFooter
 from tui_app.ui.widgets.sync_panel import SyncPanel
 
-PHASES = ("push", "tallies", "pull")
+PHASES = ("push", "pull")
 
 
 def short(change_id: str | None) -> str:

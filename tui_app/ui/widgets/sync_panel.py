@@ -69,7 +69,7 @@ class SyncPanel(Static):
         except FieldLogError:
             self.post_message(self.Checked(UNSET))
             return
-        online = sync_service.is_reachable(url, PROBE_TIMEOUT)
+        online = sync_service.is_reachable(url, PROBE_TIMEOUT, ctx)
         self.post_message(self.Checked(ONLINE if online else OFFLINE))
 
     def on_sync_panel_checked(self, message: Checked) -> None:

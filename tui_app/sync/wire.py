@@ -1,0 +1,193 @@
+"""The sync protocol as JSON on the wire: strict pydantic models for the HTTP service.
+
+Every model refuses unknown fields (`extra="forbid"`), and every text that ends up in a
+column is checked to be storable (no control characters, valid UTF-8: a lone surrogate
+would otherwise pass JSON and fail in the database), so a malformed request is a 422
+naming the field, never a 500. The same models describe the API in /openapi.json.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, model_validator
+
+from tui_app.sync.protocol import KINDS, Change, PullPage, PushResult, encode
+
+PROTOCOL = 1  # the version of this wire format; the client refuses another one
+HARD_MAX_BATCH = 5000  # no request ever carries more changes than this (README: Limits)
+
+
+def _storable(text: str) -> str:
+    if any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in text):
+        raise ValueError("control characters are not allowed")
+    text.encode("utf-8")  # a lone surrogate raises UnicodeEncodeError, a ValueError
+    return text
+
+
+Id = Annotated[str, Field(min_length=1, max_length=128), AfterValidator(_storable)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class WireChange(Strict):
+    """One revision of one record (or a campaign pack), as `protocol.Change`."""
+
+    change_id: Id
+    kind: Literal[KINDS]  # type: ignore[valid-type]
+    record_id: Id
+    rev: int = Field(ge=0, le=2_000_000_000)
+    body: dict[str, Any]
+    base: Id | None = None
+    _raw: str = PrivateAttr(default="")
+
+    @model_validator(mode="after")
+    def _body_storable(self) -> WireChange:
+        """Encode the body once: checked storable here, and stored verbatim as it is."""
+        self._raw = encode(self.body)
+        self._raw.encode("utf-8")  # a lone surrogate raises UnicodeEncodeError, a ValueError
+        return self
+
+    def to_change(self) -> Change:
+        return Change(self.change_id, self.kind, self.record_id, self.rev, self.body, self.base,
+                      raw=self._raw)
+
+    @staticmethod
+    def of(change: Change) -> dict[str, Any]:
+        return {"change_id": change.change_id, "kind": change.kind,
+                "record_id": change.record_id, "rev": change.rev, "body": change.body,
+                "base": change.base}
+
+
+class PushRequest(Strict):
+    device_id: Id
+    changes: list[WireChange] = Field(max_length=HARD_MAX_BATCH)
+
+
+class WireResult(Strict):
+    change_id: str
+    status: Literal["applied", "duplicate", "stale", "rejected"]
+    reason: str | None = None
+    kept_change_id: str | None = None
+    current: WireChange | None = None
+
+    @staticmethod
+    def of(result: PushResult) -> dict[str, Any]:
+        return {"change_id": result.change_id, "status": result.status, "reason": result.reason,
+                "kept_change_id": result.kept_change_id,
+                "current": WireChange.of(result.current) if result.current else None}
+
+    def to_result(self) -> PushResult:
+        return PushResult(self.change_id, self.status, self.reason, self.kept_change_id,
+                          self.current.to_change() if self.current else None)
+
+
+class PushResponse(Strict):
+    results: list[WireResult]
+
+
+class PullResponse(Strict):
+    changes: list[WireChange]
+    next_cursor: str
+    more: bool
+    epoch: str
+
+    @staticmethod
+    def of(page: PullPage) -> dict[str, Any]:
+        return {"changes": [WireChange.of(c) for c in page.changes],
+                "next_cursor": page.next_cursor, "more": page.more, "epoch": page.epoch}
+
+
+class EpochResponse(Strict):
+    epoch: str
+    protocol: int
+    inspector_id: str
+    role: str
+
+
+class Health(Strict):
+    status: Literal["ok", "unreachable"]
+    schema_version: int | None = None
+    protocol: int = PROTOCOL
+
+
+class PackUpload(Strict):
+    """A campaign pack the bureau publishes: its TOML text."""
+
+    source: str = Field(min_length=1, max_length=1_000_000)
+    origin: Id = "bureau"
+
+
+class PackInfo(Strict):
+    id: str
+    rev: int
+    change_id: str
+
+
+class Reassign(Strict):
+    inspector_id: Id
+    reason: str = Field(min_length=1, max_length=500)
+
+
+class Owner(Strict):
+    record_id: str
+    previous: str
+    inspector_id: str
+
+
+class Offending(Strict):
+    change_id: str
+    record_id: str
+    reason: str
+
+
+class ErrorBody(BaseModel):
+    """Every error answer: a code the client maps to a message, and details."""
+
+    error: str
+    detail: Any = None
+    changes: list[Offending] | None = None
+
+
+Sha = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
+
+
+class BlobQuestion(Strict):
+    """Which of these attachment hashes does the store not hold whole?"""
+
+    hashes: list[Sha] = Field(max_length=500)
+
+
+class BlobMissing(Strict):
+    missing: list[str]
+
+
+class BlobHeld(Strict):
+    """How many bytes of an upload the store holds (where the sender goes on from)."""
+
+    received: int
+
+
+class BlobFinish(Strict):
+    size: int = Field(ge=0, le=512 * 1024 * 1024)
+
+
+class BlobFinished(Strict):
+    kept: bool
+
+
+class NumberRequest(Strict):
+    """A block of document numbers (文号) of one series and year, after the laptop's own."""
+
+    series: str = Field(min_length=1, max_length=200)
+    year: int = Field(ge=2000, le=2200)
+    count: int = Field(ge=1, le=1000)
+    after: int = Field(0, ge=0, le=10**9)
+    device_id: Id
+
+
+class NumberBlock(Strict):
+    first: int
+    last: int
