@@ -158,3 +158,26 @@ def test_a_read_only_database_still_lists_and_counts_and_refuses_saves_clearly(r
         assert "内部错误" not in result.stderr
     english = ro("--lang", "en", "record", "void", "x" * 8, "--reason", "r", ok=False)
     assert "read-only" in english.stderr and "Copy it somewhere writable" in english.stderr
+
+
+def test_a_full_central_disk_says_so_and_nothing_is_lost(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tui_app.sync.sqlite_central import SqliteCentral
+
+    url = f"sqlite:///{tmp_path / 'central.db'}"
+    a = Laptop(tmp_path / "a", "张三", "3201001")
+    a("central", "init", url)
+    a.add(200)
+    checked = SqliteCentral._check_schema
+
+    def full_soon(self: SqliteCentral) -> None:
+        checked(self)
+        used = self.conn.execute("PRAGMA page_count").fetchone()[0]
+        self.conn.execute(f"PRAGMA max_page_count = {used + 3}")
+
+    monkeypatch.setattr(SqliteCentral, "_check_schema", full_soon)
+    failed = a("--lang", "zh", "sync", "--central", url, ok=False)
+    assert failed.exit_code == 1 and "中心库" in failed.stderr and "磁盘已满" in failed.stderr
+    assert "内部错误" not in failed.stderr
+    monkeypatch.setattr(SqliteCentral, "_check_schema", checked)
+    a.sync(url)
+    assert_converged(url, a)

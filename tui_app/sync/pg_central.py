@@ -76,6 +76,8 @@ class PgCentral:
                     cur.execute("SELECT pg_advisory_xact_lock(hashtext(current_schema() || %s))",
                                 (lock,))
                 yield cur
+        except psycopg.errors.DiskFull:
+            raise FieldLogError("sync.central_full", url=_safe(self.url)) from None
         except psycopg.OperationalError as exc:
             raise FieldLogError("sync.unreachable", url=_safe(self.url),
                                 detail=_first_line(exc)) from None
