@@ -137,7 +137,8 @@ def read_only_db(fieldlog: Fieldlog, tmp_path: Path) -> Iterator[Path]:
         subprocess.run(["mount", "-o", "remount,ro", str(mount)], check=True)
         yield mount / "fieldlog.db"
     finally:
-        subprocess.run(["umount", str(mount)], check=False)
+        if subprocess.run(["umount", str(mount)], capture_output=True).returncode:
+            subprocess.run(["umount", "-l", str(mount)], check=False)  # never leave it mounted
 
 
 def test_a_read_only_database_still_lists_and_counts_and_refuses_saves_clearly(read_only_db: Path,
@@ -181,3 +182,14 @@ def test_a_full_central_disk_says_so_and_nothing_is_lost(tmp_path: Path, monkeyp
     monkeypatch.setattr(SqliteCentral, "_check_schema", checked)
     a.sync(url)
     assert_converged(url, a)
+
+
+async def test_the_app_opens_a_read_only_database_and_shows_its_figures(read_only_db: Path) -> None:
+    from tests.ui_support import fixed_clock, settle
+    from tui_app.ui.app import FieldLogApp
+    from tui_app.ui.screens.dashboard import DashboardScreen
+
+    app = FieldLogApp(read_only_db, clock=fixed_clock)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, DashboardScreen) and app.pack is not None

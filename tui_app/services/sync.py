@@ -233,7 +233,7 @@ def run_sync(ctx: Context, url: str | None = None,
                              progress_callback, batch=size, page=size)
     finally:
         central.close()
-    backups.automatic(ctx, "sync")  # after each successful sync: today's work, kept twice
+    backups.after_sync(ctx, moved=bool(summary.pushed or summary.pulled))  # today's work, kept twice
     return summary
 
 
