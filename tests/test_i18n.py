@@ -17,6 +17,7 @@ PREFIXES = (
     "sync",
     "demo",
     "ui",
+    "attach", "doc",
 )
 KEY = re.compile(r"""["']((?:""" + "|".join(PREFIXES) + r""")"""
                  r"""\.[a-z_]+(?:\.[a-z_]+)*)["']""")

@@ -14,11 +14,24 @@ from tui_app.domain.attachments import short_type
 from tui_app.domain.values import local_display
 from tui_app.i18n import t
 from tui_app.services import attachments as attachment_service
+from tui_app.services import documents as document_service
 
 
 def register(cli: click.Group) -> None:
     cli.add_command(attach)
     cli.add_command(attachment)
+    cli.add_command(doc)
+
+
+@click.command(help=t("cli.doc.help"))
+@click.argument("record_id")
+@click.option("--kind", help=t("cli.doc.kind"))
+@click.option("-o", "--output", type=click.Path(path_type=Path), help=t("cli.doc.output"))
+@click.pass_context
+def doc(ctx: click.Context, record_id: str, kind: str | None, output: Path | None) -> None:
+    with opened(ctx) as context:
+        for item in document_service.print_documents(context, record_id, kind, output):
+            click.echo(t("cli.doc.written", name=item.name, number=item.number, path=item.path))
 
 
 @click.command(help=t("cli.attach.help"))

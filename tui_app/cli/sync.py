@@ -66,6 +66,12 @@ def sync(ctx: click.Context, url: str | None) -> None:
                          short(n.record_id), n.rev, short(n.change_id), short(n.detail))
                         for n in summary.conflicts])
             click.echo(t("cli.sync.conflicts_hint"))
+        blobs = summary.blobs
+        if blobs.sent or blobs.held or blobs.failed:
+            click.echo(t("cli.sync.blobs", sent=blobs.sent, mb=f"{blobs.bytes / 1024 / 1024:.1f}",
+                         held=blobs.held))
+        if blobs.failed:
+            fail(t("cli.sync.blobs_failed", count=len(blobs.failed), sha=blobs.failed[0][:12]))
         if summary.rejected:
             for note in summary.rejected:
                 click.echo(t("cli.sync.rejected_line", id=short(note.record_id), rev=note.rev,

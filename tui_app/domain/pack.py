@@ -13,6 +13,7 @@ import tomllib
 from dataclasses import dataclass, field
 from typing import Any
 
+from tui_app.domain.documents import WHEN, DocumentSpec, pattern_problem
 from tui_app.errors import PackError
 
 # A pack id names the pack in settings, file names and the central store: plain and short.
@@ -150,6 +151,7 @@ class Pack:
     rules: Rules = field(default_factory=Rules)
     report: dict[str, Any] = field(default_factory=dict)
     source_text: str = ""
+    documents: tuple[DocumentSpec, ...] = ()
 
     def action(self, action_id: str) -> Action | None:
         return next((a for a in self.actions if a.id == action_id), None)
@@ -253,9 +255,43 @@ class _Parser:
             rules=self.rules(),
             report=self.table(self.raw.get("report", {}), "report"),
             source_text=self.text,
+            documents=self.documents(actions),
         )
         tallies = self.tallies(pack)
         return Pack(**{**pack.__dict__, "tallies": tallies})
+
+    def documents(self, actions: tuple[Action, ...]) -> tuple[DocumentSpec, ...]:
+        """`[[documents]]`: the 执法文书 the pack prints (templates are checked at import)."""
+        raw_docs = self.raw.get("documents", [])
+        if not isinstance(raw_docs, list):
+            raise self.fail("documents", "pack.bad_type")
+        known_actions = {a.id for a in actions}
+        specs: list[DocumentSpec] = []
+        for i, raw in enumerate(raw_docs):
+            raw = self.table(raw, f"documents[{i}]")
+            doc_id = self.need(raw, "id", f"documents[{i}]", str)
+            where = f"documents.{doc_id}"
+            if any(s.id == doc_id for s in specs):
+                raise self.fail(where, "pack.duplicate_id", id=doc_id)
+            self.known_keys(raw, {"id", "name", "template", "when", "number", "actions"}, where)
+            template = self.need(raw, "template", where, str)
+            if not template.endswith(".docx") or ".." in template.replace("\\", "/").split("/") \
+                    or template.startswith(("/", "\\")):
+                raise self.fail(f"{where}.template", "pack.bad_template_path", path=template)
+            when = raw.get("when", "always")
+            if when not in WHEN:
+                raise self.fail(f"{where}.when", "pack.bad_when", when=when, known=", ".join(WHEN))
+            number = raw.get("number", "{n}")
+            if not isinstance(number, str) or pattern_problem(number):
+                raise self.fail(f"{where}.number", "pack.bad_number_pattern", pattern=number)
+            doc_actions = raw.get("actions", [])
+            if not isinstance(doc_actions, list) or any(a not in known_actions for a in doc_actions):
+                raise self.fail(f"{where}.actions", "pack.unknown_action", action=doc_actions,
+                                known=", ".join(sorted(known_actions)))
+            specs.append(DocumentSpec(doc_id, self.label(self.need(raw, "name", where, (str, dict)),
+                                                         f"{where}.name"),
+                                      template, when, number, tuple(doc_actions)))
+        return tuple(specs)
 
     def str_list(self, table: dict[str, Any], key: str, default: tuple[str, ...]) -> tuple[str, ...]:
         value = table.get(key, list(default))

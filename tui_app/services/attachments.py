@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from tui_app.domain import attachments as rules
+from tui_app.domain import input_limits
 from tui_app.domain.ids import utc_now
 from tui_app.errors import FieldLogError, Problem, ValidationFailed
 from tui_app.services import record as record_service
@@ -104,6 +105,29 @@ class _Checked:
     path: Path
     size: int
     media_type: str
+
+
+def expand_paths(text: str) -> list[Path]:
+    """Paths as typed or pasted: several at once, quoted when they hold spaces, `~` and
+    globs expanded (a pattern that matches nothing is refused as a missing file)."""
+    import glob
+    import shlex
+
+    try:
+        words = shlex.split(text, posix=not sys.platform.startswith("win"))
+    except ValueError:  # an unbalanced quote: take the text as one path
+        words = [text.strip()]
+    paths: list[Path] = []
+    for word in words:
+        expanded = os.path.expanduser(word)
+        if glob.has_magic(expanded):
+            matches = sorted(glob.glob(expanded))
+            if not matches:
+                raise FieldLogError("file.not_found", path=word)
+            paths += [Path(m) for m in matches]
+        else:
+            paths.append(Path(expanded))
+    return paths
 
 
 def check_file(path: Path, limit: int) -> _Checked:
@@ -204,6 +228,9 @@ def remove(ctx: Context, ref: str, which: str, reason: str) -> record_service.Sa
     """Mark one attachment removed, with a reason, in a new revision; the blob stays."""
     if not reason or not reason.strip():
         raise ValidationFailed([Problem("reason", "attach.remove_needs_reason")])
+    refused = input_limits.problems(reason, "reason")
+    if refused:
+        raise ValidationFailed(refused)
     kind, current = _attachable(ctx, ref)
     index = _pick(current, which)
     listed = rules.removed(current.get("attachments") or [], index, ctx.inspector_id, utc_now(),

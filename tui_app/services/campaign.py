@@ -7,9 +7,11 @@ from pathlib import Path
 from tui_app.domain.ids import utc_now
 from tui_app.domain.pack import Pack, parse_pack
 from tui_app.services.context import Context
+from tui_app.services.documents import check_templates as check_documents
 from tui_app.services.report import check_template
 from tui_app.services.tally import rebuild_facts
 from tui_app.store import packs as pack_store
+from tui_app.store import paperwork as paperwork_store
 from tui_app.textfile import read_text
 
 
@@ -28,7 +30,10 @@ def import_pack(ctx: Context, path: Path) -> Pack:
     text = read_text(path)
     pack = parse_pack(text, str(path))
     check_template(pack, str(path))
-    pack_store.put(ctx.db, pack.id, text, str(path), utc_now())
+    templates = check_documents(pack, path.parent, str(path))
+    with ctx.db.transaction():
+        pack_store.put(ctx.db, pack.id, text, str(path), utc_now())
+        paperwork_store.put_templates(ctx.db, pack.id, templates)
     ctx.forget_packs()
     rebuild_facts(ctx, pack.id)
     return pack

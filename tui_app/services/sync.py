@@ -12,15 +12,17 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, BinaryIO
 
 from tui_app.domain.ids import utc_now
 from tui_app.domain.tally import Delta
 from tui_app.errors import FieldLogError
-from tui_app.services import backups
+from tui_app.services import attachments, backups
 from tui_app.services.context import Context, shipped_packs
+from tui_app.services.documents import refill_blocks
 from tui_app.services.record import fact_delta
 from tui_app.services.tally import rebuild_facts
+from tui_app.store import blobs as blob_store
 from tui_app.store import packs as pack_store
 from tui_app.store import records as record_store
 from tui_app.store import sync_ledger as ledger
@@ -65,6 +67,16 @@ class LaptopSide:
                 changes.append(Change(change_id, PACK_KIND, pack_id, 0,
                                       {"source": source, "origin": origin}))
         return changes
+
+    def unconfirmed_blobs(self, epoch: str) -> list[tuple[str, int]]:
+        return blob_store.unconfirmed(self.db, epoch)
+
+    def open_blob(self, sha256: str) -> BinaryIO:
+        return attachments.blobs(self.ctx).path(sha256).open("rb")
+
+    def confirm_blobs(self, hashes: list[str], epoch: str) -> None:
+        if hashes:
+            blob_store.confirm(self.db, hashes, epoch)
 
     def outbox_batch(self, limit: int) -> list[Change]:
         return [Change(cid, kind, rid, rev, json.loads(body), base, raw=body)
@@ -231,6 +243,7 @@ def run_sync(ctx: Context, url: str | None = None,
     try:
         summary = client.run(LaptopSide(ctx), central, ctx.inspector_id, ctx.device_id,
                              progress_callback, batch=size, page=size)
+        refill_blocks(ctx, central.reserve_numbers, central.epoch())
     finally:
         central.close()
     backups.after_sync(ctx, moved=bool(summary.pushed or summary.pulled))  # today's work, kept twice

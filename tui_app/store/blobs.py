@@ -114,7 +114,7 @@ def unconfirmed(db: Database, epoch: str) -> list[tuple[str, int]]:
     """Blobs the central store of `epoch` has not confirmed holding, oldest first."""
     return db.conn.execute(
         "SELECT sha256, size FROM blob WHERE confirmed_epoch IS NULL OR confirmed_epoch != ? "
-        "ORDER BY stored_at", (epoch,)).fetchall()
+        "ORDER BY stored_at, sha256", (epoch,)).fetchall()
 
 
 def confirm(db: Database, hashes: list[str], epoch: str) -> None:

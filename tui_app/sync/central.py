@@ -10,7 +10,7 @@ which one it talks to. Both stores decide each pushed change by the same pure ru
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -63,6 +63,20 @@ class CentralStore(Protocol):
     def count(self, query: Any) -> int: ...
 
     def conflicts(self, limit: int = 1000) -> list[CentralConflict]: ...
+
+    def reserve_numbers(self, series: str, year: int, count: int, inspector_id: str,
+                        device_id: str, after: int = 0) -> tuple[int, int]: ...
+
+    # attachment bytes, by hash (sync/blobs.py says how they are used)
+    def missing_blobs(self, hashes: Sequence[str]) -> list[str]: ...
+
+    def blob_received(self, sha256: str) -> int: ...
+
+    def put_blob_chunk(self, sha256: str, offset: int, data: bytes) -> int: ...
+
+    def finish_blob(self, sha256: str, size: int) -> bool: ...
+
+    def read_blob(self, sha256: str) -> Iterator[bytes]: ...
 
     def close(self) -> None: ...
 

@@ -13,11 +13,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from tui_app.sync.blobs import BlobSource, BlobSummary, push_blobs
 from tui_app.sync.central import CentralStore
 from tui_app.sync.crash import crash_point
 from tui_app.sync.protocol import Change, PullPage, PushResult
 
-# phase ("push", "tallies", "pull"), done, total (None when unknown)
+# phase ("push", "blobs" (in bytes), "tallies", "pull"), done, total (None when unknown)
 Progress = Callable[[str, int, int | None], None]
 
 
@@ -54,14 +55,15 @@ class SyncSummary:
     rejected: list[Note] = field(default_factory=list)
     new_epoch: bool = False
     seconds: float = 0.0
+    blobs: BlobSummary = field(default_factory=BlobSummary)
 
     @property
     def complete(self) -> bool:
         """Everything sent was acknowledged and nothing was refused."""
-        return not self.rejected
+        return not self.rejected and not self.blobs.failed
 
 
-class Local(Protocol):
+class Local(BlobSource, Protocol):
     """The laptop side of the loop (services/sync.py implements it)."""
 
     def pending(self) -> int: ...
@@ -119,6 +121,7 @@ def run(local: Local, central: CentralStore, inspector_id: str, device_id: str,
         _merge(summary, ack)
         done += len(changes)
         report("push", done, max(total, done))
+    summary.blobs = push_blobs(local, central, epoch, report)
 
     report("tallies", 0, None)
     crash_point("before_catch_up")

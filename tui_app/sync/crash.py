@@ -19,6 +19,7 @@ POINTS = (
     "before_catch_up",       # everything pushed, the central figures not yet caught up
     "mid_pull",              # a pulled page is applied locally, cursor not yet committed
     "between_pages",         # one pulled page committed, the next not yet asked for
+    "mid_blob",              # a blob chunk is held centrally, the rest not yet sent
 )
 
 _passes: Counter[str] = Counter()

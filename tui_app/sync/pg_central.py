@@ -24,6 +24,7 @@ from tui_app.domain.tally import Aggregate
 from tui_app.errors import FieldLogError
 from tui_app.store import migrate
 from tui_app.sync import materialize as mat
+from tui_app.sync.blobs import MAX_BLOB, IncomingHashes, check_sha
 from tui_app.sync.central import Known, contended, decide, split_cursor, with_current
 from tui_app.sync.crash import crash_point
 from tui_app.sync.protocol import PACK_KIND, CentralConflict, Change, PullPage, PushResult
@@ -62,6 +63,7 @@ class PgCentral:
         except psycopg.Error as exc:
             raise FieldLogError("sync.unreachable", url=_safe(url),
                                 detail=_first_line(exc)) from None
+        self._incoming = IncomingHashes()
         if not create:
             self._check_schema()
 
@@ -406,6 +408,96 @@ class PgCentral:
                         " device_id, received_at, body FROM conflict"
                         " ORDER BY received_at DESC LIMIT %s", (limit,))
             return [CentralConflict(*r[:8], json.loads(r[8])) for r in cur.fetchall()]
+
+    # ------------------------------------------------------------------ 文号 blocks
+
+    def reserve_numbers(self, series: str, year: int, count: int, inspector_id: str,
+                        device_id: str, after: int = 0) -> tuple[int, int]:
+        """A block of `count` numbers no one else is given (see the SQLite store)."""
+        count = max(1, min(int(count), 1000))
+        with self._txn("doc_block") as cur:
+            cur.execute("SELECT COALESCE(MAX(last), 0) FROM doc_block WHERE series = %s"
+                        " AND year = %s", (series, year))
+            first = max(int(cur.fetchone()[0]), int(after)) + 1
+            cur.execute("INSERT INTO doc_block (series, year, first, last, inspector_id, device_id,"
+                        " issued_at) VALUES (%s, %s, %s, %s, %s, %s, %s)",
+                        (series, year, first, first + count - 1, inspector_id, device_id,
+                         utc_now()))
+        return first, first + count - 1
+
+    # ------------------------------------------------------------------ blobs (sync/blobs.py)
+
+    def missing_blobs(self, hashes: Sequence[str]) -> list[str]:
+        """Of `hashes`, those not held whole here."""
+        wanted = [check_sha(h) for h in hashes]
+        with self._txn() as cur:
+            cur.execute(f"SELECT sha256 FROM blob WHERE sha256 = ANY({_SPLIT})", (_joined(wanted),))
+            held = {r[0] for r in cur.fetchall()}
+        return [h for h in wanted if h not in held]
+
+    @staticmethod
+    def _held(cur: psycopg.Cursor[Any], sha256: str) -> int:
+        """Bytes of the upload of `sha256` kept so far, with that upload locked."""
+        cur.execute("SELECT pg_advisory_xact_lock(hashtext(current_schema() || %s))",
+                    ("blob:" + sha256,))
+        cur.execute('SELECT COALESCE(SUM(octet_length(data)), 0) FROM blob_chunk WHERE sha256 = %s',
+                    (sha256,))
+        return int(cur.fetchone()[0])
+
+    @staticmethod
+    def _chunks(cur: psycopg.Cursor[Any], sha256: str) -> Iterator[bytes]:
+        cur.execute('SELECT "offset" FROM blob_chunk WHERE sha256 = %s ORDER BY "offset"', (sha256,))
+        for (offset,) in cur.fetchall():
+            cur.execute('SELECT data FROM blob_chunk WHERE sha256 = %s AND "offset" = %s',
+                        (sha256, offset))
+            yield bytes(cur.fetchone()[0])
+
+    def blob_received(self, sha256: str) -> int:
+        with self._txn() as cur:
+            return self._held(cur, check_sha(sha256))
+
+    def put_blob_chunk(self, sha256: str, offset: int, data: bytes) -> int:
+        """Store `data` as the chunk at `offset`, in its own transaction (a resume point);
+        only at the end of what is held (0 starts afresh). Answers the bytes held."""
+        check_sha(sha256)
+        if offset + len(data) > MAX_BLOB:
+            raise FieldLogError("sync.blob_too_big", sha=sha256[:12])
+        with self._txn() as cur:
+            held = self._held(cur, sha256)
+            if offset != held and offset != 0:
+                return held
+            if offset == 0 and held:
+                cur.execute("DELETE FROM blob_chunk WHERE sha256 = %s", (sha256,))
+            self._incoming.add(sha256, offset, data, lambda: self._chunks(cur, sha256))
+            cur.execute('INSERT INTO blob_chunk (sha256, "offset", data) VALUES (%s, %s, %s)',
+                        (sha256, offset, data))
+        return offset + len(data)
+
+    def finish_blob(self, sha256: str, size: int) -> bool:
+        """Keep the upload as the blob `sha256` if its `size` bytes hash to that name;
+        otherwise drop it."""
+        check_sha(sha256)
+        with self._txn() as cur:
+            cur.execute("SELECT 1 FROM blob WHERE sha256 = %s", (sha256,))
+            if cur.fetchone():
+                return True
+            held = self._held(cur, sha256)
+            good = held == size and self._incoming.matches(sha256, size,
+                                                          lambda: self._chunks(cur, sha256))
+            if not good:
+                cur.execute("DELETE FROM blob_chunk WHERE sha256 = %s", (sha256,))
+                return False
+            cur.execute("INSERT INTO blob (sha256, size, stored_at) VALUES (%s, %s, %s)",
+                        (sha256, size, utc_now()))
+        return True
+
+    def read_blob(self, sha256: str) -> Iterator[bytes]:
+        """The bytes of a blob held here, a chunk (one row) at a time."""
+        if self.missing_blobs([sha256]):
+            raise FieldLogError("sync.blob_missing", sha=sha256[:12])
+        with self._txn() as cur:
+            chunks = list(self._chunks(cur, sha256))
+        return iter(chunks)
 
     def close(self) -> None:
         self.conn.close()

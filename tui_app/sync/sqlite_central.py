@@ -9,9 +9,11 @@ a time and `seq` order is commit order: a plain `seq > cursor` never skips a row
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from tui_app.domain.ids import utc_now
@@ -21,6 +23,7 @@ from tui_app.store import migrate
 from tui_app.store.db import immediate
 from tui_app.store.records import apply_marks
 from tui_app.sync import materialize as mat
+from tui_app.sync.blobs import CHUNK, MAX_BLOB, IncomingHashes, check_sha
 from tui_app.sync.central import Known, contended, decide, split_cursor, sqlite_path, with_current
 from tui_app.sync.crash import crash_point
 from tui_app.sync.protocol import PACK_KIND, CentralConflict, Change, PullPage, PushResult
@@ -60,6 +63,8 @@ class SqliteCentral:
         except (sqlite3.Error, OSError) as exc:
             raise FieldLogError("sync.unreachable", url=url, detail=str(exc)) from None
         self.conn = conn
+        self.blob_root = path.with_name(path.stem + ".blobs")
+        self._incoming = IncomingHashes()
         if not create:
             self._check_schema()
 
@@ -307,5 +312,101 @@ class SqliteCentral:
             " received_at, body FROM conflict ORDER BY received_at DESC LIMIT ?", (limit,))
         return [CentralConflict(*r[:8], json.loads(r[8])) for r in rows]
 
+    # ------------------------------------------------------------------ 文号 blocks
+
+    def reserve_numbers(self, series: str, year: int, count: int, inspector_id: str,
+                        device_id: str, after: int = 0) -> tuple[int, int]:
+        """A block of `count` numbers of `series` in `year` that no one else is given:
+        after every block handed out here, and after `after` (the laptop's highest, in
+        case this store was restored from an older copy)."""
+        count = max(1, min(int(count), 1000))
+        with self._write() as conn:
+            top = conn.execute("SELECT COALESCE(MAX(last), 0) FROM doc_block WHERE series = ?"
+                               " AND year = ?", (series, year)).fetchone()[0]
+            first = max(top, int(after)) + 1
+            conn.execute("INSERT INTO doc_block (series, year, first, last, inspector_id,"
+                         " device_id, issued_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                         (series, year, first, first + count - 1, inspector_id, device_id,
+                          utc_now()))
+        return first, first + count - 1
+
+    # ------------------------------------------------------------------ blobs (sync/blobs.py)
+
+    def _blob_file(self, sha256: str) -> Path:
+        return self.blob_root / sha256[:2] / sha256
+
+    def _partial(self, sha256: str) -> Path:
+        return self.blob_root / ".partial" / sha256
+
+    def missing_blobs(self, hashes: Sequence[str]) -> list[str]:
+        """Of `hashes`, those not held whole here (row and file both present)."""
+        wanted = [check_sha(h) for h in hashes]
+        held: set[str] = set()
+        for part in _chunks(wanted):
+            held.update(r[0] for r in self.conn.execute(
+                f"SELECT sha256 FROM blob WHERE sha256 IN ({_marks(len(part))})", part))
+        return [h for h in wanted if h not in held or not self._blob_file(h).is_file()]
+
+    def blob_received(self, sha256: str) -> int:
+        partial = self._partial(check_sha(sha256))
+        return partial.stat().st_size if partial.is_file() else 0
+
+    def put_blob_chunk(self, sha256: str, offset: int, data: bytes) -> int:
+        """Append `data` at `offset` of the upload of `sha256`; answer how much is held.
+
+        Bytes are written only at the end of what is held (offset 0 starts afresh): an
+        answer other than offset + len(data) tells the sender where to go on from."""
+        partial = self._partial(check_sha(sha256))
+        held = partial.stat().st_size if partial.is_file() else 0
+        if offset != held and offset != 0:
+            return held
+        if offset + len(data) > MAX_BLOB:
+            raise FieldLogError("sync.blob_too_big", sha=sha256[:12])
+        self._incoming.add(sha256, offset, data, lambda: _read(partial, offset))
+        partial.parent.mkdir(parents=True, exist_ok=True)
+        with partial.open("ab" if offset else "wb") as out:
+            out.write(data)
+        return offset + len(data)
+
+    def finish_blob(self, sha256: str, size: int) -> bool:
+        """Keep the upload as the blob `sha256` if its `size` bytes hash to that name."""
+        partial = self._partial(check_sha(sha256))
+        if not partial.is_file():
+            return not self.missing_blobs([sha256])
+        if partial.stat().st_size != size or not self._incoming.matches(
+                sha256, size, lambda: _read(partial, size)):
+            partial.unlink()
+            return False
+        with partial.open("rb+") as data:
+            os.fsync(data.fileno())
+        target = self._blob_file(sha256)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(partial, target)
+        with self._write() as conn:
+            conn.execute("INSERT INTO blob (sha256, size, stored_at) VALUES (?, ?, ?) "
+                         "ON CONFLICT (sha256) DO NOTHING", (sha256, size, utc_now()))
+        return True
+
+    def read_blob(self, sha256: str) -> Iterator[bytes]:
+        """The bytes of a blob held here, a chunk at a time."""
+        if self.missing_blobs([sha256]):
+            raise FieldLogError("sync.blob_missing", sha=sha256[:12])
+        return _read(self._blob_file(sha256), None)
+
     def close(self) -> None:
         self.conn.close()
+
+
+def _read(path: Path, upto: int | None) -> Iterator[bytes]:
+    """The first `upto` bytes of `path` (all when None), a chunk at a time."""
+    left = upto
+    if left == 0:
+        return
+    with path.open("rb") as data:
+        while left is None or left > 0:
+            chunk = data.read(CHUNK if left is None else min(CHUNK, left))
+            if not chunk:
+                return
+            if left is not None:
+                left -= len(chunk)
+            yield chunk

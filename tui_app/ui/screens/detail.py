@@ -6,6 +6,7 @@ a new revision, a void asks for the reason, and the history stays readable here.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from rich.table import Table
@@ -20,16 +21,19 @@ from textual.widgets import Footer, Static
 from tui_app.domain.values import fen_to_yuan, local_display
 from tui_app.errors import FieldLogError
 from tui_app.i18n import pick, t
+from tui_app.services import attachments as attachment_service
+from tui_app.services import documents as document_service
 from tui_app.services import entry as entry_service
 from tui_app.services import record as record_service
 from tui_app.ui import forms
 from tui_app.ui.guard import Guarded
 from tui_app.ui.screens.dialogs import ReasonScreen
 from tui_app.ui.screens.entry import EntryScreen
+from tui_app.ui.screens.evidence import AttachScreen, attachments_table
 
 # Shown elsewhere (title, entity line) or of no use to a reader.
 HIDDEN = {"id", "campaign", "entity_id", "inspector_id", "device_id", "warnings", "voided",
-          "void_reason"}
+          "void_reason", "attachments", "documents"}
 MEASURE_LABELS = {"rectification_ordered": "ui.f.rectify", "directives": "ui.f.directives",
                   "sealed_units": "ui.f.sealed"}
 
@@ -42,6 +46,8 @@ class DetailScreen(Guarded, Screen[None]):
         Binding("e", "edit", "ui.key.edit"),
         Binding("v", "void", "ui.key.void"),
         Binding("c", "case", "ui.key.open_case"),
+        Binding("a", "attach", "ui.key.attach"),
+        Binding("p", "print", "ui.key.print"),
     ]
 
     class Loaded(Message):
@@ -65,6 +71,7 @@ class DetailScreen(Guarded, Screen[None]):
         yield Static(t("ui.loading"), classes="screen-title", id="detail-title")
         with VerticalScroll():
             yield Static("", id="detail-body")
+            yield Static("", id="detail-attachments")
             yield Static("", id="detail-history")
         yield Footer()
 
@@ -98,6 +105,8 @@ class DetailScreen(Guarded, Screen[None]):
             if key not in HIDDEN:
                 body.add_row(labels.get(key, key), self._shown(message.kind, current, key, value))
         self.query_one("#detail-body", Static).update(body)
+        self.query_one("#detail-attachments", Static).update(
+            attachments_table(current.get("attachments") or [], self.app.tz))
         history = Table(title=t("cli.show.history"), title_justify="left", box=None,
                         header_style="bold")
         for key in ("col.rev", "col.updated_at", "col.device", "col.change"):
@@ -191,6 +200,49 @@ class DetailScreen(Guarded, Screen[None]):
 
     def on_detail_screen_voided(self, _message: Voided) -> None:
         self.notify(t("ui.void.done"))
+        self.app.records_changed()
+        self.load()
+
+    def action_attach(self) -> None:
+        def given(paths: list[Path] | None) -> None:
+            if paths:
+                self.attach(paths)
+
+        self.app.push_screen(AttachScreen(), given)
+
+    @work(thread=True, exit_on_error=False, group="save")
+    def attach(self, paths: list[Path]) -> None:
+        done = attachment_service.attach(self.app.sessions.get(), self.record_id, paths)
+        self.post_message(self.Attached(len(done.added)))
+
+    @work(thread=True, exit_on_error=False, group="save")
+    def action_print(self) -> None:
+        ctx = self.app.sessions.get()
+        folder = document_service.documents_folder(ctx)
+        printed = document_service.print_documents(ctx, self.record_id, output=folder)
+        self.post_message(self.Printed(len(printed), str(folder)))
+
+    class Printed(Message):
+        """Documents were written (and numbered on the record)."""
+
+        def __init__(self, count: int, folder: str) -> None:
+            super().__init__()
+            self.count = count
+            self.folder = folder
+
+    def on_detail_screen_printed(self, message: Printed) -> None:
+        self.notify(t("ui.doc.done", count=message.count, folder=message.folder), timeout=8)
+        self.load()
+
+    class Attached(Message):
+        """Files were attached: the record is shown again with them."""
+
+        def __init__(self, count: int) -> None:
+            super().__init__()
+            self.count = count
+
+    def on_detail_screen_attached(self, message: Attached) -> None:
+        self.notify(t("ui.attach.done", count=message.count))
         self.app.records_changed()
         self.load()
 

@@ -148,6 +148,8 @@ class SyncScreen(Guarded, Screen[None]):
             self.query_one("#sync-outcome", Static).update(t("ui.sync.waiting"))
 
     def on_sync_screen_step(self, message: Step) -> None:
+        if message.phase not in PHASES:
+            return  # a phase this screen shows no bar for (attachment bytes)
         index = PHASES.index(message.phase)
         for earlier in PHASES[:index]:  # a phase that has ended shows full
             self._fill(earlier)

@@ -1,0 +1,147 @@
+"""Attachments reach both central stores by hash: ask first, send the missing, resume a
+killed upload where it stopped, verify on arrival, never send a blob twice."""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.evidence_support import photo
+from tests.sync_support import Laptop
+from tui_app.sync import central as central_module
+from tui_app.sync.blobs import CHUNK
+from tui_app.sync.central import open_central
+
+
+class CountingStore:
+    """The real central store, counting the blob bytes written into it."""
+
+    def __init__(self, store: Any, counts: dict[str, int]) -> None:
+        self._store = store
+        self._counts = counts
+
+    def put_blob_chunk(self, sha256: str, offset: int, data: bytes) -> int:
+        self._counts["chunks"] += 1
+        self._counts["bytes"] += len(data)
+        return self._store.put_blob_chunk(sha256, offset, data)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._store, name)
+
+
+@pytest.fixture
+def counted(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
+    counts = {"chunks": 0, "bytes": 0}
+    real = central_module.open_central
+    monkeypatch.setattr(central_module, "open_central",
+                        lambda url, **kw: CountingStore(real(url, **kw), counts))
+    return counts
+
+
+def laptop_with_photos(tmp_path: Path, n: int = 3) -> tuple[Laptop, list[Path]]:
+    laptop = Laptop(tmp_path / "a", "张三", "3201001")
+    [record_id] = laptop.add(1)
+    photos = [photo(tmp_path / f"p{i}.jpg", noise=2 * CHUNK + 1000 * i) for i in range(n)]
+    laptop("attach", record_id, *map(str, photos))
+    return laptop, photos
+
+
+def central_bytes(url: str, sha: str) -> bytes:
+    store = open_central(url)
+    try:
+        return b"".join(store.read_blob(sha))
+    finally:
+        store.close()
+
+
+def sha_of(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_push_sends_each_blob_once_and_verified(tmp_path: Path, central_url: str,
+                                               counted: dict[str, int]) -> None:
+    laptop, photos = laptop_with_photos(tmp_path)
+    total = sum(p.stat().st_size for p in photos)
+    first = laptop.sync(central_url)
+    assert "上传 3 个" in first.stdout or "sent 3" in first.stdout
+    assert counted["bytes"] == total and counted["chunks"] == 3 * 3
+    for path in photos:
+        assert central_bytes(central_url, sha_of(path)) == path.read_bytes()
+    again = laptop.sync(central_url)
+    assert counted["bytes"] == total and counted["chunks"] == 9  # nothing twice
+    assert "sent 0" not in again.stdout or "0.0 MB" in again.stdout
+    # a second laptop attaching the same photo: the store is asked and already holds it
+    other = Laptop(tmp_path / "b", "王五", "3201003")
+    [rid] = other.add(1, badge="3201003")
+    other("attach", rid, str(photos[0]))
+    out = other.sync(central_url)
+    assert "already held 1" in out.stdout and counted["bytes"] == total
+    blobs = laptop.db.with_name("fieldlog.blobs")
+    assert all((blobs / sha_of(p)[:2] / sha_of(p)).is_file() for p in photos)  # never deleted
+    conn = sqlite3.connect(laptop.db)
+    assert conn.execute("SELECT COUNT(*) FROM blob WHERE confirmed_epoch IS NULL").fetchone()[0] == 0
+
+
+def test_killed_upload_resumes_where_it_stopped(tmp_path: Path, central_url: str,
+                                               counted: dict[str, int]) -> None:
+    laptop, photos = laptop_with_photos(tmp_path)
+    total = sum(p.stat().st_size for p in photos)
+    killed = laptop.sync_process(central_url, crash_at="mid_blob:5")  # 2nd blob, 2nd chunk
+    assert killed.returncode == 137
+    store = open_central(central_url)
+    try:
+        sizes = {sha_of(p): p.stat().st_size for p in photos}
+        missing = store.missing_blobs(list(sizes))
+        received = sorted(store.blob_received(sha) for sha in missing)
+        assert len(missing) == 2 and received == [0, 2 * CHUNK]  # one whole, one half-sent
+        kept = total - sum(sizes[sha] for sha in missing) + 2 * CHUNK
+    finally:
+        store.close()
+    laptop.sync(central_url)
+    assert counted["bytes"] == total - kept  # the resumed run sent only the rest
+    for path in photos:
+        assert central_bytes(central_url, sha_of(path)) == path.read_bytes()
+
+
+def test_a_corrupt_local_blob_is_refused_centrally_and_kept_locally(tmp_path: Path,
+                                                                    central_url: str) -> None:
+    laptop, photos = laptop_with_photos(tmp_path, n=1)
+    sha = sha_of(photos[0])
+    local = laptop.db.with_name("fieldlog.blobs") / sha[:2] / sha
+    data = bytearray(local.read_bytes())
+    data[-10] ^= 0xFF
+    local.write_bytes(bytes(data))
+    out = laptop.sync(central_url, ok=False)
+    assert out.exit_code == 1 and "could not be sent" in out.stderr and "Traceback" not in out.output
+    store = open_central(central_url)
+    try:
+        assert store.missing_blobs([sha]) == [sha] and store.blob_received(sha) == 0
+    finally:
+        store.close()
+    assert local.is_file()
+
+
+def test_store_refuses_bad_hashes_and_wrong_bytes(central_url: str) -> None:
+    from tui_app.errors import FieldLogError
+
+    store = open_central(central_url)
+    try:
+        with pytest.raises(FieldLogError):
+            store.put_blob_chunk("../../etc/passwd", 0, b"x")
+        data = b"evidence" * 1000
+        wrong = hashlib.sha256(b"something else").hexdigest()
+        assert store.put_blob_chunk(wrong, 0, data) == len(data)
+        assert store.put_blob_chunk(wrong, 5, b"late") == len(data)  # not at the end: told where
+        assert store.finish_blob(wrong, len(data)) is False
+        assert store.missing_blobs([wrong]) == [wrong] and store.blob_received(wrong) == 0
+        right = hashlib.sha256(data).hexdigest()
+        store.put_blob_chunk(right, 0, data[:100])
+        store.put_blob_chunk(right, 100, data[100:])
+        assert store.finish_blob(right, len(data)) is True and store.missing_blobs([right]) == []
+        assert b"".join(store.read_blob(right)) == data
+    finally:
+        store.close()
