@@ -3,6 +3,7 @@ read-only database file, folder or disk; never `内部错误` or "cannot rollbac
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 import sqlite3
@@ -137,6 +138,7 @@ def read_only_db(fieldlog: Fieldlog, tmp_path: Path) -> Iterator[Path]:
         subprocess.run(["mount", "-o", "remount,ro", str(mount)], check=True)
         yield mount / "fieldlog.db"
     finally:
+        gc.collect()  # tracebacks of refused commands may still hold a connection to the file
         if subprocess.run(["umount", str(mount)], capture_output=True).returncode:
             subprocess.run(["umount", "-l", str(mount)], check=False)  # never leave it mounted
 
