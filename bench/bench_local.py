@@ -14,6 +14,8 @@
    (a) `services.record.add` of one inspection: p50/p95 over --saves saves;
    (b) `services.tally.compute` for the campaign: median of --runs;
    (c) the first page of `record list` (`services.record.page` + `total`): median;
+   (c') the text filter (issue 12: first page ≤ 100 ms): page and total for five kinds of
+        text, beside one plain scan of the list (the anchor);
    (d) process start of `fieldlog tally --format json` vs `python -c "import click,
        sqlite_utils"`, measured in the same run.
 Prints a table and writes JSON to bench/out/.
@@ -295,6 +297,41 @@ def measure_saves(ctx: Context, count: int) -> list[float]:
     return times
 
 
+def _search_texts(ctx: Context) -> dict[str, str]:
+    """What inspectors type into the filter: an entity's whole name (its ~200 visits), two
+    characters of a name (thousands), the start of the commonest findings (most rows), a
+    word of other findings, a rare phrase, and text that matches nothing (the whole list
+    must be ruled out)."""
+    conn = ctx.db.conn
+    name = conn.execute("SELECT name FROM entity ORDER BY id LIMIT 1 OFFSET 100").fetchone()[0]
+    common = conn.execute("SELECT findings FROM inspection WHERE findings IS NOT NULL"
+                          " GROUP BY findings ORDER BY COUNT(*) DESC LIMIT 1").fetchone()[0]
+    words = conn.execute("SELECT findings FROM inspection WHERE length(findings) > 8"
+                         " LIMIT 1").fetchone()[0]
+    return {"name": name, "two_chars": name[:2], "findings_common": common[:3],
+            "findings_word": words[:4], "rare": words[2:8] + "x", "nothing": "没有这样的记录"}
+
+
+def measure_search(ctx: Context, runs: int) -> dict[str, float]:
+    """First page (`services.record.page`) and total of the text filter, medians, beside
+    the anchor: the plain scan (`store.page(plan="scan")`) ruling out every row, once."""
+    out: dict[str, float] = {}
+    for label, text in _search_texts(ctx).items():
+        query = store.ListQuery(kind="inspection", campaign=ctx.campaign_id, text=text, limit=50)
+        out[f"search_{label}_page_ms"] = statistics.median(
+            _timed(lambda q=query: record_service.page(ctx, q), runs)) * 1000
+        out[f"search_{label}_total_ms"] = statistics.median(
+            _timed(lambda q=query: record_service.total(ctx, q), max(3, runs // 3))) * 1000
+        out[f"search_{label}_rows"] = record_service.total(ctx, query)
+    nothing = store.ListQuery(kind="inspection", campaign=ctx.campaign_id,
+                              text=_search_texts(ctx)["nothing"], limit=50)
+    start = time.perf_counter()
+    store.page(ctx.db, nothing, plan="scan")
+    out["search_scan_anchor_ms"] = (time.perf_counter() - start) * 1000
+    out["search_page_worst_ms"] = max(v for k, v in out.items() if k.endswith("_page_ms"))
+    return out
+
+
 def _fieldlog() -> list[str]:
     script = Path(sys.executable).parent / "fieldlog"
     return [str(script)] if script.exists() else [sys.executable, "-m", "tui_app"]
@@ -363,6 +400,8 @@ def main() -> None:
             page_times = _timed(reads["list_page"], args.runs)
             total_times = _timed(reads["list_total"], args.runs)
             list_times = _timed(lambda: (reads["list_page"](), reads["list_total"]()), args.runs)
+            _stage("measuring text search")
+            search = measure_search(ctx, args.runs)
             _stage("measuring saves")
             save_times = measure_saves(ctx, args.saves)
             plans = _query_plans(ctx, reads)
@@ -388,6 +427,7 @@ def main() -> None:
         "start_s": {"fieldlog_tally_json": statistics.median(start_times),
                     "import_click_sqlite_utils": statistics.median(import_times),
                     "ratio": statistics.median(start_times) / statistics.median(import_times)},
+        "search": search,
         "plans": plans,
         "targets": TARGETS,
     }
@@ -409,7 +449,7 @@ def _key_figures(r: dict[str, Any]) -> dict[str, float]:
             "list_total_ms": r["list_ms"]["total"],
             "start_fieldlog_s": r["start_s"]["fieldlog_tally_json"],
             "start_imports_s": r["start_s"]["import_click_sqlite_utils"],
-            "start_ratio": r["start_s"]["ratio"]}
+            "start_ratio": r["start_s"]["ratio"], **r["search"]}
 
 
 def _report(r: dict[str, Any]) -> None:
@@ -440,6 +480,7 @@ def _report(r: dict[str, Any]) -> None:
         f"{start['import_click_sqlite_utils']:>12.3f}",
         f"{'start ratio fieldlog / bare imports':<44}{start['ratio']:>12.2f}",
     ]
+    lines += [f"{'search ' + k:<44}{v:>12.1f}" for k, v in r["search"].items()]
     print("\n".join(lines))
 
 

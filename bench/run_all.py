@@ -34,7 +34,8 @@ PG_DEFAULT = "postgresql://postgres@127.0.0.1:5432/test"
 BENCHES: dict[str, tuple[str, list[str], list[str]]] = {
     "local": ("bench_local.py", ["--rows", "1000000"],
               ["--rows", "20000", "--entities", "500", "--saves", "50", "--runs", "3", "--starts", "3"]),
-    "sync": ("bench_sync.py", ["--records", "100000"], ["--records", "5000"]),
+    "sync": ("bench_sync.py", ["--records", "100000", "--pg-big", "1000000"],
+             ["--records", "5000", "--pg-big", "20000"]),
     "report_central": ("bench_report_central.py", ["--rows", "1000000"], ["--rows", "20000"]),
     "report": ("bench_report.py", ["--rows", "1000000"], ["--rows", "20000"]),
     "tui": ("bench_tui.py", [], ["--quick", "--runs", "2"]),
@@ -141,6 +142,23 @@ def build_rows(figures: Figures, notes: dict[str, str] | None = None) -> list[Ro
              _get(figures, "report", "report_cli_s", "report_md_s", "rows"), why("report"),
              lambda cli, md, rows: (f"{cli:.2f} s whole command ({rows:,.0f} rows; report "
                                     f"{md * 1000:.0f} ms)", NONE, NONE, cli <= 1.0)),
+        *issue12_rows(figures, why, pg_note),
+    ]
+
+
+def issue12_rows(figures: Figures, why: Callable[[str], str], pg_note: str) -> list[Row]:
+    """Issue 12's targets ("speed at district scale"), each beside its in-run anchor."""
+    return [
+        *(_row(f"push {label} records into PostgreSQL at COPY speed (issue 12)",
+               "≤ 1.25× a raw COPY of the same rows, same run",
+               _get(figures, "sync", f"{prefix}_push_s", f"{prefix}_raw_copy_s", f"{prefix}_ratio",
+                    f"{prefix}_raw_copy_bare_s", f"{prefix}_records"),
+               pg_note if "sync" in figures else why("sync"),
+               lambda push, copy, ratio, bare, n: (
+                   f"{push:.2f} s ({n / push:,.0f} records/s, {n:,.0f} records)",
+                   f"raw COPY into a table like `change` {copy:.2f} s (into a bare keyed table "
+                   f"{bare:.2f} s)", f"{ratio:.2f}×", ratio <= 1.25))
+          for label, prefix in (("100k", "pg"), ("1M", "pgbig"))),
     ]
 
 

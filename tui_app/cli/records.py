@@ -142,7 +142,7 @@ def list_options(fn: Any) -> Any:
         click.option("--from", "day_from", help=t("cli.opt.from")),
         click.option("--to", "day_to", help=t("cli.opt.to")),
         click.option("--action", help=t("cli.opt.action_filter")),
-        click.option("--text", help=t("cli.opt.text")),
+        click.option("--text", "--search", "text", help=t("cli.opt.text")),
         click.option("--all", "include_voided", is_flag=True, help=t("cli.opt.include_voided")),
         click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 10000)),
         click.option("--page", default=1, show_default=True, type=click.IntRange(1, 1_000_000)),

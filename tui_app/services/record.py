@@ -6,7 +6,7 @@ in the campaign's tallies and hands both to the store in one transaction.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,6 +18,7 @@ from tui_app.domain.ids import new_id, utc_now
 from tui_app.errors import FieldLogError, Problem, ValidationFailed
 from tui_app.services.context import Context
 from tui_app.store import records as store
+from tui_app.store.db import Interrupted as Interrupted  # a stale list query, stopped
 from tui_app.store.records import ListQuery as ListQuery  # faces page through this service
 
 META = ("id", "rev", "created_at", "updated_at", "inspector_id", "device_id", "voided", "void_reason")
@@ -187,9 +188,16 @@ def show(ctx: Context, ref: str) -> tuple[str, dict[str, Any], list[dict[str, An
     return kind, current, store.history(ctx.db, current["id"])
 
 
-def page(ctx: Context, query: store.ListQuery) -> list[dict[str, Any]]:
-    return store.page(ctx.db, query)
+def page(ctx: Context, query: store.ListQuery,
+         cancelled: Callable[[], bool] | None = None) -> list[dict[str, Any]]:
+    """One page of a list; stops with `Interrupted` once `cancelled()` is true (a newer
+    query has replaced this one while the user types)."""
+    with ctx.db.interruptible(cancelled):
+        return store.page(ctx.db, query)
 
 
-def total(ctx: Context, query: store.ListQuery) -> int:
-    return store.count(ctx.db, query)
+def total(ctx: Context, query: store.ListQuery,
+          cancelled: Callable[[], bool] | None = None) -> int:
+    """How many rows the list holds, stopping like `page` does."""
+    with ctx.db.interruptible(cancelled):
+        return store.count(ctx.db, query)

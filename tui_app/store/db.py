@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import cached_property
 from pathlib import Path
@@ -21,6 +21,13 @@ from tui_app.store.transactions import immediate
 
 if TYPE_CHECKING:
     import sqlite_utils
+
+
+_STEPS_PER_CHECK = 1000  # SQLite VM steps between two looks at `cancelled` (some µs)
+
+
+class Interrupted(Exception):
+    """A read was stopped because its caller no longer wants the answer."""
 
 
 class Database:
@@ -105,6 +112,26 @@ class Database:
         finally:
             self.conn.execute("ROLLBACK TO dry_run")
             self.conn.execute("RELEASE dry_run")
+
+    @contextmanager
+    def interruptible(self, cancelled: Callable[[], bool] | None) -> Iterator[None]:
+        """Reads that stop as soon as `cancelled()` turns true, raising `Interrupted`.
+
+        SQLite asks a progress handler every few thousand virtual-machine steps, so a
+        query that has gone stale (the user typed on) gives its thread back at once
+        instead of running to its end."""
+        if cancelled is None:
+            yield
+            return
+        self.conn.set_progress_handler(lambda: 1 if cancelled() else 0, _STEPS_PER_CHECK)
+        try:
+            yield
+        except sqlite3.OperationalError as exc:
+            if cancelled() and "interrupt" in str(exc):
+                raise Interrupted from None
+            raise
+        finally:
+            self.conn.set_progress_handler(None, 0)
 
     def close(self) -> None:
         self.conn.close()

@@ -15,7 +15,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from tui_app.domain.tally import Delta, MarkRow
+from tui_app.store import search
 from tui_app.store.db import Database
+from tui_app.store.search import like_literal
 
 TABLES = {
     "entity": "entity",
@@ -231,7 +233,8 @@ class ListQuery:
     offset: int = 0
 
 
-def _where(query: ListQuery) -> tuple[str, list[Any]]:
+def _where(query: ListQuery, text: tuple[str, list[Any]] | None = None) -> tuple[str, list[Any]]:
+    """The WHERE clause of a list query; `text` is the text filter's predicate, if any."""
     clauses, params = [], []
     table = "e" if query.kind == "entity" else TABLES[query.kind]
     if query.campaign and query.kind != "entity":
@@ -251,17 +254,42 @@ def _where(query: ListQuery) -> tuple[str, list[Any]]:
         params.append(query.entity_id)
     if not query.include_voided:
         clauses.append(f"{table}.voided = 0")
-    if query.text:
-        like = f"%{like_literal(query.text)}%"
-        if query.kind == "entity":
-            clauses.append(r"(e.name LIKE ? ESCAPE '\' OR e.address LIKE ? ESCAPE '\')")
-            params += [like, like]
-        else:
-            text_col = {"inspection": "findings", "case": "summary", "complaint": "summary",
-                        "activity": "note"}[query.kind]
-            clauses.append(f"(e.name LIKE ? ESCAPE '\\' OR {table}.{text_col} LIKE ? ESCAPE '\\')")
-            params += [like, like]
+    if text:
+        clauses.append(text[0])
+        params += text[1]
     return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+
+def _entity_text(text: str) -> tuple[str, list[Any]]:
+    like = f"%{like_literal(text)}%"
+    return r"(e.name LIKE ? ESCAPE '\' OR e.address LIKE ? ESCAPE '\')", [like, like]
+
+
+def _sources(db: Database, query: ListQuery, *, counting: bool,
+             plan: str | None = None) -> tuple[str, str, list[Any]]:
+    """FROM and WHERE clauses (with their parameters) for a page or a count.
+
+    A text filter over records is answered from the search index (store/search.py): its
+    hits drive the query, unless they are so many that reading the list in its own
+    order finds a page sooner (never for a count, which reads every match either way).
+    `plan` forces "index", "scan" or "reference" (the plain predicate), for the tests."""
+    kind, text = query.kind, query.text
+    if kind == "entity":
+        where, params = _where(query, _entity_text(text) if text else None)
+        return _from(kind), where, params
+    table = TABLES[kind]
+    if not text:
+        where, params = _where(query)
+        return (TABLES[kind] if counting else _from(kind)), where, params
+    if plan is None:
+        plan = "index" if counting or not search.is_dense(db.conn, kind, table, text) else "scan"
+    if plan == "index":
+        source, source_params = search.indexed_source(kind, table, text)
+        where, params = _where(query)
+        return f"{source} LEFT JOIN entity AS e ON e.id = {table}.entity_id", where, \
+            [*source_params, *params]
+    where, params = _where(query, search.reference_clause(kind, table, text))
+    return _from(kind), where, params
 
 
 def _from(kind: str) -> str:
@@ -272,11 +300,11 @@ def _from(kind: str) -> str:
     return f"{table} LEFT JOIN entity AS e ON e.id = {table}.entity_id"
 
 
-def page(db: Database, query: ListQuery) -> list[dict[str, Any]]:
+def page(db: Database, query: ListQuery, *, plan: str | None = None) -> list[dict[str, Any]]:
     """One page of current rows, newest first, each with `entity_name` joined in."""
     table = "e" if query.kind == "entity" else TABLES[query.kind]
     columns = _COLUMNS.get(db.conn, query.kind)
-    where, params = _where(query)
+    source, where, params = _sources(db, query, counting=False, plan=plan)
     order = LIST_ORDER[query.kind]
     direction = "" if query.kind == "entity" else " DESC"
     select = ", ".join(f"{table}.{c}" for c in columns)
@@ -284,7 +312,7 @@ def page(db: Database, query: ListQuery) -> list[dict[str, Any]]:
     # then the list index (campaign, voided, day, …) serves the order without a sort.
     by_day = f"{table}.day{direction}, " if query.kind != "entity" and order != "day" else ""
     sql = (
-        f"SELECT {select}, e.name FROM {_from(query.kind)}{where} "
+        f"SELECT {select}, e.name FROM {source}{where} "
         f"ORDER BY {by_day}{table}.{order}{direction}, {table}.id{direction} LIMIT ? OFFSET ?"
     )
     rows = db.conn.execute(sql, [*params, query.limit, query.offset]).fetchall()
@@ -296,11 +324,10 @@ def page(db: Database, query: ListQuery) -> list[dict[str, Any]]:
     return result
 
 
-def count(db: Database, query: ListQuery) -> int:
+def count(db: Database, query: ListQuery, *, plan: str | None = None) -> int:
     """How many rows `page` can show. The entity is joined only when the text filter needs
     it: the join costs a lookup per row and keeps the count off its covering index."""
-    where, params = _where(query)
-    source = _from(query.kind) if query.text or query.kind == "entity" else TABLES[query.kind]
+    source, where, params = _sources(db, query, counting=True, plan=plan)
     return db.conn.execute(f"SELECT COUNT(*) FROM {source}{where}", params).fetchone()[0]
 
 
@@ -320,11 +347,6 @@ def search_entities(db: Database, text: str, limit: int = 20) -> list[dict[str, 
          f"{like.lower()}%", limit),
     ).fetchall()
     return [from_row(r, columns) for r in rows]
-
-
-def like_literal(text: str) -> str:
-    """`text` for a LIKE … ESCAPE '\\' pattern, matching itself only."""
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def resolve_entity(db: Database, ref: str) -> str | None:

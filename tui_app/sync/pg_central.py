@@ -33,19 +33,19 @@ _VISIBLE = "xid < pg_snapshot_xmin(pg_current_snapshot())"
 HORIZON_WAIT_S = 3.0  # how long a pull waits for committed changes hidden by the horizon
 _SEP = "\x1f"  # unit separator: never inside an id
 _SPLIT = "string_to_array(%s, chr(31))"
+_LOCK = "SELECT pg_advisory_xact_lock(hashtext(current_schema() || %s))"
+# Column types of the COPYs, in binary format: the server stores the values without
+# parsing text (research/sync_perf.md §2: binary COPY is the fastest way in).
+_CHANGE_TYPES = ("text", "text", "text", "int4", "text", "text", "text", "text")
+_CONFLICT_TYPES = ("text", "text", "text", "int4", "text", "text", "text", "text", "text", "text")
 
 
 def _joined(ids: Iterable[str]) -> str:
     return _SEP.join(ids)
 
 
-def _field(text: str) -> str:
-    """A value in COPY's text format: backslash, tab and line breaks escaped. The rows
-    are written as one block, which is several times cheaper than row by row."""
-    if "\\" in text or "\t" in text or "\n" in text or "\r" in text:
-        return (text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
-                .replace("\r", "\\r"))
-    return text
+class _LoggedElsewhere(Exception):
+    """A pushed change id is in the log under another record: decide again, by change id."""
 
 
 def folder():  # noqa: ANN201 - a Path
@@ -70,14 +70,10 @@ class PgCentral:
     # ------------------------------------------------------------------ plumbing
 
     @contextmanager
-    def _txn(self, lock: str | None = None) -> Iterator[psycopg.Cursor[Any]]:
-        """One transaction; `lock` names an advisory lock held until it ends."""
+    def _errors(self) -> Iterator[None]:
+        """psycopg's errors as the messages a user reads."""
         try:
-            with self.conn.transaction(), self.conn.cursor() as cur:
-                if lock:
-                    cur.execute("SELECT pg_advisory_xact_lock(hashtext(current_schema() || %s))",
-                                (lock,))
-                yield cur
+            yield
         except psycopg.errors.DiskFull:
             raise FieldLogError("sync.central_full", url=_safe(self.url)) from None
         except psycopg.OperationalError as exc:
@@ -86,6 +82,38 @@ class PgCentral:
         except psycopg.Error as exc:
             raise FieldLogError("sync.central_error", url=_safe(self.url),
                                 detail=_first_line(exc)) from None
+
+    @contextmanager
+    def _txn(self, lock: str | None = None) -> Iterator[psycopg.Cursor[Any]]:
+        """One transaction; `lock` names an advisory lock held until it ends."""
+        with self._errors(), self.conn.transaction(), self.conn.cursor() as cur:
+            if lock:
+                cur.execute(_LOCK, (lock,))
+            yield cur
+
+    @contextmanager
+    def _push_txn(self, lookup: str, params: Sequence[Any],
+                  ) -> Iterator[tuple[psycopg.Cursor[Any], list[tuple[Any, ...]]]]:
+        """A push's transaction, opened in ONE round trip: BEGIN, the push lock, sequential
+        scans off, and the batch's `lookup` (run after the lock is held, so it sees every
+        push committed before), pipelined; yields a cursor and the lookup's rows.
+
+        Sequential scans are off because a push only looks its batch up by key, and on a
+        log whose statistics lag its growth (a fresh district loading fast, before
+        autovacuum's ANALYZE) the planner reads the whole log for `record_id = ANY(…)`."""
+        with self._errors(), self.conn.cursor() as cur, self.conn.cursor() as found:
+            with self.conn.pipeline():
+                cur.execute("BEGIN")
+                cur.execute(_LOCK + ", set_config('enable_seqscan', 'off', true)", ("push",))
+                # a generic plan cannot see the arrays' size: 5-25x slower at 1M changes
+                found.execute(lookup, params, prepare=False)
+            try:
+                yield cur, found.fetchall()
+            except BaseException:
+                if not self.conn.broken:
+                    cur.execute("ROLLBACK")
+                raise
+            cur.execute("COMMIT")
 
     def _check_schema(self) -> None:
         with self._txn() as cur:
@@ -131,58 +159,104 @@ class PgCentral:
 
     # ------------------------------------------------------------------ push
 
-    def _known(self, cur: psycopg.Cursor[Any], changes: Sequence[Change]) -> Known:
-        """Three index lookups for the whole batch (a fourth when it contends for a
-        slot). The ids travel as one string split server-side: cheaper than adapting a
-        Python list element by element."""
-        known = Known()
+    @staticmethod
+    def _lookup(changes: Sequence[Change], *, by_change_id: bool) -> tuple[str, list[str]]:
+        """ONE statement for what the log and the conflicts hold about the batch: the
+        revisions of its records and its change ids kept aside. The ids travel as one
+        string split server-side: cheaper than adapting a list element by element.
+
+        A logged change is one of its record's revisions, so the revisions tell which of
+        the batch's change ids are logged, and the log's key is probed only when
+        `by_change_id`: after a change id logged under another record (a laptop that
+        reuses ids) made the COPY fail on that key. That saves a third of the lookups."""
         ids = _joined(c.change_id for c in changes)
-        cur.execute(f"SELECT change_id FROM change WHERE change_id = ANY({_SPLIT})", (ids,))
-        known.logged.update(r[0] for r in cur.fetchall())
-        cur.execute("SELECT change_id, kept_change_id FROM conflict"
-                    f" WHERE change_id = ANY({_SPLIT})", (ids,))
-        known.lost.update(cur.fetchall())
-        records = _joined({c.record_id for c in changes})
-        cur.execute(f"SELECT record_id, rev, change_id FROM change WHERE record_id = ANY({_SPLIT})",
-                    (records,))
-        known.slots.update({(rid, rev): cid for rid, rev, cid in cur.fetchall()})
+        by_id = (" UNION ALL SELECT 'logged', change_id, NULL, NULL FROM change"
+                 f" WHERE change_id = ANY({_SPLIT})") if by_change_id else ""
+        return (f"SELECT 'slot', change_id, record_id, rev FROM change WHERE record_id = ANY({_SPLIT})"
+                " UNION ALL SELECT 'lost', change_id, kept_change_id, NULL FROM conflict"
+                f" WHERE change_id = ANY({_SPLIT}){by_id}",
+                [_joined({c.record_id for c in changes}), ids, *([ids] if by_change_id else [])])
+
+    @staticmethod
+    def _known(cur: psycopg.Cursor[Any], changes: Sequence[Change],
+               rows: Iterable[tuple[Any, ...]]) -> Known:
+        """`Known` from the lookup's rows, plus the bodies of the changes holding a slot
+        that the batch contends for (one more lookup, only when there are any)."""
+        known = Known()
+        batch = {c.change_id for c in changes}
+        for what, change_id, other, rev in rows:
+            if what == "slot":
+                known.slots[(other, rev)] = change_id
+                if change_id in batch:
+                    known.logged.add(change_id)
+            elif what == "lost":
+                known.lost[change_id] = other
+            else:
+                known.logged.add(change_id)
         holders = contended(changes, known)
         if holders:
             cur.execute("SELECT change_id, kind, record_id, rev, body FROM change"
-                        f" WHERE change_id = ANY({_SPLIT})", (_joined(holders),))
+                        f" WHERE change_id = ANY({_SPLIT})", (_joined(holders),), prepare=False)
             known.held.update({cid: Change(cid, kind, rid, rev, json.loads(body), raw=body)
                                for cid, kind, rid, rev, body in cur.fetchall()})
         return known
 
     def push(self, inspector_id: str, device_id: str,
              changes: Sequence[Change]) -> list[PushResult]:
-        """Decide and store a batch in one transaction; answer per change after COMMIT.
+        """Decide and store a batch in one transaction; answer per change after COMMIT."""
+        try:
+            return self._push(inspector_id, device_id, changes, by_change_id=False)
+        except _LoggedElsewhere:
+            return self._push(inspector_id, device_id, changes, by_change_id=True)
 
-        The advisory lock makes deciding and writing atomic against other pushes, so the
-        applied changes go straight into the log by COPY: none of them can collide."""
+    def _push(self, inspector_id: str, device_id: str, changes: Sequence[Change], *,
+              by_change_id: bool) -> list[PushResult]:
+        """The advisory lock makes deciding and writing atomic against other pushes, so the
+        applied changes go straight into the log by one binary COPY (none of them can
+        collide), and the ones kept aside by one COPY into a stage and one INSERT … SELECT."""
         now = utc_now()
-        with self._txn("push") as cur:
-            decision = decide(changes, inspector_id, self._known(cur, changes))
+        with self._push_txn(*self._lookup(changes, by_change_id=by_change_id)) as (cur, rows):
+            decision = decide(changes, inspector_id, self._known(cur, changes, rows))
             if decision.applied:
-                tail = f"\t{_field(inspector_id)}\t{_field(device_id)}\t"
-                with cur.copy("COPY change (change_id, kind, record_id, rev, pushed_by, device_id,"
-                              " body, received_at) FROM STDIN") as copy:
-                    copy.write("".join(
-                        f"{_field(c.change_id)}\t{_field(c.kind)}\t{_field(c.record_id)}\t"
-                        f"{c.rev}{tail}{_field(c.body_json())}\t{now}\n"
-                        for c in decision.applied))
+                self._log(cur, decision.applied, inspector_id, device_id, now)
             if decision.lost:
-                cur.executemany(
-                    "INSERT INTO conflict (change_id, kind, record_id, rev, base, kept_change_id,"
-                    " pushed_by, device_id, body, received_at) VALUES"
-                    " (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT DO NOTHING",
-                    [(c.change_id, c.kind, c.record_id, c.rev, c.base, kept, inspector_id,
-                      device_id, c.body_json(), now) for c, kept in decision.lost])
+                self._keep_aside(cur, decision.lost, inspector_id, device_id, now)
             stale_ids = {r.change_id for r in decision.results if r.status == "stale"}
             current = self._current(cur, sorted({c.record_id for c in changes
                                                  if c.change_id in stale_ids}))
         crash_point("after_central_commit")
         return with_current(decision.results, changes, current)
+
+    @staticmethod
+    def _log(cur: psycopg.Cursor[Any], applied: Sequence[Change], inspector_id: str,
+             device_id: str, now: str) -> None:
+        """The applied changes into the log: one binary COPY."""
+        try:
+            with cur.copy("COPY change (change_id, kind, record_id, rev, pushed_by, device_id,"
+                          " body, received_at) FROM STDIN (FORMAT BINARY)") as copy:
+                copy.set_types(_CHANGE_TYPES)
+                for c in applied:
+                    copy.write_row((c.change_id, c.kind, c.record_id, c.rev, inspector_id,
+                                    device_id, c.body_json(), now))
+        except psycopg.errors.UniqueViolation as exc:
+            if exc.diag.constraint_name != "change_pkey":
+                raise
+            raise _LoggedElsewhere from None
+
+    @staticmethod
+    def _keep_aside(cur: psycopg.Cursor[Any], lost: Sequence[tuple[Change, str | None]],
+                    inspector_id: str, device_id: str, now: str) -> None:
+        """The losing changes into `conflict`: staged by COPY, then one set-based INSERT
+        (a replayed loser is already there: ON CONFLICT, which COPY cannot do)."""
+        cur.execute("CREATE TEMP TABLE IF NOT EXISTS conflict_stage"
+                    " (LIKE conflict) ON COMMIT DELETE ROWS")
+        with cur.copy("COPY conflict_stage (change_id, kind, record_id, rev, base, kept_change_id,"
+                      " pushed_by, device_id, body, received_at) FROM STDIN (FORMAT BINARY)") as copy:
+            copy.set_types(_CONFLICT_TYPES)
+            for c, kept in lost:
+                copy.write_row((c.change_id, c.kind, c.record_id, c.rev, c.base, kept,
+                                inspector_id, device_id, c.body_json(), now))
+        cur.execute("INSERT INTO conflict SELECT * FROM conflict_stage ON CONFLICT DO NOTHING")
 
     def _current(self, cur: psycopg.Cursor[Any], record_ids: list[str]) -> dict[str, Change]:
         if not record_ids:

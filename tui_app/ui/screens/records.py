@@ -16,6 +16,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Input, Select, Static
+from textual.worker import get_current_worker
 
 from tui_app.domain.values import local_display
 from tui_app.i18n import pick, t
@@ -133,9 +134,16 @@ class RecordsScreen(Guarded, Screen[None]):
 
     @work(thread=True, exclusive=True, group="records", exit_on_error=False)
     def fetch(self, query: ListQuery) -> None:
+        """A newer fetch cancels this one (exclusive): its query then stops mid-way."""
+        worker = get_current_worker()
         ctx = self.app.sessions.get()
-        self.post_message(self.Page(query, record_service.page(ctx, query)))
-        self.post_message(self.Total(query, record_service.total(ctx, query)))
+        try:
+            self.post_message(self.Page(query, record_service.page(
+                ctx, query, lambda: worker.is_cancelled)))
+            self.post_message(self.Total(query, record_service.total(
+                ctx, query, lambda: worker.is_cancelled)))
+        except record_service.Interrupted:
+            return
 
     def load(self) -> None:
         self.query_one("#page-info", Static).update(t("ui.loading"))
@@ -181,7 +189,7 @@ class RecordsScreen(Guarded, Screen[None]):
     @on(Input.Changed, "#filters Input")
     @on(Select.Changed, "#filter-action")
     def _filters_changed(self) -> None:
-        """Query once typing pauses: a text filter scans every row, so not per keystroke."""
+        """Query once typing pauses (a query per keystroke would only be cancelled)."""
         self.start = 0
         if self._debounce is not None:
             self._debounce.stop()

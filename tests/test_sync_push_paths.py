@@ -1,0 +1,85 @@
+"""The PostgreSQL push (lookups in one statement, binary COPY, a fallback by change id)
+answers exactly as the central SQLite file's simple path does, batch for batch."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from tui_app.cli import cli
+from tui_app.domain.ids import new_id
+from tui_app.sync.central import open_central
+from tui_app.sync.protocol import Change
+
+INSPECTOR, DEVICE = "3201001", "dev-1"
+
+
+def _change(record_id: str, rev: int, base: str | None = None, *, change_id: str | None = None,
+            owner: str = INSPECTOR, findings: str = "现场检查未发现问题") -> Change:
+    body = {"id": record_id, "rev": rev, "inspector_id": owner, "device_id": DEVICE,
+            "campaign": "zhongqiu", "action": "food", "entity_id": None, "place": "城关镇农贸市场",
+            "started_at": "2026-09-20T02:30:00Z", "day": "2026-09-20", "voided": False,
+            "officers": [{"name": "张三", "badge": INSPECTOR}, {"name": "李四", "badge": "3201002"}],
+            "fields": {}, "measures": {"seized": []}, "findings": findings, "result": "合格",
+            "created_at": "2026-09-20T02:30:00Z", "updated_at": "2026-09-20T02:30:00Z"}
+    return Change(change_id or new_id(), "inspection", record_id, rev, body, base)
+
+
+def _scenario() -> list[list[Change]]:
+    """Batches that meet every answer: applied, duplicate (in the batch and logged),
+    stale (the slot is taken, or made on a version that lost), rejected (not the owner),
+    a replay of the lot, and a change id reused under another record."""
+    r1, r2, r3 = new_id(), new_id(), new_id()
+    first = _change(r1, 1)
+    second = _change(r2, 1)
+    edit = _change(r1, 2, first.change_id, findings="复查")
+    rival = _change(r1, 2, first.change_id, findings="另一台电脑的复查")
+    on_rival = _change(r1, 3, rival.change_id, findings="在输掉的版本上再改")
+    foreign = _change(r3, 1, owner="3209999")
+    batch_one = [first, second, first, edit, rival, on_rival, foreign]
+    reused = Change(second.change_id, "inspection", r3, 1, _change(r3, 1).body)
+    return [batch_one, [_change(r2, 2, second.change_id)], batch_one, [reused]]
+
+
+def _central(kind: str, tmp_path: Path, request: pytest.FixtureRequest) -> str:
+    url = (f"sqlite:///{tmp_path / 'central.db'}" if kind == "sqlite"
+           else request.getfixturevalue("pg_url"))
+    assert CliRunner().invoke(cli, ["central", "init", url]).exit_code == 0
+    return url
+
+
+def _answers(url: str, batches: list[list[Change]]) -> tuple[list, list]:
+    store = open_central(url)
+    try:
+        answers = [[(r.status, r.reason, r.kept_change_id, r.current and r.current.change_id)
+                    for r in store.push(INSPECTOR, DEVICE, batch)] for batch in batches]
+        log, cursor = [], None
+        while True:
+            page = store.pull(cursor)
+            log += [(c.change_id, c.record_id, c.rev, c.body) for c in page.changes]
+            cursor = page.next_cursor
+            if not page.more:
+                break
+        kept = sorted((c.change_id, c.kept_change_id) for c in store.conflicts())
+    finally:
+        store.close()
+    return answers, [sorted(log), kept]
+
+
+def test_postgresql_push_answers_as_the_sqlite_file_does(tmp_path: Path,
+                                                         request: pytest.FixtureRequest) -> None:
+    batches = _scenario()
+    sqlite_answers, sqlite_state = _answers(_central("sqlite", tmp_path, request), batches)
+    pg_answers, pg_state = _answers(_central("postgresql", tmp_path, request), batches)
+    assert pg_answers == sqlite_answers
+    assert pg_state == sqlite_state
+    statuses = [[a[0] for a in batch] for batch in pg_answers]
+    assert statuses[0] == ["applied", "applied", "duplicate", "applied", "stale", "stale", "rejected"]
+    assert statuses[1] == ["applied"]
+    assert statuses[2] == ["duplicate", "duplicate", "duplicate", "duplicate", "stale", "stale",
+                           "rejected"]
+    assert statuses[3] == ["duplicate"]  # the id is logged, under another record
+    log, kept = pg_state
+    assert len(log) == 4 and len(kept) == 2
