@@ -36,6 +36,8 @@ DESIGN_ROWS = [
     "(also) report for 1M local rows, docs/report.md",
     "push 100k records into PostgreSQL at COPY speed (issue 12)",
     "push 1M records into PostgreSQL at COPY speed (issue 12)",
+    "merge a registry of 200k entities — central SQLite (issue 8)",
+    "merge a registry of 200k entities — PostgreSQL (issue 8)",
 ]
 
 # Figures as the benches write them; each one sits on a chosen side of its target.
@@ -55,9 +57,11 @@ FIGURES = {
     "report": {"rows": 1_000_000, "report_cli_s": 0.9, "report_md_s": 0.2},
     "tui": {"start_rows": 100_000, "bare_textual_s": 0.5, "fieldlog_start_s": 1.0, "start_ratio": 2.0,
             "memory_rows": 1_000_000, "rss_mb": 60},
+    "registry": {"entities": 200_000, "sqlite_first_s": 6.0, "sqlite_merge_s": 10.5,
+                 "pg_first_s": 5.0, "pg_merge_s": 4.0},
 }
 
-VERDICTS = ["✗", "✓", "✓", "✗", "✓", "✗", "✓", "—", "✓", "✗", "✓", "✓", "✗", "✗"]
+VERDICTS = ["✗", "✓", "✓", "✗", "✓", "✗", "✓", "—", "✓", "✗", "✓", "✓", "✗", "✗", "✗", "✓"]
 
 
 def _verdicts(rows: list) -> dict[str, str]:
@@ -89,6 +93,8 @@ def test_every_design_row_is_there_and_judged_right() -> None:
     ("report", "report_cli_s", 1.2, 11, "✗"),
     ("sync", "pg_ratio", 1.25, 12, "✓"),
     ("sync", "pgbig_ratio", 1.2, 13, "✓"),
+    ("registry", "sqlite_merge_s", 10.0, 14, "✓"),
+    ("registry", "pg_merge_s", 10.01, 15, "✗"),
 ])
 def test_each_verdict_follows_its_figure(bench: str, name: str, value: float, row: int, verdict: str) -> None:
     figures = {key: dict(found) for key, found in FIGURES.items()}
