@@ -38,6 +38,8 @@ DESIGN_ROWS = [
     "push 1M records into PostgreSQL at COPY speed (issue 12)",
     "merge a registry of 200k entities — central SQLite (issue 8)",
     "merge a registry of 200k entities — PostgreSQL (issue 8)",
+    "(issue 13) attach + sync 200 photos of 3 MB — central SQLite",
+    "(issue 13) attach + sync 200 photos of 3 MB — PostgreSQL",
 ]
 
 # Figures as the benches write them; each one sits on a chosen side of its target.
@@ -59,9 +61,13 @@ FIGURES = {
             "memory_rows": 1_000_000, "rss_mb": 60},
     "registry": {"entities": 200_000, "sqlite_first_s": 6.0, "sqlite_merge_s": 10.5,
                  "pg_first_s": 5.0, "pg_merge_s": 4.0},
+    "attach": {"photos": 200, "cp_s": 1.0, "sqlite_raw_upload_s": 1.0, "durable_copies_s": 4.0,
+               "sqlite_attach_s": 1.5, "sqlite_sync_s": 1.4, "sqlite_ratio": 1.45,
+               "sqlite_second_blob_bytes": 0, "pg_raw_upload_s": 3.0, "pg_attach_s": 1.5,
+               "pg_sync_s": 5.0, "pg_ratio": 1.6, "pg_second_blob_bytes": 0},
 }
 
-VERDICTS = ["✗", "✓", "✓", "✗", "✓", "✗", "✓", "—", "✓", "✗", "✓", "✓", "✗", "✗", "✗", "✓"]
+VERDICTS = ["✗", "✓", "✓", "✗", "✓", "✗", "✓", "—", "✓", "✗", "✓", "✓", "✗", "✗", "✗", "✓", "✓", "✗"]
 
 
 def _verdicts(rows: list) -> dict[str, str]:
@@ -95,6 +101,8 @@ def test_every_design_row_is_there_and_judged_right() -> None:
     ("sync", "pgbig_ratio", 1.2, 13, "✓"),
     ("registry", "sqlite_merge_s", 10.0, 14, "✓"),
     ("registry", "pg_merge_s", 10.01, 15, "✗"),
+    ("attach", "sqlite_second_blob_bytes", 1, 16, "✗"),  # a blob sent twice fails the row
+    ("attach", "pg_ratio", 1.5, 17, "✓"),
 ])
 def test_each_verdict_follows_its_figure(bench: str, name: str, value: float, row: int, verdict: str) -> None:
     figures = {key: dict(found) for key, found in FIGURES.items()}
