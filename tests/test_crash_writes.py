@@ -38,10 +38,12 @@ def forkserver() -> multiprocessing.context.BaseContext:
 
 
 def _kill_after(mp: multiprocessing.context.BaseContext, target: Callable[..., None], args: tuple,
-                delay: float) -> tuple[list[tuple[str, str, int]], bool, float]:
-    """Run `target` in a child, SIGKILL it `delay` seconds after it is ready; return what it
-    reported before dying, whether it was still running when killed, and for how long it
-    ran after it was ready."""
+                delay: float, *, after_first_save: bool = False,
+                ) -> tuple[list[tuple[str, str, int]], bool, float]:
+    """Run `target` in a child, SIGKILL it `delay` seconds after it is ready (or after its
+    first save: the kill then lands among saves however loaded the machine is); return
+    what it reported before dying, whether it was still running when killed, and for how
+    long it ran after it was ready."""
     parent, child = mp.Pipe(duplex=False)
     proc = mp.Process(target=target, args=(*args[:1], child, *args[1:]), daemon=True)
     proc.start()
@@ -50,7 +52,9 @@ def _kill_after(mp: multiprocessing.context.BaseContext, target: Callable[..., N
     assert parent.poll(30), "the writer never became ready"
     messages.append(parent.recv())
     ready = time.monotonic()
-    deadline = ready + delay
+    if after_first_save and parent.poll(30):
+        messages.append(parent.recv())
+    deadline = time.monotonic() + delay
     while time.monotonic() < deadline and proc.is_alive():
         if parent.poll(max(0.0, deadline - time.monotonic())):
             try:
@@ -116,7 +120,7 @@ def test_saves_survive_50_sigkills(forkserver, db_path: Path, writer: str) -> No
     kills = 0
     for round_ in range(SAVE_KILLS):
         messages, killed, _ = _kill_after(forkserver, target, (str(db_path), round_ * 1000),
-                                       rng.uniform(0.005, 0.15))
+                                          rng.uniform(0, 0.05), after_first_save=True)
         kills += killed
         for kind, record_id, rev in messages:
             if kind == "saved":
@@ -126,7 +130,7 @@ def test_saves_survive_50_sigkills(forkserver, db_path: Path, writer: str) -> No
         assert not lost, f"kill {round_}: saves reported done are gone: {lost}"
         _check_whole(db_path)
     assert kills >= SAVE_KILLS - 2, kills  # each one really died by SIGKILL, mid-work
-    assert len(acknowledged) >= 10, len(acknowledged)  # and saves were under way, not only starts
+    assert len(acknowledged) >= SAVE_KILLS, len(acknowledged)  # among saves, not at a start
 
 
 @pytest.mark.slow
@@ -137,17 +141,19 @@ def test_an_import_is_all_or_nothing_under_sigkill(forkserver, db_path: Path, tm
                                     (str(db_path), str(crash_support.import_file(tmp_path, IMPORT_LINES, 0))),
                                     60)
     assert ("imported", str(IMPORT_LINES), 1) in messages  # an import left alone takes `took` s
-    outcomes = []
-    for round_ in range(1, IMPORT_KILLS + 1):
+    outcomes: list[tuple[bool, int]] = []
+    for round_ in range(1, 3 * IMPORT_KILLS):  # a loaded machine may finish some before the kill
         before = len(_revs(db_path))
         path = crash_support.import_file(tmp_path, IMPORT_LINES, round_)
         messages, killed, _ = _kill_after(forkserver, crash_support.run_import, (str(db_path), str(path)),
-                                          rng.uniform(0.1, 0.9) * took)
+                                          rng.uniform(0.05, 0.9) * took)
         added = len(_revs(db_path)) - before
         assert added in (0, IMPORT_LINES), f"kill {round_}: {added} of {IMPORT_LINES} lines imported"
         if any(m[0] == "imported" for m in messages):
             assert added == IMPORT_LINES
         outcomes.append((killed, added))
         _check_whole(db_path)
-    assert sum(killed for killed, _ in outcomes) >= IMPORT_KILLS - 2, outcomes
+        if sum(k for k, _ in outcomes) >= IMPORT_KILLS:
+            break
+    assert sum(killed for killed, _ in outcomes) >= IMPORT_KILLS, outcomes
     assert any(added == 0 for killed, added in outcomes if killed), outcomes

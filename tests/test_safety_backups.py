@@ -54,6 +54,8 @@ def test_a_successful_sync_backs_up(fieldlog, db_path: Path, tmp_path: Path) -> 
     _add(fieldlog, tmp_path, "同步前")
     fieldlog("sync", "--central", url)
     assert [name for name in _backups(db_path) if name.endswith("-sync.db")]
+    _add(fieldlog, tmp_path, "同步后")
+    fieldlog("sync", "--central", url)  # minutes later: the app's auto-sync would make dozens
     failed = fieldlog("sync", "--central", f"sqlite:///{tmp_path / 'nowhere' / 'c.db'}", ok=False)
     assert failed.exit_code == 1
     assert len([n for n in _backups(db_path) if n.endswith("-sync.db")]) == 1

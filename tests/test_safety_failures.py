@@ -3,6 +3,7 @@ read-only database file, folder or disk; never `内部错误` or "cannot rollbac
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 import sqlite3
@@ -137,7 +138,9 @@ def read_only_db(fieldlog: Fieldlog, tmp_path: Path) -> Iterator[Path]:
         subprocess.run(["mount", "-o", "remount,ro", str(mount)], check=True)
         yield mount / "fieldlog.db"
     finally:
-        subprocess.run(["umount", str(mount)], check=False)
+        gc.collect()  # tracebacks of refused commands may still hold a connection to the file
+        if subprocess.run(["umount", str(mount)], capture_output=True).returncode:
+            subprocess.run(["umount", "-l", str(mount)], check=False)  # never leave it mounted
 
 
 def test_a_read_only_database_still_lists_and_counts_and_refuses_saves_clearly(read_only_db: Path,
@@ -158,3 +161,37 @@ def test_a_read_only_database_still_lists_and_counts_and_refuses_saves_clearly(r
         assert "内部错误" not in result.stderr
     english = ro("--lang", "en", "record", "void", "x" * 8, "--reason", "r", ok=False)
     assert "read-only" in english.stderr and "Copy it somewhere writable" in english.stderr
+
+
+def test_a_full_central_disk_says_so_and_nothing_is_lost(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tui_app.sync.sqlite_central import SqliteCentral
+
+    url = f"sqlite:///{tmp_path / 'central.db'}"
+    a = Laptop(tmp_path / "a", "张三", "3201001")
+    a("central", "init", url)
+    a.add(200)
+    checked = SqliteCentral._check_schema
+
+    def full_soon(self: SqliteCentral) -> None:
+        checked(self)
+        used = self.conn.execute("PRAGMA page_count").fetchone()[0]
+        self.conn.execute(f"PRAGMA max_page_count = {used + 3}")
+
+    monkeypatch.setattr(SqliteCentral, "_check_schema", full_soon)
+    failed = a("--lang", "zh", "sync", "--central", url, ok=False)
+    assert failed.exit_code == 1 and "中心库" in failed.stderr and "磁盘已满" in failed.stderr
+    assert "内部错误" not in failed.stderr
+    monkeypatch.setattr(SqliteCentral, "_check_schema", checked)
+    a.sync(url)
+    assert_converged(url, a)
+
+
+async def test_the_app_opens_a_read_only_database_and_shows_its_figures(read_only_db: Path) -> None:
+    from tests.ui_support import fixed_clock, settle
+    from tui_app.ui.app import FieldLogApp
+    from tui_app.ui.screens.dashboard import DashboardScreen
+
+    app = FieldLogApp(read_only_db, clock=fixed_clock)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, DashboardScreen) and app.pack is not None

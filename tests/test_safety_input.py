@@ -120,3 +120,17 @@ def test_entity_search_takes_percent_and_underscore_literally(seeded, tmp_path: 
     assert [e["name"] for e in seeded.json("entity", "search", "百分百_")] == ["百分百_便利店"]
     assert seeded.json("entity", "search", "%") == []
     assert [e["name"] for e in seeded.json("entity", "search", "_")] == ["百分百_便利店"]
+
+
+def test_a_registry_row_with_a_control_character_is_refused_on_its_row(seeded, tmp_path: Path) -> None:
+    registry = tmp_path / "名录.csv"
+    registry.write_text("名称,统一社会信用代码\n好店,\n坏\x1b[31m店,\n", encoding="utf-8")
+    result = seeded("entity", "import", str(registry), ok=False)
+    [line] = [x for x in result.stderr.splitlines() if "U+001B" in x]
+    assert line.startswith("第 3 行") and "\x1b" not in result.stderr
+    assert seeded.json("entity", "search", "好店") == []
+
+
+def test_init_refuses_control_characters(fieldlog) -> None:
+    result = fieldlog("init", "--name", "张\x00三", ok=False)
+    assert result.exit_code in (1, 2) and "U+0000" in result.stderr  # init reports it as a usage error

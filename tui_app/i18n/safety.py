@@ -131,5 +131,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "doctor.backup_bad": ("最新备份 {name} 打不开：{detail}", "The newest backup {name} does not open: {detail}"),
     "doctor.backup_failed": ("上次自动备份失败：{detail}", "The last automatic backup failed: {detail}"),
     "value.too_big": ("“{value}”太大（最多 {max}），请核对。", "'{value}' is too large (at most {max}); please check."),
+    "sync.central_full": ("中心库 {url} 所在磁盘已满：这一批没有存入中心库，本机的记录都还在，未确认的会再发。"
+                          "请通知局里的信息员腾出空间，然后重新同步。",
+                          "The disk of the central store {url} is full: this batch was not stored "
+                          "there; everything stays on this laptop and unacknowledged changes are sent "
+                          "again. Ask the bureau's IT person to free space, then sync again."),
 }
 

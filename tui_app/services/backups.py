@@ -22,6 +22,9 @@ if TYPE_CHECKING:
     from tui_app.services.context import Context
 
 DEFAULT_KEEP = 7
+# The app syncs on its own after saves; a full copy after each of those would cost a
+# large database dearly, so sync backups are at least this far apart.
+SYNC_GAP = dt.timedelta(minutes=10)
 DAY_KEY = "backup_day"      # the local day of the last daily backup
 ERROR_KEY = "backup_error"  # why the last automatic backup failed ("" when it did not)
 
@@ -88,6 +91,17 @@ def _note_error(ctx: Context, message: str) -> None:
         ctx.update_settings({ERROR_KEY: message})
     except FieldLogError:
         pass  # the disk that failed the backup may refuse this too; doctor then finds no backup
+
+
+def after_sync(ctx: Context, moved: bool) -> Path | None:
+    """After a successful sync that moved records (at most one per SYNC_GAP)."""
+    if not moved:
+        return None
+    newest = next((b for b in listed(ctx) if b.reason == "sync"), None)
+    now = dt.datetime.now(ctx.tz)
+    if newest is not None and now - newest.made(ctx.tz) < SYNC_GAP:
+        return None
+    return automatic(ctx, "sync")
 
 
 def daily(ctx: Context) -> Path | None:

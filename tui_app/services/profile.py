@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from tui_app.domain import input_limits
 from tui_app.errors import Problem, ValidationFailed
 from tui_app.services.context import Context
 
@@ -34,6 +35,9 @@ def update(ctx: Context, values: Mapping[str, str | bool]) -> dict[str, str]:
     changes = {k: v.strip() for k, v in values.items()
                if k in KEYS and isinstance(v, str) and v.strip()}
     changes.update({k: "1" if values[k] else "0" for k in FLAGS if k in values})
+    refused = input_limits.problems(changes)
+    if refused:
+        raise ValidationFailed(refused)
     if "timezone" in changes:
         try:
             ZoneInfo(changes["timezone"])

@@ -275,7 +275,7 @@ def run_sync(ctx: Context, url: str | None = None,
         refill_blocks(ctx, central.reserve_numbers, central.epoch())
     finally:
         central.close()
-    backups.automatic(ctx, "sync")  # after each successful sync: today's work, kept twice
+    backups.after_sync(ctx, moved=bool(summary.pushed or summary.pulled))  # today's work, kept twice
     if getattr(central, "insecure", False):
         summary.notices.append(("sync.insecure_warning", {"url": target.url}))
     return summary

@@ -6,9 +6,11 @@ never holds half a file, even when the laptop dies during the copy.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import sqlite3
 from dataclasses import dataclass
+from datetime import tzinfo
 from pathlib import Path
 
 from tui_app.store import migrate
@@ -29,6 +31,9 @@ class BackupFile:
     @property
     def size(self) -> int:
         return self.path.stat().st_size
+
+    def made(self, tz: tzinfo) -> dt.datetime:
+        return dt.datetime.strptime(self.stamp, "%Y%m%d-%H%M%S").replace(tzinfo=tz)
 
 
 def folder_for(db: Database) -> Path:

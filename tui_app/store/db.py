@@ -60,15 +60,20 @@ class Database:
             _create_private(self.path)
         try:
             conn = _open_read_only(self.path) if read_only else _open(str(path))
+        except sqlite3.Error as exc:
+            raise self._explained(exc) from exc
+        try:
             if read_only and migrate.pending(conn):
                 raise FieldLogError("db.read_only", path=str(path))  # it needs an upgrade
             if migrate_now and not read_only:
                 migrate.upgrade(conn)
-        except migrate.NewerSchema as exc:
-            raise failures.newer(self.path, exc) from None
-        except sqlite3.Error as exc:
-            raise (failures.explain(exc, self.path)
-                   or FieldLogError("db.cannot_open", path=str(path), detail=str(exc))) from exc
+        except BaseException as exc:
+            conn.close()  # a refused database is not kept open (nor its medium busy)
+            if isinstance(exc, migrate.NewerSchema):
+                raise failures.newer(self.path, exc) from None
+            if isinstance(exc, sqlite3.Error):
+                raise self._explained(exc) from exc
+            raise
         self.conn = conn
 
     def make_private(self) -> None:
@@ -77,6 +82,10 @@ class Database:
             part = self.path.with_name(self.path.name + suffix)
             if part.exists():
                 part.chmod(0o600)
+
+    def _explained(self, exc: sqlite3.Error) -> FieldLogError:
+        return failures.explain(exc, self.path) or FieldLogError(
+            "db.cannot_open", path=str(self.path), detail=str(exc))
 
     @cached_property
     def utils(self) -> sqlite_utils.Database:
@@ -185,11 +194,11 @@ def _open_read_only(path: Path) -> sqlite3.Connection:
     if not path.exists():
         raise FieldLogError("db.not_found", path=str(path))
     uri = path.resolve().as_uri()
+    conn = sqlite3.connect(f"{uri}?mode=ro", uri=True, isolation_level=None, check_same_thread=False)
     try:
-        conn = sqlite3.connect(f"{uri}?mode=ro", uri=True, isolation_level=None,
-                               check_same_thread=False)
         conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
     except sqlite3.OperationalError:
+        conn.close()
         conn = sqlite3.connect(f"{uri}?mode=ro&immutable=1", uri=True, isolation_level=None,
                                check_same_thread=False)
     conn.execute("PRAGMA busy_timeout=5000")

@@ -87,6 +87,8 @@ class PgCentral:
         """psycopg's errors as the messages a user reads."""
         try:
             yield
+        except psycopg.errors.DiskFull:
+            raise FieldLogError("sync.central_full", url=_safe(self.url)) from None
         except psycopg.OperationalError as exc:
             raise FieldLogError("sync.unreachable", url=_safe(self.url),
                                 detail=_first_line(exc)) from None

@@ -120,6 +120,8 @@ class SqliteCentral:
             with immediate(self.conn):
                 yield self.conn
         except sqlite3.OperationalError as exc:  # locked for too long, disk full, share gone
+            if getattr(exc, "sqlite_errorname", "") == "SQLITE_FULL":
+                raise FieldLogError("sync.central_full", url=self.url) from None
             raise FieldLogError("sync.central_error", url=self.url, detail=str(exc)) from None
 
     def sql(self, statement: str, args: Sequence[Any] = (), *,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from tui_app.services.context import Context, open_context
+from tui_app.services.context import Context, open_for_reading
 
 
 class Sessions:
@@ -26,7 +26,7 @@ class Sessions:
     def get(self) -> Context:
         ctx = getattr(self._local, "ctx", None)
         if ctx is None or self._local.generation != self._generation:
-            ctx = open_context(self.path)
+            ctx = open_for_reading(self.path)  # a read-only copy still shows its figures
             self._local.ctx = ctx
             self._local.generation = self._generation
             with self._lock:
