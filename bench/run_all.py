@@ -39,6 +39,7 @@ BENCHES: dict[str, tuple[str, list[str], list[str]]] = {
     "report_central": ("bench_report_central.py", ["--rows", "1000000"], ["--rows", "20000"]),
     "report": ("bench_report.py", ["--rows", "1000000"], ["--rows", "20000"]),
     "tui": ("bench_tui.py", [], ["--quick", "--runs", "2"]),
+    "registry": ("bench_registry.py", ["--entities", "200000"], ["--entities", "5000"]),
     "ledgers": ("bench_ledgers.py", ["--rows", "1000000"], ["--rows", "20000"]),
     "scale": ("bench_scale.py", ["--ns", "1", "2", "4", "8", "16", "--records", "2000"],
               ["--ns", "1", "2", "--records", "500"]),
@@ -146,6 +147,12 @@ def build_rows(figures: Figures, notes: dict[str, str] | None = None) -> list[Ro
              lambda cli, md, rows: (f"{cli:.2f} s whole command ({rows:,.0f} rows; report "
                                     f"{md * 1000:.0f} ms)", NONE, NONE, cli <= 1.0)),
         *issue12_rows(figures, why, pg_note),
+        *[_row(f"merge a registry of 200k entities — {label} (issue 8)", "≤ 10 s",
+               _get(figures, "registry", f"{engine}_merge_s", f"{engine}_first_s", "entities"),
+               (pg_note if engine == "pg" and "registry" in figures else why("registry")),
+               lambda merge, first, n: (f"{merge:.2f} s ({n:,.0f} entities; first import "
+                                        f"{first:.2f} s)", NONE, NONE, merge <= 10.0))
+          for engine, label in (("sqlite", "central SQLite"), ("pg", "PostgreSQL"))],
     ]
 
 
@@ -250,12 +257,12 @@ def main() -> None:
                 notes[bench] = "not asked for (--only)"
                 continue
             argv = list(quick if args.quick else full)
-            if bench == "sync" and pg_problem:
+            if bench in ("sync", "registry") and pg_problem:
                 argv.append("--no-pg")
             if bench == "scale" and pg_problem:
                 notes[bench] = pg_problem
                 continue
-            if bench == "report_central" and not pg_problem:
+            if bench in ("report_central", "registry") and not pg_problem:
                 argv += ["--pg", args.pg]
             loads[bench] = _load()
             found, note, seconds[bench] = run_bench(bench, argv, folder)

@@ -64,13 +64,15 @@ def central_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 class Laptop:
     """One inspector's laptop: its own database, driven through the CLI."""
 
-    def __init__(self, folder: Path, name: str, badge: str) -> None:
+    def __init__(self, folder: Path, name: str, badge: str, *, init: bool = True) -> None:
+        """`init=False`: the database is already there (made by an older release, say)."""
         folder.mkdir(parents=True, exist_ok=True)
         self.folder = folder
         self.db = folder / "fieldlog.db"
         self.runner = CliRunner()
         self.count = 0
-        self("init", "--name", name, "--badge", badge)
+        if init:
+            self("init", "--name", name, "--badge", badge)
 
     def __call__(self, *args: str, ok: bool = True) -> Result:
         result = self.runner.invoke(cli, ["--lang", "en", "--db", str(self.db), *args],

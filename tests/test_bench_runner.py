@@ -38,6 +38,8 @@ DESIGN_ROWS = [
     "push 1M records into PostgreSQL at COPY speed (issue 12)",
     "text filter of the records list, first page, 1M local rows (issue 12)",
     "full-campaign ledgers of 1M inspections to .xlsx (issue 12)",
+    "merge a registry of 200k entities — central SQLite (issue 8)",
+    "merge a registry of 200k entities — PostgreSQL (issue 8)",
 ]
 
 # Figures as the benches write them; each one sits on a chosen side of its target.
@@ -59,9 +61,12 @@ FIGURES = {
     "tui": {"start_rows": 100_000, "bare_textual_s": 0.5, "fieldlog_start_s": 1.0, "start_ratio": 2.0,
             "memory_rows": 1_000_000, "rss_mb": 60},
     "ledgers": {"rows": 1_000_000, "export_s": 75.0, "export_rss_mb": 90.0, "anchor_s": 50.0},
+    "registry": {"entities": 200_000, "sqlite_first_s": 6.0, "sqlite_merge_s": 10.5,
+                 "pg_first_s": 5.0, "pg_merge_s": 4.0},
 }
 
-VERDICTS = ["✗", "✓", "✓", "✗", "✓", "✗", "✓", "—", "✓", "✗", "✓", "✓", "✗", "✗", "✓", "✗"]
+VERDICTS = ["✗", "✓", "✓", "✗", "✓", "✗", "✓", "—", "✓", "✗", "✓", "✓", "✗", "✗", "✓", "✗", "✗",
+            "✓"]
 
 
 def _verdicts(rows: list) -> dict[str, str]:
@@ -93,6 +98,8 @@ def test_every_design_row_is_there_and_judged_right() -> None:
     ("report", "report_cli_s", 1.2, 11, "✗"),
     ("sync", "pg_ratio", 1.25, 12, "✓"),
     ("sync", "pgbig_ratio", 1.2, 13, "✓"),
+    ("registry", "sqlite_merge_s", 10.0, 16, "✓"),
+    ("registry", "pg_merge_s", 10.01, 17, "✗"),
 ])
 def test_each_verdict_follows_its_figure(bench: str, name: str, value: float, row: int, verdict: str) -> None:
     figures = {key: dict(found) for key, found in FIGURES.items()}

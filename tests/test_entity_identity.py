@@ -8,13 +8,14 @@ the central store on each engine: one central entity per USCC, no conflict, and 
 from __future__ import annotations
 
 import json
+import uuid
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests.sync_support import Laptop, assert_converged, central_conflicts
-from tui_app.domain.identity import entity_id, normalise_name
+from tui_app.domain.identity import ENTITY_NAMESPACE, entity_id, entity_key, normalise_name
 from tui_app.domain.uscc import check_char
 from tui_app.store.records import ListQuery
 from tui_app.sync.central import Known, decide
@@ -66,6 +67,8 @@ def central_entities(url: str) -> list[dict[str, Any]]:
 
 def test_an_entity_id_is_derived_from_its_uscc_or_its_normalised_name() -> None:
     code = uscc(7)
+    for args in ((code, None, None), (None, "老王水果摊", "河西乡")):
+        assert entity_id(*args) == str(uuid.uuid5(ENTITY_NAMESPACE, entity_key(*args)))
     assert entity_id(code, "甲", "城关镇") == entity_id(f" {code.lower()} ", "乙", None)
     assert entity_id(code, "甲", None) != entity_id(uscc(8), "甲", None)
     assert normalise_name("好又多（东街店）") == normalise_name("好又多 (东街店)")
@@ -103,10 +106,12 @@ def test_three_laptops_one_registry_one_entity_per_uscc(tmp_path: Path, central_
     csv = registry_csv(tmp_path)
     for laptop in laptops:
         laptop("entity", "import", str(csv))
-    # pharmacy 1 is visited by all three teams, pharmacy 2 by two, hotel 1 by two
+    # pharmacy 1 is visited by all three teams, pharmacy 2 by two; hotel 1 by two, found
+    # insured on the 22nd and uninsured on the 23rd (its latest state); hotel 2 insured
+    insured, lapsed = ({"equipment_types": ["电梯"], "elevator_insured": flag} for flag in (True, False))
     plan = [(0, 0, "drug", PHARMACY), (1, 0, "drug", PHARMACY), (2, 0, "drug", PHARMACY),
             (0, 1, "drug", PHARMACY), (2, 1, "drug", PHARMACY),
-            (1, 3, "equipment", EQUIPMENT), (2, 3, "equipment", EQUIPMENT)]
+            (1, 3, "equipment", insured), (2, 3, "equipment", lapsed), (0, 4, "equipment", insured)]
     for who, entity, action, fields in plan:
         visit(laptops[who], REGISTRY[entity][1], action, fields, 21 + who)
     for laptop in (*laptops, *laptops):
@@ -117,7 +122,8 @@ def test_three_laptops_one_registry_one_entity_per_uscc(tmp_path: Path, central_
     assert sorted(e["uscc"] for e in entities) == sorted(code for _n, code, _c in REGISTRY)
     assert central_conflicts(central_url) == []
     assert_converged(central_url, *laptops)
-    expected = {"drug.pharmacies": 2, "equipment.units": 1}
+    expected = {"drug.pharmacies": 2, "equipment.units": 2, "equipment.elevator_units": 2,
+                "equipment.elevator_insured_units": 1, "equipment.elevator_insured_pct": 50.0}
     central = laptops[0].json("tally", "--scope", "central", "--central", central_url)["tallies"]
     for laptop in laptops:
         local = laptop.json("tally")["tallies"]
@@ -176,3 +182,99 @@ def test_an_entity_without_uscc_is_keyed_on_name_and_township(fieldlog, tmp_path
     assert "新增 2" in result.stdout  # the second line is the first one's place again
     found = fieldlog.json("entity", "search", "水果")
     assert {e["id"] for e in found} == {entity_id(None, "老王水果摊", t) for t in ("河西乡", "城关镇")}
+
+
+def test_the_registry_comes_from_the_bureau(tmp_path: Path, central_url: str) -> None:
+    bureau = Laptop(tmp_path / "bureau", "科室", "3200000")
+    csv = registry_csv(tmp_path)
+    result = bureau("entity", "import", str(csv), "--central", central_url)
+    assert "added 5, revised 0, unchanged 0" in result.output, result.output
+    again = bureau("entity", "import", str(csv), "--central", central_url)
+    assert "added 0, revised 0, unchanged 5" in again.output
+
+    a, b, _c = _three_laptops(tmp_path)
+    for laptop in (a, b):  # no local import: the registry arrives with the first sync
+        laptop.sync(central_url)
+        assert len(laptop.json("entity", "search", "仁和")) == 3
+    # a laptop's inline-created entity reaches the others, under the same identity
+    line = {"type": "entity", "name": "城关镇好又多超市", "uscc": uscc(42), "category": "食品销售"}
+    path = a.folder / "new.jsonl"
+    path.write_text(json.dumps(line, ensure_ascii=False), encoding="utf-8")
+    a("import", str(path))
+    visit(a, uscc(42), "drug", PHARMACY, 21)
+    visit(b, REGISTRY[0][1], "drug", PHARMACY, 21)
+    for laptop in (a, b, a):
+        assert "conflicts 0" in laptop.sync(central_url).output
+    assert [e["id"] for e in b.json("entity", "search", "好又多")] == [entity_id(uscc(42), None, None)]
+    assert b.json("tally")["tallies"]["drug.pharmacies"] == 2
+    assert_converged(central_url, a, b)
+
+    # a corrected registry revises what changed; a bad row refuses the whole file
+    moved = registry_csv(tmp_path).read_text(encoding="utf-8").replace("城关镇\n", "河西乡\n", 1)
+    csv.write_text(moved + "坏代码商行,91110108551385082R,药店,城关镇\n", encoding="utf-8")
+    refused = bureau("entity", "import", str(csv), "--central", central_url, ok=False)
+    assert "line 7" in refused.output and "check character" in refused.output, refused.output
+    csv.write_text(moved, encoding="utf-8")
+    assert "added 0, revised 1, unchanged 4" in bureau("entity", "import", str(csv), "--central",
+                                                       central_url).output
+    b.sync(central_url)
+    assert b.json("entity", "search", REGISTRY[0][0])[0]["township"] == "河西乡"
+
+
+def test_the_bureau_merges_two_records_of_one_place(tmp_path: Path, central_url: str) -> None:
+    a, b, _c = _three_laptops(tmp_path)
+    for laptop, name in ((a, "老王水果摊"), (b, "老王水果店")):  # one stall, typed two ways
+        path = laptop.folder / "e.jsonl"
+        path.write_text(json.dumps({"type": "entity", "name": name, "township": "河西乡"},
+                                   ensure_ascii=False), encoding="utf-8")
+        laptop("import", str(path))
+        visit(laptop, name, "drug", PHARMACY, 22)
+    for laptop in (a, b, a):
+        laptop.sync(central_url)
+    assert a.json("tally")["tallies"]["drug.pharmacies"] == 2
+    loser, survivor = (entity_id(None, name, "河西乡") for name in ("老王水果店", "老王水果摊"))
+
+    refused = a("entity", "merge", loser, loser, "--reason", "同一摊位", "--central", central_url,
+                ok=False)
+    assert "into itself" in refused.output
+    merged = a("entity", "merge", loser, survivor, "--reason", "同一摊位，名称录入不一致",
+               "--central", central_url)
+    assert "Merged" in merged.output
+    central = a.json("tally", "--scope", "central", "--central", central_url)["tallies"]
+    assert central["drug.pharmacies"] == 1
+    again = a("entity", "merge", loser, survivor, "--reason", "x", "--central", central_url, ok=False)
+    assert "already merged" in again.output
+    for laptop in (a, b):
+        laptop.sync(central_url)
+        assert laptop.json("tally")["tallies"] == central  # on laptops after their pull
+        assert [e["id"] for e in laptop.json("entity", "search", "老王")] == [survivor]
+    history = b.json("record", "show", loser)["revisions"]  # a recorded event, not a rewrite
+    assert [(r["rev"], r["voided"]) for r in history] == [(1, False), (2, True)]
+    assert history[1]["merged_into"] == survivor and "名称录入不一致" in history[1]["void_reason"]
+    visit(b, "老王水果店", "drug", PHARMACY, 23)  # the old name still finds the place
+    b.sync(central_url)
+    assert b.json("tally")["tallies"]["drug.pharmacies"] == 1
+    assert b.json("tally", "--scope", "central", "--central", central_url)["tallies"][
+        "drug.pharmacies"] == 1
+
+
+def test_the_forms_new_entity_is_the_registered_one(tmp_path: Path) -> None:
+    """The picker's ctrl+e form saves through `entry.submit`: on two laptops the same
+    USCC gives one id, and on a laptop that has it already, nothing new is written."""
+    from tui_app.services import entry as entry_service
+    from tui_app.services.context import open_context
+    from tui_app.ui.screens.entry import ENTITY_SPECS
+
+    specs = {spec.path: spec.field for spec in ENTITY_SPECS}
+    values = {"name": "城关镇好又多超市", "uscc": uscc(42).lower(), "category": "食品销售"}
+    ids = []
+    for name in ("a", "b", "b"):
+        ctx = open_context(tmp_path / f"{name}.db")
+        try:
+            ids.append(entry_service.submit(ctx, "entity", specs, {k: v for k, v in values.items()
+                                                                   if k in specs}).id)
+            revisions = ctx.db.conn.execute("SELECT COUNT(*) FROM revision").fetchone()[0]
+        finally:
+            ctx.close()
+    assert ids == [entity_id(uscc(42), None, None)] * 3
+    assert revisions == 1

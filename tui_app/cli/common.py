@@ -97,8 +97,9 @@ def parse_officers(values: Sequence[str]) -> list[dict[str, str]]:
     return officers
 
 
-def report_import(report) -> None:  # noqa: ANN001 - services.importer.ImportReport
-    """Print what an import did; exit 1 when bad lines kept it (or part of it) out."""
+def report_import(report, done: str = "cli.import.done") -> None:  # noqa: ANN001 - ImportReport
+    """Print what an import did (`done` names the summary line); exit 1 when bad lines
+    kept it (or part of it) out."""
     for line, warning in report.warnings:
         click.echo(t("cli.import.line_warning", line=line, message=warning.message()), err=True)
     for error in report.errors:
@@ -106,7 +107,7 @@ def report_import(report) -> None:  # noqa: ANN001 - services.importer.ImportRep
             click.echo(t("cli.import.line_error", line=error.line, where=problem.where,
                          message=problem.message()), err=True)
     if report.committed:
-        click.echo(t("cli.import.done", added=report.added, revised=report.revised,
+        click.echo(t(done, added=report.added, revised=report.revised,
                      unchanged=report.unchanged, voided=report.voided))
     if report.errors:
         fail(t("cli.import.refused" if not report.committed else "cli.import.skipped",

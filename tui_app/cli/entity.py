@@ -22,13 +22,33 @@ def entity() -> None:
 
 @entity.command("import", help=t("cli.entity.import.help"))
 @click.argument("file", type=click.Path(path_type=Path))
+@click.option("--central", "url", help=t("cli.opt.registry_central"))
 @click.option("--skip-bad", is_flag=True, help=t("cli.opt.skip_bad"))
 @click.option("--accept-bad-uscc", is_flag=True, help=t("cli.opt.accept_bad_uscc"))
 @click.pass_context
-def import_(ctx: click.Context, file: Path, skip_bad: bool, accept_bad_uscc: bool) -> None:
+def import_(ctx: click.Context, file: Path, url: str | None, skip_bad: bool,
+            accept_bad_uscc: bool) -> None:
     with opened(ctx) as context:
-        report_import(entity_service.import_registry(context, file, skip_bad=skip_bad,
-                                                     accept_bad_uscc=accept_bad_uscc))
+        if url is None:
+            report_import(entity_service.import_registry(context, file, skip_bad=skip_bad,
+                                                         accept_bad_uscc=accept_bad_uscc))
+            return
+        report_import(entity_service.publish_registry(context, file, url, skip_bad=skip_bad,
+                                                      accept_bad_uscc=accept_bad_uscc),
+                      done="cli.entity.published")
+
+
+@entity.command(help=t("cli.entity.merge.help"))
+@click.argument("loser")
+@click.argument("survivor")
+@click.option("--reason", required=True, help=t("cli.opt.merge_reason"))
+@click.option("--central", "url", help=t("cli.opt.central"))
+@click.pass_context
+def merge(ctx: click.Context, loser: str, survivor: str, reason: str, url: str | None) -> None:
+    with opened(ctx) as context:
+        change = entity_service.merge(context, loser, survivor, reason, url)
+        click.echo(t("cli.entity.merged", loser=change.record_id,
+                     survivor=change.body["merged_into"], rev=change.rev))
 
 
 @entity.command(help=t("cli.entity.search.help"))

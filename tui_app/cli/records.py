@@ -145,7 +145,7 @@ def list_options(fn: Any) -> Any:
         click.option("--text", "--search", "text", help=t("cli.opt.text")),
         click.option("--all", "include_voided", is_flag=True, help=t("cli.opt.include_voided")),
         click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 10000)),
-        click.option("--page", default=1, show_default=True, type=click.IntRange(1)),
+        click.option("--page", default=1, show_default=True, type=click.IntRange(1, 10**12)),
         click.option("--format", "fmt", type=FORMATS, default="table"),
         click.option("--scope", type=click.Choice(["local", "central"]), default="local",
                      help=t("cli.opt.scope_central")),

@@ -481,7 +481,7 @@ class _Parser:
         if over is None:
             return None
         lines = LINE_ATTRS.get(record, {})
-        if over not in lines:
+        if not isinstance(over, str) or over not in lines:  # a list or table is no list name
             raise self.fail(f"{where}.over", "pack.unknown_lines", lines=str(over),
                             known=", ".join(lines) or "-")
         return over

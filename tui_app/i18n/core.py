@@ -86,6 +86,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
                               "{path} has no name column in its first row. Use one of: {names}"),
     "entity.extra_cells": ("本行有 {count} 格，多于表头的 {expected} 列。",
                            "this row has {count} cells, more than the {expected} header columns."),
+    "entity.merge_unknown": ("中心库里没有这个市场主体（请核对编号或统一社会信用代码；可用 "
+                             "`fieldlog entity search` 查编号）。",
+                             "The central store has no such entity (check the id or USCC; "
+                             "`fieldlog entity search` shows ids)."),
+    "entity.merge_voided": ("市场主体 {id} 已作废或已合并，不能再合并。",
+                            "Entity {id} is voided or already merged and cannot be merged."),
+    "entity.merge_self": ("不能把市场主体 {id} 合并到它自己。", "Entity {id} cannot be merged into itself."),
+    "entity.merge_needs_reason": ("合并必须填写原因（--reason）。", "A merge needs a reason (--reason)."),
     # ---- packs
     "pack.error": ("行动包 {source} 有误（{where}）：{detail}", "Campaign pack {source} is wrong at {where}: {detail}"),
     "pack.bad_toml": ("TOML 格式错误：{detail}", "bad TOML: {detail}"),
@@ -166,6 +174,20 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cli.entity.help": ("市场主体名录：导入、查找。", "The entity registry: import and search."),
     "cli.entity.import.help": ("从 CSV 或 .xlsx 导入市场主体（首行为中文或英文列名）。",
                                "Import entities from CSV or .xlsx (first row: Chinese or English headers)."),
+    "cli.entity.merge.help": ("（局）把同一场所的两条记录合并：LOSER 并入 SURVIVOR（编号或统一社会信用代码），"
+                              "写入中心库，留有合并记录；各终端同步后按 SURVIVOR 统计。",
+                              "(Bureau) merge two records of one place: LOSER into SURVIVOR (id or USCC), "
+                              "in the central store, recorded; laptops count SURVIVOR after they sync."),
+    "cli.entity.merged": ("已合并：{loser} → {survivor}（修订 {rev}）。各终端同步后按后者统计。",
+                          "Merged: {loser} → {survivor} (rev {rev}). Laptops count the latter after they sync."),
+    "cli.entity.published": ("名录已写入中心库：新增 {added}，修订 {revised}，未变 {unchanged}。"
+                             "各终端下次同步时取得。",
+                             "Registry written to the central store: added {added}, revised {revised}, "
+                             "unchanged {unchanged}. Laptops get it with their next sync."),
+    "cli.opt.registry_central": ("把名录直接写入这个中心库（局里的工作）；不加则只导入本机（离线时用）。",
+                                 "Write the registry straight into this central store (the bureau's job); "
+                                 "without it, import into this laptop only (for offline use)."),
+    "cli.opt.merge_reason": ("合并原因（必填，记入历史）。", "Why they are one place (required, kept in the history)."),
     "cli.entity.search.help": ("按名称、拼音首字母或统一社会信用代码前缀查找。",
                                "Find by name, pinyin initials or USCC prefix."),
     "cli.import.help": ("批量导入 JSONL 文件（每行一条记录，与表单同样校验）。",

@@ -1,4 +1,9 @@
-"""The entity registry (市场主体): import from CSV or .xlsx, and search as you type."""
+"""The entity registry (市场主体): import from CSV or .xlsx, and search as you type.
+
+The registry is the bureau's: `publish_registry` writes it into the central store, and
+every laptop's pull brings it; `import_registry` loads it into one laptop (offline use).
+`merge` is the bureau's way to make two records of one place one.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +12,14 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from tui_app.domain.uscc import normalize
-from tui_app.errors import FieldLogError, Problem
+from tui_app.domain import identity, input_limits
+from tui_app.domain import uscc as uscc_rules
+from tui_app.errors import FieldLogError, Problem, ValidationFailed
+from tui_app.services import record as record_service
 from tui_app.services.context import Context
-from tui_app.services.importer import ImportReport, Row, import_rows
+from tui_app.services.importer import ImportReport, LineError, Row, import_rows
 from tui_app.store import records as store
+from tui_app.sync.protocol import Change
 
 # Registry headers as bureaus write them → entity fields.
 HEADERS = {
@@ -76,7 +84,7 @@ def registry_rows(path: Path, accept_bad_uscc: bool = False) -> Iterable[Row]:
             continue
         raw: dict[str, Any] = {"type": "entity", "uscc_override": accept_bad_uscc}
         raw.update({f: cell.strip() for f, cell in zip(fields, row, strict=False) if f})
-        code = normalize(raw.get("uscc") or "")
+        code = uscc_rules.normalize(raw.get("uscc") or "")
         if code and first_line.setdefault(code, number) != number:
             yield number, Problem("uscc", "import.duplicate_uscc", {"uscc": code, "line": first_line[code]})
             continue
@@ -85,7 +93,67 @@ def registry_rows(path: Path, accept_bad_uscc: bool = False) -> Iterable[Row]:
 
 def import_registry(ctx: Context, path: Path, *, skip_bad: bool = False,
                     accept_bad_uscc: bool = False) -> ImportReport:
+    """The registry into this laptop only (offline use); normally it arrives by sync."""
     return import_rows(ctx, registry_rows(path, accept_bad_uscc), skip_bad=skip_bad)
+
+
+def publish_registry(ctx: Context, path: Path, url: str | None = None, *, skip_bad: bool = False,
+                     accept_bad_uscc: bool = False) -> ImportReport:
+    """The bureau's registry straight into the central store, where every laptop's
+    next pull finds it. Every row is checked as a local import checks it, all or
+    nothing (or only the good rows with `skip_bad`), every bad row listed."""
+    from tui_app.services.sync import central_url
+    from tui_app.sync.central import open_central
+
+    report = ImportReport()
+    rows = []
+    for number, raw in registry_rows(path, accept_bad_uscc):
+        try:
+            if isinstance(raw, Problem):
+                raise ValidationFailed([raw])
+            rows.append(record_service.check(ctx, "entity", {k: v for k, v in raw.items()
+                                                             if k != "type"}).row)
+        except ValidationFailed as exc:
+            report.errors.append(LineError(number, exc.problems))
+    if report.errors and not skip_bad:
+        return report
+    central = open_central(central_url(ctx, url))
+    try:
+        published = central.publish_entities(rows, ctx.inspector_id, ctx.device_id)
+    finally:
+        central.close()
+    report.added, report.revised, report.unchanged = (published.added, published.revised,
+                                                      published.unchanged)
+    report.committed = True
+    return report
+
+
+def central_entity_id(ref: str) -> str:
+    """An entity id from an id or a USCC: a USCC's entity id is derived from it."""
+    code = uscc_rules.normalize(ref)
+    return identity.entity_id(code, None, None) if uscc_rules.problem(code) is None else ref.strip()
+
+
+def merge(ctx: Context, loser: str, survivor: str, reason: str, url: str | None = None) -> Change:
+    """The bureau merges two records of one place in the central store: a recorded
+    revision of the loser (voided, naming its survivor), never a silent rewrite; every
+    figure counts the survivor, centrally at once and on each laptop after its pull."""
+    from tui_app.services.sync import central_url
+    from tui_app.sync.central import open_central
+
+    if not reason or not reason.strip():
+        raise FieldLogError("entity.merge_needs_reason")
+    refused = input_limits.problems(reason, "reason")
+    if refused:
+        raise ValidationFailed(refused)
+    central = open_central(central_url(ctx, url))
+    try:
+        change = central.merge_entities(central_entity_id(loser), central_entity_id(survivor),
+                                        reason.strip(), ctx.inspector_id, ctx.device_id)
+        central.materialize()
+        return change
+    finally:
+        central.close()
 
 
 def search(ctx: Context, text: str, limit: int = 20) -> list[dict[str, Any]]:

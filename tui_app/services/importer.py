@@ -26,6 +26,7 @@ from tui_app.domain.values import is_empty
 from tui_app.errors import FieldLogError, Problem, ValidationFailed
 from tui_app.services import record as record_service
 from tui_app.services.context import Context
+from tui_app.store import merges
 from tui_app.store import records as store
 from tui_app.textfile import read_bytes
 
@@ -85,9 +86,16 @@ class _State:
     def plan(self, kind: str, record_id: str, row: dict[str, Any]) -> None:
         self.planned[record_id] = (kind, row)
         if kind == "entity":
-            for ref in (row.get("uscc"), row.get("name"), record_id):
-                if ref:
-                    self.refs[ref] = record_id
+            self.point(row, record_id)
+
+    def point(self, row: dict[str, Any], entity_id: str) -> None:
+        """Later lines naming this entity line (USCC, name) mean `entity_id`."""
+        for ref in (row.get("uscc"), row.get("name"), entity_id):
+            if ref:
+                self.refs[ref] = entity_id
+
+    def survivor(self, entity_id: str) -> str | None:
+        return merges.survivors(self.ctx.db.conn, [entity_id]).get(entity_id)
 
     def stored(self, record_id: str, row: dict[str, Any]) -> bool:
         """Is `row` one of the record's revisions in the database (and the file has not
@@ -185,6 +193,10 @@ def _plan(ctx: Context, raw: dict[str, Any], state: _State, line: int) -> _Plann
     if found is not None and found[0] != kind:
         raise ValidationFailed([Problem("id", "import.other_kind", {"kind": found[0]})])
     old = found[1] if found else None
+    survivor = state.survivor(target) if old is not None and old.get("voided") else None
+    if survivor is not None:  # the bureau merged this place: the line is its survivor's
+        state.point(checked.row, survivor)
+        return None
     if old is not None and _says(old, checked.row):
         return None
     if old is not None and state.stored(target, checked.row):

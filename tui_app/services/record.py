@@ -10,13 +10,13 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from tui_app.domain import input_limits
+from tui_app.domain import identity, input_limits
 from tui_app.domain import records as rules
 from tui_app.domain import tally as tally_rules
-from tui_app.domain.identity import entity_id_of
 from tui_app.domain.ids import new_id, utc_now
 from tui_app.errors import FieldLogError, Problem, ValidationFailed
 from tui_app.services.context import Context
+from tui_app.store import merges
 from tui_app.store import records as store
 from tui_app.store.db import Interrupted as Interrupted  # a stale list query, stopped
 from tui_app.store.records import ListQuery as ListQuery  # faces page through this service
@@ -49,7 +49,7 @@ def save(ctx: Context, kind: str, row: Mapping[str, Any], old: Mapping[str, Any]
     """Store `row` as the next revision of `old` (or as a new record) with its tally facts."""
     now = utc_now()
     if old is None and record_id is None:
-        record_id = entity_id_of(row) if kind == "entity" else new_id()
+        record_id = identity.entity_id_of(row) if kind == "entity" else new_id()
     body = {
         **{k: v for k, v in row.items() if k not in META},
         "id": old["id"] if old else record_id,
@@ -84,7 +84,8 @@ def fact_delta(ctx: Context, kind: str, old: Mapping[str, Any] | None,
         parts.append(tally_rules.delta(
             pack, kind, old if old and old.get("campaign") == campaign else None,
             new if new and new.get("campaign") == campaign else None))
-    return tally_rules.merge(parts)
+    survivors = merges.survivors(ctx.db.conn, [r.get("entity_id") for r in (old, new) if r])
+    return identity.rekey_delta(tally_rules.merge(parts), survivors)
 
 
 def check(ctx: Context, kind: str, raw: Mapping[str, Any], resolve: rules.EntityResolver | None = None,
@@ -104,11 +105,13 @@ def check(ctx: Context, kind: str, raw: Mapping[str, Any], resolve: rules.Entity
 
 def add(ctx: Context, kind: str, raw: Mapping[str, Any]) -> Saved:
     """Validate and save a new record. A new entity gets its derived id; one that is
-    already registered (same USCC, or same name and township) is that entity: nothing
-    is written then."""
+    already registered (same USCC, or same name and township) is that entity, and one
+    the bureau merged is its survivor: nothing is written then."""
     checked = check(ctx, kind, raw)
     if kind == "entity":
-        known = store.get(ctx.db, "entity", entity_id_of(checked.row))
+        derived = identity.entity_id_of(checked.row)
+        survivor = merges.survivors(ctx.db.conn, [derived]).get(derived, derived)
+        known = store.get(ctx.db, "entity", survivor)
         if known is not None:
             return Saved(kind, known["id"], known["rev"], checked.warnings)
     body = save(ctx, kind, checked.row)

@@ -14,6 +14,7 @@ import os
 from collections.abc import Sequence
 from typing import Any, BinaryIO
 
+from tui_app.domain import identity
 from tui_app.domain.ids import utc_now
 from tui_app.domain.tally import Delta
 from tui_app.errors import FieldLogError
@@ -23,6 +24,7 @@ from tui_app.services.documents import refill_blocks
 from tui_app.services.record import fact_delta
 from tui_app.services.tally import rebuild_facts
 from tui_app.store import blobs as blob_store
+from tui_app.store import merges as merge_store
 from tui_app.store import packs as pack_store
 from tui_app.store import records as record_store
 from tui_app.store import sync_ledger as ledger
@@ -210,6 +212,10 @@ class LaptopSide:
         facts = fact_delta(self.ctx, change.kind, old, change.body) if newer else Delta()
         record_store.write(self.db, record_store.Change(change.kind, change.body, change.change_id),
                            facts, outbox=False)
+        survivor = identity.merged_into(change.body) if newer and change.kind == "entity" else None
+        if survivor:  # the bureau merged this entity: its facts move to the survivor
+            merge_store.apply(self.db.conn, [(change.record_id, survivor, change.body["void_reason"],
+                                              change.change_id, change.body["updated_at"])])
         return "applied"
 
     def _apply_pack(self, change: Change) -> str:

@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from tui_app.domain import identity
 from tui_app.domain import tally as tally_rules
 from tui_app.domain.pack import Pack, Tally
 from tui_app.services.context import Context
+from tui_app.store import merges
 from tui_app.store import records as record_store
 from tui_app.store import tallies as tally_store
 
@@ -53,6 +55,7 @@ def compute(ctx: Context, campaign: str | None = None, day_from: dt.date | None 
 def rebuild_facts(ctx: Context, campaign: str) -> int:
     """Recompute a campaign's facts from its records (after its pack's tallies change)."""
     pack = ctx.pack(campaign)
+    survivors = merges.all_survivors(ctx.db.conn)  # merged entities count as their survivor
     rows: list[tuple[str, str, str, str, int]] = []
     marks: list[tally_rules.MarkRow] = []
     count = 0
@@ -62,8 +65,10 @@ def rebuild_facts(ctx: Context, campaign: str) -> int:
             query = record_store.ListQuery(kind=kind, campaign=campaign, limit=5000, offset=offset)
             batch = record_store.page(ctx.db, query)
             for row in batch:
-                rows += tally_rules.fact_rows(pack.id, tally_rules.facts(pack, kind, row).items())
-                marks += tally_rules.mark_rows(pack.id, tally_rules.marks(pack, kind, row))
+                rows += [(c, tally_id, day, survivors.get(key, key), n) for c, tally_id, day, key, n
+                         in tally_rules.fact_rows(pack.id, tally_rules.facts(pack, kind, row).items())]
+                marks += identity.rekey_marks(
+                    tally_rules.mark_rows(pack.id, tally_rules.marks(pack, kind, row)), survivors)
             count += len(batch)
             offset += len(batch)
             if len(batch) < query.limit:

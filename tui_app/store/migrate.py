@@ -2,18 +2,22 @@
 
 The local database and the central SQLite store use the same runner over different
 folders, so an upgrade is always "apply what is missing", recorded in `_migrations`.
+A step SQL cannot express (uuid5 ids, say) is a numbered `.py` file whose
+`upgrade(conn)` runs inside the same transaction as any SQL file would.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import re
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import tui_app
 from tui_app.store.transactions import immediate
 
-_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
+_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.(sql|py)$")
 
 
 def migrations_root() -> Path:
@@ -26,7 +30,7 @@ def migrations_root() -> Path:
 
 
 def available(folder: Path) -> list[tuple[int, Path]]:
-    """Numbered SQL files in `folder`, in order."""
+    """Numbered migration files (.sql or .py) in `folder`, in order."""
     found = []
     for path in folder.iterdir():
         match = _NAME.match(path.name)
@@ -98,11 +102,25 @@ def upgrade(conn: sqlite3.Connection, folder: Path | None = None, upto: int | No
             _ensure_table(conn)
             if version in applied(conn):
                 continue  # another connection applied it while this one waited for the lock
-            for statement in _statements(path.read_text(encoding="utf-8")):
-                conn.execute(statement)
+            if path.suffix == ".py":
+                run_python(path, conn)
+            else:
+                for statement in _statements(path.read_text(encoding="utf-8")):
+                    conn.execute(statement)
             conn.execute("INSERT INTO _migrations (version, name) VALUES (?, ?)", (version, path.name))
         names.append(path.name)
     return names
+
+
+def run_python(path: Path, conn: Any) -> None:
+    """Run a `.py` migration's `upgrade(conn)` (a sqlite3 connection, or a psycopg
+    cursor for the PostgreSQL central store) inside the caller's transaction."""
+    spec = importlib.util.spec_from_file_location(f"fieldlog_migration_{path.parent.name}_{path.stem}",
+                                                  path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    module.upgrade(conn)
 
 
 def _statements(script: str) -> list[str]:

@@ -43,13 +43,14 @@ def _columns(conn: sqlite3.Connection, kind: str) -> list[str]:
 
 
 class _ColumnCache:
-    """Column names per table, read once per connection (schemas change only by migration)."""
+    """Column names per table, read again only when the schema changed (a migration,
+    possibly mid-upgrade on this very connection) or for another connection."""
 
     def __init__(self) -> None:
-        self._cache: dict[tuple[int, str], list[str]] = {}
+        self._cache: dict[tuple[int, str, int], list[str]] = {}
 
     def get(self, conn: sqlite3.Connection, kind: str) -> list[str]:
-        key = (id(conn), kind)
+        key = (id(conn), kind, conn.execute("PRAGMA schema_version").fetchone()[0])
         if key not in self._cache:
             self._cache[key] = _columns(conn, kind)
         return self._cache[key]
@@ -92,29 +93,34 @@ class Change:
 
 def write(db: Database, change: Change, tallies: Delta, *, outbox: bool = True) -> None:
     """Store a revision: current row (if newer), history, outbox, tallies; one transaction."""
-    conn = db.conn
+    with db.transaction():
+        write_in(db.conn, change, tallies, outbox=outbox)
+
+
+def write_in(conn: sqlite3.Connection, change: Change, tallies: Delta, *,
+             outbox: bool = True) -> None:
+    """`write` inside the caller's transaction (a migration step has its own)."""
     kind, body = change.kind, change.body
     columns = _COLUMNS.get(conn, kind)
     body_json = json.dumps(body, ensure_ascii=False, sort_keys=True)
     placeholders = ", ".join("?" for _ in columns)
     updates = ", ".join(f"{c} = excluded.{c}" for c in columns if c != "id")
-    with db.transaction():
+    conn.execute(
+        f"INSERT INTO {TABLES[kind]} ({', '.join(columns)}) VALUES ({placeholders}) "
+        f"ON CONFLICT (id) DO UPDATE SET {updates} WHERE excluded.rev > rev",
+        to_row(body, columns),
+    )
+    conn.execute(
+        "INSERT INTO revision (id, rev, kind, change_id, body) VALUES (?, ?, ?, ?, ?)",
+        (body["id"], body["rev"], kind, change.change_id, body_json),
+    )
+    if outbox:
         conn.execute(
-            f"INSERT INTO {TABLES[kind]} ({', '.join(columns)}) VALUES ({placeholders}) "
-            f"ON CONFLICT (id) DO UPDATE SET {updates} WHERE excluded.rev > rev",
-            to_row(body, columns),
+            "INSERT INTO outbox (change_id, kind, record_id, rev, body, created_at) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            (change.change_id, kind, body["id"], body["rev"], body_json, body["updated_at"]),
         )
-        conn.execute(
-            "INSERT INTO revision (id, rev, kind, change_id, body) VALUES (?, ?, ?, ?, ?)",
-            (body["id"], body["rev"], kind, change.change_id, body_json),
-        )
-        if outbox:
-            conn.execute(
-                "INSERT INTO outbox (change_id, kind, record_id, rev, body, created_at) "
-                "VALUES (?, ?, ?, ?, ?, ?)",
-                (change.change_id, kind, body["id"], body["rev"], body_json, body["updated_at"]),
-            )
-        apply(conn, tallies)
+    apply(conn, tallies)
 
 
 def apply(conn: sqlite3.Connection, tallies: Delta) -> None:
@@ -350,23 +356,12 @@ def search_entities(db: Database, text: str, limit: int = 20) -> list[dict[str, 
 
 
 def resolve_entity(db: Database, ref: str) -> str | None:
-    """An entity id from a USCC or an exact name (import files name entities so)."""
+    """An entity id from a USCC or an exact name (import files name entities so); a
+    merged entity resolves to its survivor."""
     row = db.conn.execute(
-        "SELECT id FROM entity WHERE voided = 0 AND (uscc = ? OR name = ? OR id = ?) "
-        "ORDER BY (uscc = ?) DESC LIMIT 1",
+        "SELECT COALESCE(m.survivor, e.id) FROM entity AS e LEFT JOIN entity_merge AS m "
+        "ON m.loser = e.id WHERE (e.voided = 0 OR m.survivor IS NOT NULL) "
+        "AND (e.uscc = ? OR e.name = ? OR e.id = ?) ORDER BY e.voided, (e.uscc = ?) DESC LIMIT 1",
         (ref.upper(), ref, ref, ref.upper()),
     ).fetchone()
     return row[0] if row else None
-
-
-def entity_by_uscc_or_name(db: Database, uscc: str | None, name: str) -> dict[str, Any] | None:
-    """The entity an imported registry row is about: same USCC, or same name when it has none."""
-    columns = _COLUMNS.get(db.conn, "entity")
-    if uscc:
-        row = db.conn.execute(
-            f"SELECT {', '.join(columns)} FROM entity WHERE uscc = ?", (uscc,)).fetchone()
-    else:
-        row = db.conn.execute(
-            f"SELECT {', '.join(columns)} FROM entity WHERE uscc IS NULL AND name = ?",
-            (name,)).fetchone()
-    return from_row(row, columns) if row else None

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
+from tui_app.domain.identity import entity_id_of, merge_revision, merged_into
 from tui_app.domain.tally import Aggregate
 from tui_app.errors import FieldLogError
 from tui_app.sync.protocol import (
@@ -63,6 +64,12 @@ class CentralStore(Protocol):
     def count(self, query: Any) -> int: ...
 
     def conflicts(self, limit: int = 1000) -> list[CentralConflict]: ...
+
+    def publish_entities(self, rows: Sequence[dict[str, Any]], inspector_id: str,
+                         device_id: str) -> Published: ...
+
+    def merge_entities(self, loser: str, survivor: str, reason: str, inspector_id: str,
+                       device_id: str) -> Change: ...
 
     def reserve_numbers(self, series: str, year: int, count: int, inspector_id: str,
                         device_id: str, after: int = 0) -> tuple[int, int]: ...
@@ -164,6 +171,69 @@ def decide(changes: Sequence[Change], inspector_id: str, known: Known) -> Decisi
         applied.append(change)
         results.append(PushResult(cid, "applied"))
     return Decision(results, applied, lost)
+
+
+@dataclass
+class Published:
+    """What publishing a registry did: the counts, and the revisions it wrote."""
+
+    added: int = 0
+    revised: int = 0
+    unchanged: int = 0
+    changes: list[Change] = field(default_factory=list)
+
+
+def by_identity(rows: Sequence[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Validated entity rows under their derived ids (a row repeated later wins): ids
+    come from the identity rule, never from what was sent."""
+    return {entity_id_of(row): row for row in rows}
+
+
+def plan_registry(by_id: dict[str, dict[str, Any]], heads: dict[str, Change], inspector_id: str,
+                  device_id: str, now: str) -> Published:
+    """The bureau's registry (`by_identity`) against the central entities: a new entity
+    for each row whose id is unknown, a revision for each that says something new,
+    nothing for the rest. A place the bureau merged stays merged."""
+    from tui_app.domain.ids import new_id
+
+    out = Published()
+    for record_id, row in by_id.items():
+        head = heads.get(record_id)
+        old = head.body if head else None
+        if old is not None and (merged_into(old) or all(old.get(k) == v for k, v in row.items())):
+            out.unchanged += 1
+            continue
+        body = {**(old or {}), **row, "id": record_id, "rev": head.rev + 1 if head else 1,
+                "created_at": old["created_at"] if old else now, "updated_at": now,
+                "inspector_id": inspector_id, "device_id": device_id, "voided": False,
+                "void_reason": None}
+        out.changes.append(Change(new_id(), "entity", record_id, body["rev"], body,
+                                  head.change_id if head else None))
+        if head:
+            out.revised += 1
+        else:
+            out.added += 1
+    return out
+
+
+def plan_merge(loser: Change | None, survivor: Change | None, reason: str, inspector_id: str,
+               device_id: str, now: str) -> Change:
+    """The bureau's merge of two central entities: the loser's next revision, voided
+    and naming its survivor. Refused (FieldLogError) when either is not a live entity
+    (a merged one is voided, so no chain can loop) or when they are one."""
+    from tui_app.domain.ids import new_id
+
+    for head in (loser, survivor):
+        if head is None or head.kind != "entity":
+            raise FieldLogError("entity.merge_unknown")
+        if head.body.get("voided"):
+            raise FieldLogError("entity.merge_voided", id=head.record_id)
+    assert loser is not None and survivor is not None
+    if loser.record_id == survivor.record_id:
+        raise FieldLogError("entity.merge_self", id=loser.record_id)
+    body = merge_revision(loser.body, survivor.record_id, reason, updated_at=now,
+                          inspector_id=inspector_id, device_id=device_id)
+    return Change(new_id(), "entity", loser.record_id, body["rev"], body, loser.change_id)
 
 
 def with_current(results: list[PushResult], sent: Sequence[Change],

@@ -19,11 +19,13 @@ from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
+from tui_app.domain import identity
 from tui_app.domain import tally as tally_rules
 from tui_app.domain.pack import Pack, parse_pack
 from tui_app.domain.tally import Aggregate, MarkRow
 from tui_app.errors import FieldLogError
 from tui_app.store import tallies as tally_store
+from tui_app.store.merges import Merge
 from tui_app.sync.protocol import PACK_KIND, Change
 
 # The field each kind's lists sort on, newest first (entities by name).
@@ -137,7 +139,8 @@ def current_row(change: Change) -> tuple[Any, ...]:
 
 @dataclass
 class Plan:
-    """What a chunk of the log changes: current rows to upsert, fact deltas, packs renewed."""
+    """What a chunk of the log changes: current rows to upsert, fact deltas, packs
+    renewed, and entity merges to record once the facts are in (store/merges.py)."""
 
     current: dict[str, tuple[Any, ...]] = field(default_factory=dict)
     facts: Counter[FactKey] = field(default_factory=Counter)
@@ -145,6 +148,7 @@ class Plan:
     added: set[MarkRow] = field(default_factory=set)
     renewed_packs: set[str] = field(default_factory=set)
     campaigns: set[str] = field(default_factory=set)
+    merges: list[Merge] = field(default_factory=list)
 
     def replace_marks(self, before: set[MarkRow], after: set[MarkRow]) -> None:
         """Fold one revision's marks in: a mark added earlier in the chunk and now gone
@@ -161,9 +165,20 @@ class Plan:
                 self.added.add(mark)
 
 
+def referenced_entities(changes: Iterable[Change],
+                        old: Mapping[str, tuple[str, dict[str, Any]]]) -> set[str]:
+    """Entity ids a chunk's facts and marks may be keyed on: whose merges `plan` must know."""
+    ids = {c.body.get("entity_id") for c in changes if c.kind != PACK_KIND}
+    ids |= {body.get("entity_id") for _kind, body in old.values()}
+    return {i for i in ids if i}
+
+
 def plan(changes: Iterable[Change], old: Mapping[str, tuple[str, dict[str, Any]]],
-         packs: PackCache) -> Plan:
-    """Fold log changes (in log order) onto the current rows `old` (record id → kind, body)."""
+         packs: PackCache, survivors: Mapping[str, str] | None = None) -> Plan:
+    """Fold log changes (in log order) onto the current rows `old` (record id → kind, body).
+
+    Facts are keyed on merged entities' survivors as of the chunk's start; merges in the
+    chunk move every fact of their losers afterwards, these included."""
     result = Plan()
     now: dict[str, tuple[str, dict[str, Any]]] = dict(old)
     for change in changes:
@@ -183,6 +198,13 @@ def plan(changes: Iterable[Change], old: Mapping[str, tuple[str, dict[str, Any]]
             result.campaigns.add(str(change.body["campaign"]))
         now[change.record_id] = (change.kind, change.body)
         result.current[change.record_id] = current_row(change)
+        survivor = identity.merged_into(change.body) if change.kind == "entity" else None
+        if survivor:
+            result.merges.append((change.record_id, survivor, change.body.get("void_reason") or "",
+                                  change.change_id, change.body.get("updated_at") or ""))
+    result.facts = Counter(identity.rekey(result.facts, survivors or {}))
+    result.gone = identity.rekey_marks(result.gone, survivors or {})
+    result.added = identity.rekey_marks(result.added, survivors or {})
     # A renewed pack's campaign is recounted whole afterwards; its deltas would be wrong.
     for fact in [f for f in result.facts if f[0] in result.renewed_packs or not result.facts[f]]:
         del result.facts[fact]
@@ -191,18 +213,19 @@ def plan(changes: Iterable[Change], old: Mapping[str, tuple[str, dict[str, Any]]
     return result
 
 
-def recount(packs: PackCache, campaign_id: str,
-            rows: Iterable[tuple[str, str]]) -> tuple[Counter[FactKey], set[MarkRow]]:
+def recount(packs: PackCache, campaign_id: str, rows: Iterable[tuple[str, str]],
+            survivors: Mapping[str, str]) -> tuple[Counter[FactKey], set[MarkRow]]:
     """All facts and marks of a campaign from its current rows (kind, body JSON), after
-    its pack changed."""
+    its pack changed, keyed on merged entities' survivors."""
     total: Counter[FactKey] = Counter()
     found: set[MarkRow] = set()
     for kind, text in rows:
         body = json.loads(text)
         total.update(facts_of(packs, kind, body))
         found |= marks_of(packs, kind, body)
-    return (Counter({k: n for k, n in total.items() if n and k[0] == campaign_id}),
-            {m for m in found if m[0] == campaign_id})
+    return (Counter({k: n for k, n in identity.rekey(total, survivors).items()
+                     if n and k[0] == campaign_id}),
+            identity.rekey_marks({m for m in found if m[0] == campaign_id}, survivors))
 
 
 def key_rows(rows: Iterable[tuple[str, str, str, str, int]]) -> list[tuple[str, str, str, int]]:

@@ -22,10 +22,20 @@ import psycopg
 from tui_app.domain.ids import utc_now
 from tui_app.domain.tally import Aggregate
 from tui_app.errors import FieldLogError
-from tui_app.store import migrate
+from tui_app.store import merges, migrate
 from tui_app.sync import materialize as mat
 from tui_app.sync.blobs import MAX_BLOB, IncomingHashes, check_sha
-from tui_app.sync.central import Known, contended, decide, split_cursor, with_current
+from tui_app.sync.central import (
+    Known,
+    Published,
+    by_identity,
+    contended,
+    decide,
+    plan_merge,
+    plan_registry,
+    split_cursor,
+    with_current,
+)
 from tui_app.sync.crash import crash_point
 from tui_app.sync.protocol import PACK_KIND, CentralConflict, Change, PullPage, PushResult
 
@@ -127,7 +137,7 @@ class PgCentral:
             raise FieldLogError("sync.central_old", url=_safe(self.url))
 
     def upgrade(self) -> list[str]:
-        """Apply the missing numbered SQL files, each in its own transaction."""
+        """Apply the missing numbered migrations (.sql, or .py steps), each in its own transaction."""
         names = []
         with self._txn("migrate") as cur:
             cur.execute("CREATE TABLE IF NOT EXISTS _migrations (version INTEGER PRIMARY KEY,"
@@ -137,7 +147,10 @@ class PgCentral:
                 cur.execute("SELECT 1 FROM _migrations WHERE version = %s", (version,))
                 if cur.fetchone():
                     continue
-                cur.execute(path.read_text(encoding="utf-8"))
+                if path.suffix == ".py":
+                    migrate.run_python(path, cur)
+                else:
+                    cur.execute(path.read_text(encoding="utf-8"))
                 cur.execute("INSERT INTO _migrations (version, name) VALUES (%s, %s)",
                             (version, path.name))
             names.append(path.name)
@@ -256,6 +269,35 @@ class PgCentral:
                                 inspector_id, device_id, c.body_json(), now))
         cur.execute("INSERT INTO conflict SELECT * FROM conflict_stage ON CONFLICT DO NOTHING")
 
+    # ------------------------------------------------------------------ the bureau's writes
+
+    def publish_entities(self, rows: Sequence[dict[str, Any]], inspector_id: str,
+                         device_id: str) -> Published:
+        """Write the bureau's registry (validated entity rows) straight into the log, in
+        one transaction under the push lock (`central.plan_registry`); every laptop gets
+        it on its next pull. Bureau-only: a laptop's entities travel by push."""
+        now = utc_now()
+        with self._txn("push") as cur:
+            by_id = by_identity(rows)
+            published = plan_registry(by_id, self._current(cur, sorted(by_id)), inspector_id,
+                                      device_id, now)
+            if published.changes:
+                self._log(cur, published.changes, inspector_id, device_id, now)
+        return published
+
+    def merge_entities(self, loser: str, survivor: str, reason: str, inspector_id: str,
+                       device_id: str) -> Change:
+        """Merge two central entities (ids) as the bureau: the loser's merge revision
+        goes into the log (`central.plan_merge`); materialising it moves the loser's
+        tally facts to the survivor, here and on every laptop that pulls it."""
+        now = utc_now()
+        with self._txn("push") as cur:
+            heads = self._current(cur, [loser, survivor])
+            change = plan_merge(heads.get(loser), heads.get(survivor), reason, inspector_id,
+                                device_id, now)
+            self._log(cur, [change], inspector_id, device_id, now)
+        return change
+
     def _current(self, cur: psycopg.Cursor[Any], record_ids: list[str]) -> dict[str, Change]:
         if not record_ids:
             return {}
@@ -352,7 +394,8 @@ class PgCentral:
         ids = sorted({c.record_id for c in changes if c.kind != PACK_KIND})
         cur.execute("SELECT record_id, kind, body FROM current WHERE record_id = ANY(%s)", (ids,))
         old = {rid: (kind, json.loads(body)) for rid, kind, body in cur.fetchall()}
-        plan = mat.plan(changes, old, packs)
+        plan = mat.plan(changes, old, packs,
+                        merges.survivors(cur, mat.referenced_entities(changes, old), "%s"))
         if plan.current:
             cur.executemany(
                 "INSERT INTO current (record_id, kind, rev, campaign, action, day, sort_key,"
@@ -364,6 +407,7 @@ class PgCentral:
                 list(plan.current.values()))
         self._add_facts(cur, plan.facts.items())
         self._add_marks(cur, plan.gone, plan.added)
+        merges.apply(cur, plan.merges, "%s")
         for campaign in plan.renewed_packs:
             self._recount(cur, campaign)
         fresh = sorted(plan.campaigns - plan.renewed_packs)
@@ -381,7 +425,8 @@ class PgCentral:
             cur.execute(f"DELETE FROM {table} WHERE campaign = %s", (campaign,))
         cur.execute("SELECT kind, body FROM current WHERE campaign = %s", (campaign,))
         packs = mat.PackCache(lambda c: self._pack_in(cur, c))
-        facts, marks = mat.recount(packs, campaign, cur.fetchall())
+        rows = cur.fetchall()
+        facts, marks = mat.recount(packs, campaign, rows, merges.all_survivors(cur))
         self._add_facts(cur, facts.items())
         self._add_marks(cur, [], marks)
         cur.execute("INSERT INTO meta (k, v) VALUES (%s, %s) ON CONFLICT (k) DO UPDATE"

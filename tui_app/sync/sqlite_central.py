@@ -19,12 +19,23 @@ from typing import Any
 from tui_app.domain.ids import utc_now
 from tui_app.domain.tally import Aggregate
 from tui_app.errors import FieldLogError
-from tui_app.store import migrate
+from tui_app.store import merges, migrate
 from tui_app.store.db import immediate
 from tui_app.store.records import apply_marks
 from tui_app.sync import materialize as mat
 from tui_app.sync.blobs import CHUNK, MAX_BLOB, IncomingHashes, check_sha
-from tui_app.sync.central import Known, contended, decide, split_cursor, sqlite_path, with_current
+from tui_app.sync.central import (
+    Known,
+    Published,
+    by_identity,
+    contended,
+    decide,
+    plan_merge,
+    plan_registry,
+    split_cursor,
+    sqlite_path,
+    with_current,
+)
 from tui_app.sync.crash import crash_point
 from tui_app.sync.protocol import PACK_KIND, CentralConflict, Change, PullPage, PushResult
 
@@ -139,11 +150,7 @@ class SqliteCentral:
         now = utc_now()
         with self._write() as conn:
             decision = decide(changes, inspector_id, self._known(changes))
-            conn.executemany(
-                "INSERT INTO change (change_id, kind, record_id, rev, pushed_by, device_id, body,"
-                " received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                [(c.change_id, c.kind, c.record_id, c.rev, inspector_id, device_id,
-                  c.body_json(), now) for c in decision.applied])
+            self._append(decision.applied, inspector_id, device_id, now)
             conn.executemany(
                 "INSERT OR IGNORE INTO conflict (change_id, kind, record_id, rev, base,"
                 " kept_change_id, pushed_by, device_id, body, received_at)"
@@ -155,6 +162,43 @@ class SqliteCentral:
                                             if c.change_id in stale_ids}))
         crash_point("after_central_commit")
         return with_current(decision.results, changes, current)
+
+    def _append(self, changes: Sequence[Change], inspector_id: str, device_id: str,
+                now: str) -> None:
+        """Add decided changes to the log (inside the caller's write transaction)."""
+        self.conn.executemany(
+            "INSERT INTO change (change_id, kind, record_id, rev, pushed_by, device_id, body,"
+            " received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [(c.change_id, c.kind, c.record_id, c.rev, inspector_id, device_id,
+              c.body_json(), now) for c in changes])
+
+    # ------------------------------------------------------------------ the bureau's writes
+
+    def publish_entities(self, rows: Sequence[dict[str, Any]], inspector_id: str,
+                         device_id: str) -> Published:
+        """Write the bureau's registry (validated entity rows) straight into the log, in
+        one transaction (`central.plan_registry`); every laptop gets it on its next
+        pull. Bureau-only: a laptop's own entities travel by push like any record."""
+        now = utc_now()
+        with self._write():
+            by_id = by_identity(rows)
+            published = plan_registry(by_id, self._current(sorted(by_id)), inspector_id,
+                                      device_id, now)
+            self._append(published.changes, inspector_id, device_id, now)
+        return published
+
+    def merge_entities(self, loser: str, survivor: str, reason: str, inspector_id: str,
+                       device_id: str) -> Change:
+        """Merge two central entities (ids) as the bureau: the loser's merge revision
+        goes into the log (`central.plan_merge`); materialising it moves the loser's
+        tally facts to the survivor, here and on every laptop that pulls it."""
+        now = utc_now()
+        with self._write():
+            heads = self._current([loser, survivor])
+            change = plan_merge(heads.get(loser), heads.get(survivor), reason, inspector_id,
+                                device_id, now)
+            self._append([change], inspector_id, device_id, now)
+        return change
 
     def _current(self, record_ids: Sequence[str]) -> dict[str, Change]:
         found: dict[str, Change] = {}
@@ -228,7 +272,8 @@ class SqliteCentral:
                     f"SELECT record_id, kind, body FROM current "
                     f"WHERE record_id IN ({_marks(len(part))})", part):
                 old[rid] = (kind, json.loads(body))
-        plan = mat.plan(changes, old, packs)
+        plan = mat.plan(changes, old, packs,
+                        merges.survivors(conn, mat.referenced_entities(changes, old)))
         conn.executemany(
             "INSERT INTO current (record_id, kind, rev, campaign, action, day, sort_key, voided,"
             " entity_id, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (record_id) DO"
@@ -238,6 +283,7 @@ class SqliteCentral:
             list(plan.current.values()))
         self._add_facts(plan.facts.items())
         apply_marks(conn, plan.gone, plan.added)
+        merges.apply(conn, plan.merges)
         for campaign in plan.renewed_packs:
             self._recount(campaign)
         conn.executemany("INSERT OR IGNORE INTO meta (k, v) VALUES (?, ?)",
@@ -250,7 +296,8 @@ class SqliteCentral:
         for table in ("tally_fact", "tally_key", "tally_latest", "tally_latest_key"):
             conn.execute(f"DELETE FROM {table} WHERE campaign = ?", (campaign,))
         rows = conn.execute("SELECT kind, body FROM current WHERE campaign = ?", (campaign,))
-        facts, marks = mat.recount(mat.PackCache(self.pack_source), campaign, rows)
+        facts, marks = mat.recount(mat.PackCache(self.pack_source), campaign, rows,
+                                   merges.all_survivors(conn))
         self._add_facts(facts.items())
         apply_marks(conn, [], marks)
         conn.execute("INSERT INTO meta (k, v) VALUES (?, ?) ON CONFLICT (k) DO UPDATE SET v = "
