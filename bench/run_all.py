@@ -40,6 +40,7 @@ BENCHES: dict[str, tuple[str, list[str], list[str]]] = {
     "report": ("bench_report.py", ["--rows", "1000000"], ["--rows", "20000"]),
     "tui": ("bench_tui.py", [], ["--quick", "--runs", "2"]),
     "registry": ("bench_registry.py", ["--entities", "200000"], ["--entities", "5000"]),
+    "attach": ("bench_attach.py", ["--photos", "200", "--mb", "3"], ["--photos", "20", "--mb", "3"]),
     "ledgers": ("bench_ledgers.py", ["--rows", "1000000"], ["--rows", "20000"]),
     "scale": ("bench_scale.py", ["--ns", "1", "2", "4", "8", "16", "--records", "2000"],
               ["--ns", "1", "2", "--records", "500"]),
@@ -153,6 +154,7 @@ def build_rows(figures: Figures, notes: dict[str, str] | None = None) -> list[Ro
                lambda merge, first, n: (f"{merge:.2f} s ({n:,.0f} entities; first import "
                                         f"{first:.2f} s)", NONE, NONE, merge <= 10.0))
           for engine, label in (("sqlite", "central SQLite"), ("pg", "PostgreSQL"))],
+        *issue13_rows(figures, why, pg_note),
     ]
 
 
@@ -178,6 +180,29 @@ def issue12_rows(figures: Figures, why: Callable[[str], str], pg_note: str) -> l
              lambda s, rss, bare, n: (f"{s:.1f} s, {rss:.0f} MB ({n:,.0f} inspections)",
                                       f"xlsxwriter alone, same cells {bare:.1f} s", f"{s / bare:.2f}×",
                                       s <= 60 and rss <= 300)),
+    ]
+
+
+def issue13_rows(figures: Figures, why: Callable[[str], str], pg_note: str) -> list[Row]:
+    """Issue 13's target: attaching and syncing photos against `cp` and a raw upload."""
+    return [
+        _row("(issue 13) attach + sync 200 photos of 3 MB — central SQLite",
+             "≤ 1.5× `cp` + raw upload; a second sync sends 0 blob bytes",
+             _get(figures, "attach", "sqlite_attach_s", "sqlite_sync_s", "cp_s", "sqlite_raw_upload_s",
+                  "sqlite_ratio", "sqlite_second_blob_bytes", "durable_copies_s"), why("attach"),
+             lambda attach, sync, cp, raw, ratio, again, durable: (
+                 f"attach {attach:.2f} s + sync {sync:.2f} s; second sync {again:.0f} blob bytes",
+                 f"`cp` {cp:.2f} s + raw copy {raw:.2f} s (flushed to disk: {durable:.2f} s)",
+                 f"{ratio:.2f}×", ratio <= 1.5 and again == 0)),
+        _row("(issue 13) attach + sync 200 photos of 3 MB — PostgreSQL",
+             "≤ 1.5× `cp` + raw upload; a second sync sends 0 blob bytes",
+             _get(figures, "attach", "pg_attach_s", "pg_sync_s", "cp_s", "pg_raw_upload_s", "pg_ratio",
+                  "pg_second_blob_bytes"),
+             pg_note if "attach" in figures else why("attach"),
+             lambda attach, sync, cp, raw, ratio, again: (
+                 f"attach {attach:.2f} s + sync {sync:.2f} s; second sync {again:.0f} blob bytes",
+                 f"`cp` {cp:.2f} s + raw INSERT {raw:.2f} s", f"{ratio:.2f}×",
+                 ratio <= 1.5 and again == 0)),
     ]
 
 
@@ -257,12 +282,12 @@ def main() -> None:
                 notes[bench] = "not asked for (--only)"
                 continue
             argv = list(quick if args.quick else full)
-            if bench in ("sync", "registry") and pg_problem:
+            if bench in ("sync", "registry", "attach") and pg_problem:
                 argv.append("--no-pg")
             if bench == "scale" and pg_problem:
                 notes[bench] = pg_problem
                 continue
-            if bench in ("report_central", "registry") and not pg_problem:
+            if bench in ("report_central", "registry", "attach") and not pg_problem:
                 argv += ["--pg", args.pg]
             loads[bench] = _load()
             found, note, seconds[bench] = run_bench(bench, argv, folder)

@@ -40,6 +40,8 @@ DESIGN_ROWS = [
     "full-campaign ledgers of 1M inspections to .xlsx (issue 12)",
     "merge a registry of 200k entities — central SQLite (issue 8)",
     "merge a registry of 200k entities — PostgreSQL (issue 8)",
+    "(issue 13) attach + sync 200 photos of 3 MB — central SQLite",
+    "(issue 13) attach + sync 200 photos of 3 MB — PostgreSQL",
 ]
 
 # Figures as the benches write them; each one sits on a chosen side of its target.
@@ -63,10 +65,14 @@ FIGURES = {
     "ledgers": {"rows": 1_000_000, "export_s": 75.0, "export_rss_mb": 90.0, "anchor_s": 50.0},
     "registry": {"entities": 200_000, "sqlite_first_s": 6.0, "sqlite_merge_s": 10.5,
                  "pg_first_s": 5.0, "pg_merge_s": 4.0},
+    "attach": {"photos": 200, "cp_s": 1.0, "sqlite_raw_upload_s": 1.0, "durable_copies_s": 4.0,
+               "sqlite_attach_s": 1.5, "sqlite_sync_s": 1.4, "sqlite_ratio": 1.45,
+               "sqlite_second_blob_bytes": 0, "pg_raw_upload_s": 3.0, "pg_attach_s": 1.5,
+               "pg_sync_s": 5.0, "pg_ratio": 1.6, "pg_second_blob_bytes": 0},
 }
 
 VERDICTS = ["✗", "✓", "✓", "✗", "✓", "✗", "✓", "—", "✓", "✗", "✓", "✓", "✗", "✗", "✓", "✗", "✗",
-            "✓"]
+            "✓", "✓", "✗"]
 
 
 def _verdicts(rows: list) -> dict[str, str]:
@@ -100,6 +106,8 @@ def test_every_design_row_is_there_and_judged_right() -> None:
     ("sync", "pgbig_ratio", 1.2, 13, "✓"),
     ("registry", "sqlite_merge_s", 10.0, 16, "✓"),
     ("registry", "pg_merge_s", 10.01, 17, "✗"),
+    ("attach", "sqlite_second_blob_bytes", 1, 18, "✗"),  # a blob sent twice fails the row
+    ("attach", "pg_ratio", 1.5, 19, "✓"),
 ])
 def test_each_verdict_follows_its_figure(bench: str, name: str, value: float, row: int, verdict: str) -> None:
     figures = {key: dict(found) for key, found in FIGURES.items()}

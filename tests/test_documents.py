@@ -48,7 +48,7 @@ def test_food_inspection_with_rectification(fieldlog, entities, tmp_path: Path) 
     record = text_of(next(f for f in files if f.name.startswith("现场检查笔录")))
     for fragment in ("城关镇好又多超市", "91110108551385082Q", "张三 | 执法证号 | 3201001",
                      "李四 | 执法证号 | 3201002", "冷链食品未索证索票", "冷链食品经营单位：是",
-                     "责令改正（思市监责改〔2026〕", "区市场监督管理局"):
+                     "责令改正（见思市监责改〔2026〕", "区市场监督管理局"):
         assert fragment in record, fragment
     assert re.search(r"思市监检〔2026〕\w+-\d+号", record)  # no central store yet: device prefix
     order = text_of(next(f for f in files if f.name.startswith("责令改正通知书")))
@@ -165,3 +165,23 @@ def test_shipped_templates_use_known_tags_and_the_script_rebuilds_them(tmp_path:
         assert DocxTemplate(str(shipped)).get_undeclared_template_variables() == \
             DocxTemplate(str(fresh)).get_undeclared_template_variables()
         assert text_of(shipped) == text_of(fresh)
+
+
+def test_inspection_ledger_counts_attachments_and_lists_numbers(fieldlog, entities,
+                                                                tmp_path: Path) -> None:
+    import csv
+
+    from tests.evidence_support import pdf, photo
+
+    rid = add(fieldlog, "--action", "food", "--entity", SUPERMARKET["name"],
+              "--field", "place_type=学校及周边", "--rectify")
+    fieldlog("attach", rid, str(photo(tmp_path / "a.jpg")), str(pdf(tmp_path / "b.pdf")),
+             str(photo(tmp_path / "c.jpg", taken=None)))
+    fieldlog("attachment", "remove", rid, "b.pdf", "--reason", "重复")
+    fieldlog("doc", rid, "-o", str(tmp_path / "docs"))
+    numbers = [d["number"] for d in fieldlog.json("record", "show", rid)["current"]["documents"].values()]
+    fieldlog("export", "--format", "csv", "-o", str(tmp_path / "ledgers"))
+    with (tmp_path / "ledgers" / "检查台账.csv").open(encoding="utf-8-sig", newline="") as f:
+        header, row = list(csv.reader(f))
+    assert row[header.index("附件（份）")] == "2"
+    assert row[header.index("文书编号")] == "、".join(numbers) and len(numbers) == 2

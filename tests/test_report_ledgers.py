@@ -67,7 +67,9 @@ def database_rows(db: Path) -> dict[str, list[tuple]]:
             ent(r, "township"), names(r["officers"]),
             "、".join(o["badge"] for o in json.loads(r["officers"])), r["findings"] or None,
             "是" if m["rectification_ordered"] else "否", m["directives"], m["sealed_units"],
-            yuan(sum(i["value_fen"] for i in m["seized"])), r["result"] or None, r["id"]))
+            yuan(sum(i["value_fen"] for i in m["seized"])), r["result"] or None,
+            sum(1 for a in json.loads(r["attachments"]) if not a.get("removed_at")),
+            "、".join(d["number"] for d in json.loads(r["documents"]).values()) or None, r["id"]))
         day = dt.datetime.fromisoformat(r["day"])
         if m["sealed_units"]:
             out["查封扣押台账"].append((day, ACTIONS[r["action"]], ent(r), ent(r, "uscc"), "查封",

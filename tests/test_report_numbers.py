@@ -27,6 +27,7 @@ def test_approx_never_overstates_and_keeps_two_figures(n: int) -> None:
     text = approx(n)
     shown = int(text.removesuffix("余"))
     assert shown <= n
+    assert shown > 0 or n == 0  # never a misleading "0余": 7 is written 7
     assert text.endswith("余") == (shown != n)
     if n >= 100:
         assert len(str(shown).rstrip("0")) <= 2

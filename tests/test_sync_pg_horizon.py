@@ -35,3 +35,36 @@ def test_pull_waits_for_an_older_open_transaction(tmp_path: Path, pg_url: str) -
         timer.join()
         holder.close()
     assert set(ids) <= set(b.records())
+
+
+def test_a_central_read_waits_for_an_older_open_transaction(tmp_path: Path, pg_url: str) -> None:
+    """District figures read right after a push include it, even while a transaction
+    older than the push is still open somewhere in the cluster (for a moment)."""
+    import json
+    import sqlite3
+
+    from tui_app.services import central as central_service
+    from tui_app.sync.central import open_central
+    from tui_app.sync.protocol import Change
+
+    a = Laptop(tmp_path / "a", "张三", "3201001")
+    a("central", "init", pg_url)
+    a.add(3)
+    with sqlite3.connect(a.db) as conn:
+        changes = [Change(cid, kind, rid, rev, json.loads(body)) for cid, kind, rid, rev, body
+                   in conn.execute("SELECT change_id, kind, record_id, rev, body FROM outbox")]
+    holder = psycopg.connect(PG_BASE)
+    holder.execute("SELECT pg_current_xact_id()")  # an xid older than the push, left open
+    store = open_central(pg_url)
+    try:
+        store.push("3201001", "laptop-a", changes)  # committed, hidden by the horizon
+    finally:
+        store.close()
+    timer = threading.Timer(0.5, holder.rollback)
+    timer.start()
+    try:
+        values = central_service.compute_tallies(pg_url, "zhongqiu").values
+    finally:
+        timer.join()
+        holder.close()
+    assert values["food.inspections"] == 3

@@ -311,3 +311,39 @@ def test_a_laptop_database_of_the_last_release_gets_its_latest_tallies(tmp_path:
         conn.execute(sql)
     conn.close()
     assert laptop.json("tally")["tallies"] == _expected(0)
+
+
+def test_records_with_retired_fields_still_import_edit_void_and_sync(tmp_path: Path,
+                                                                     central_url: str) -> None:
+    """has_elevators and heaters_confiscated, written before they were retired, are kept
+    as they were and count nowhere: the figures come from 电梯 among the equipment checked
+    and from the seized lines."""
+    laptop = Laptop(tmp_path / "a", "张三", "3201001")
+    old = [{"type": "entity", "name": "商场", "township": "城关镇"},
+           {"type": "entity", "name": "电器店", "township": "城关镇"},
+           visit(1, "equipment", "商场", "2026-09-26T14:00", [A, B],
+                 {"equipment_types": ["锅炉"], "has_elevators": True, "elevator_insured": True}),
+           visit(2, "product", "电器店", "2026-09-29T10:00", [A, B],
+                 {"product_types": ["电取暖器"], "heaters_confiscated": 40},
+                 measures={"seized": [heater("劣质电取暖器", 4, 1_000)]})]
+    path = tmp_path / "old.jsonl"
+    path.write_text("\n".join(json.dumps(x, ensure_ascii=False) for x in old), "utf-8")
+    laptop("import", str(path))
+
+    def figures(*scope: str) -> tuple[int, int, int]:
+        values = laptop.json("tally", *scope)["tallies"]
+        return (values["equipment.elevator_units"], values["equipment.elevator_insured_units"],
+                values["product.heaters"])
+
+    assert figures() == (0, 0, 4)
+    laptop("record", "edit", rid(1), "--findings", "锅炉压力表未校验")
+    laptop("record", "edit", rid(2), "--seize", "劣质电取暖器:台:5:1000")
+    shown = laptop.json("record", "show", rid(1))["current"]["fields"]
+    assert shown["has_elevators"] is True  # kept as it was, through the edit
+    assert laptop.json("record", "show", rid(2))["current"]["fields"]["heaters_confiscated"] == 40
+    assert figures() == (0, 0, 5)
+    laptop.sync(central_url)
+    assert figures("--scope", "central", "--central", central_url) == (0, 0, 5)
+    laptop("record", "void", rid(2), "--reason", "录入错误")
+    laptop.sync(central_url)
+    assert figures("--scope", "central", "--central", central_url) == figures() == (0, 0, 0)

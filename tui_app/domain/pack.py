@@ -330,7 +330,7 @@ class _Parser:
         return tuple(actions)
 
     def retired(self, raw: dict[str, Any], fields: tuple[FormField, ...], where: str) -> tuple[str, ...]:
-        """`retired = ["has_elevators"]`: ids no form field of the action may still use."""
+        """`retired = ["has_elevators"]`: field ids an earlier version had, none still on the form."""
         value = raw.get("retired", [])
         if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
             raise self.fail(f"{where}.retired", "pack.bad_type")

@@ -13,7 +13,7 @@ the facts of the revision it replaces. A fact is (tally id, local day, key, n):
 the period shows. Each record it applies to leaves a *mark* (tally id, key, moment,
 record id, day, state) where state is 1 when the record matches the tally's `match`;
 the store keeps one row per mark, and the tally counts the keys whose latest mark
-(by moment, then record id) in the period has state 1.
+in the period (by local day, then moment, then record id) has state 1.
 
 Facts and marks depend only on the record's own content, so a later edit of an entity
 can never make stored tallies stale. Voided records contribute nothing.

@@ -112,4 +112,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cli.doc.written": ("{name} {number}：{path}", "{name} {number}: {path}"),
     "ui.key.print": ("打印文书", "Print"),
     "ui.doc.done": ("已生成 {count} 份文书，在 {folder}", "{count} document(s) written to {folder}"),
+    # ---- ledgers
+    "ledger.col.attachments": ("附件（份）", "Attachments"),
+    "ledger.col.doc_numbers": ("文书编号", "Document numbers"),
 }

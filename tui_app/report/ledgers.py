@@ -59,7 +59,8 @@ LEDGERS: tuple[LedgerSpec, ...] = (
         ("rectification", "ledger.col.rectification", "bool"),
         ("directives", "ledger.col.directives", "int"), ("sealed", "ledger.col.sealed", "int"),
         ("seized_value_fen", "ledger.col.seized_value", "money"),
-        ("result", "ledger.col.result"), ("id", "ledger.col.id"))),
+        ("result", "ledger.col.result"), ("attachments", "ledger.col.attachments", "int"),
+        ("doc_numbers", "ledger.col.doc_numbers"), ("id", "ledger.col.id"))),
     LedgerSpec("case", "ledger.case", _cols(
         ("filed_on", "ledger.col.filed_on", "date"), ("action", "ledger.col.action", "action"),
         ("case_type", "ledger.col.case_type"), ("entity", "ledger.col.party"),

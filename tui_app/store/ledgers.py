@@ -52,11 +52,12 @@ def _officers(text: str | None) -> tuple[str, str]:
 
 
 def _inspections(db: Database, campaign: str, day_from: str, day_to: str,
-                 extra: str = "") -> Iterator[tuple[Any, ...]]:
+                 extra: str = "", more: str = "") -> Iterator[tuple[Any, ...]]:
+    """Inspections of the period with their entity; `more` adds columns at the end."""
     hint = _scan_hint(db, "inspection", day_from, day_to)
     return db.conn.execute(
         "SELECT r.id, r.action, r.started_at, r.day, r.place, r.officers, r.fields, r.findings, "
-        "r.measures, r.result, e.name, e.uscc, e.township "
+        f"r.measures, r.result, e.name, e.uscc, e.township{more} "
         f"FROM inspection AS r {hint} {_ENTITY} WHERE {_SCOPE}{extra} "
         "ORDER BY r.started_at, r.id", (campaign, day_from, day_to))
 
@@ -64,17 +65,31 @@ def _inspections(db: Database, campaign: str, day_from: str, day_to: str,
 def inspections(db: Database, campaign: str, day_from: str, day_to: str) -> Iterator[Row]:
     """检查台账: one row per inspection."""
     for (rid, action, started_at, day, place, officers, _fields, findings, measures, result,
-         name, uscc, township) in _inspections(db, campaign, day_from, day_to):
+         name, uscc, township, attachments, documents) in _inspections(
+            db, campaign, day_from, day_to, more=", r.attachments, r.documents"):
         m = json.loads(measures) if measures else {}
         names, badges = _officers(officers)
+        evidence, numbers = _paperwork(attachments, documents)
         yield {
             "started_at": started_at, "day": day, "action": action, "entity": name or place,
             "uscc": uscc, "township": township, "officers": names, "badges": badges,
             "findings": findings, "rectification": bool(m.get("rectification_ordered")),
             "directives": m.get("directives", 0), "sealed": m.get("sealed_units", 0),
             "seized_value_fen": sum(i.get("value_fen", 0) for i in m.get("seized") or []),
-            "result": result, "id": rid,
+            "result": result, "attachments": evidence, "doc_numbers": numbers, "id": rid,
         }
+
+
+def _paperwork(attachments: str | None, documents: str | None) -> tuple[int, str]:
+    """Live attachments counted, and the 文号 of the printed documents (most records have
+    neither: their empty JSON is not parsed)."""
+    count = 0
+    if attachments and attachments != "[]":
+        count = sum(1 for a in json.loads(attachments) if not a.get("removed_at"))
+    numbers = ""
+    if documents and documents != "{}":
+        numbers = "、".join(d["number"] for d in json.loads(documents).values())
+    return count, numbers
 
 
 def cases(db: Database, campaign: str, day_from: str, day_to: str) -> Iterator[Row]:

@@ -170,7 +170,7 @@ def apply_marks(conn: sqlite3.Connection, gone: Iterable[MarkRow], added: Iterab
         return
     conn.executemany(
         "DELETE FROM tally_latest WHERE campaign = ? AND tally_id = ? AND key = ? AND moment = ? "
-        "AND record_id = ?", [row[:5] for row in gone])
+        "AND record_id = ? AND day = ?", [row[:6] for row in gone])
     conn.executemany(
         "INSERT OR REPLACE INTO tally_latest (campaign, tally_id, key, moment, record_id, day, state)"
         " VALUES (?, ?, ?, ?, ?, ?, ?)", added)
@@ -186,7 +186,7 @@ def renew_latest_keys(conn: sqlite3.Connection, keys: Iterable[tuple[str, str, s
         "INSERT INTO tally_latest_key (campaign, tally_id, key, day, state) "
         "SELECT campaign, tally_id, key, day, state FROM tally_latest "
         "WHERE campaign = ? AND tally_id = ? AND key = ? "
-        "ORDER BY moment DESC, record_id DESC LIMIT 1", keys)
+        "ORDER BY day DESC, moment DESC, record_id DESC LIMIT 1", keys)
 
 
 def get(db: Database, kind: str, record_id: str) -> dict[str, Any] | None:

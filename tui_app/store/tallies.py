@@ -23,11 +23,17 @@ Query = Callable[[str, Sequence[Any]], list[tuple[Any, ...]]]  # (SQL, args) →
 OUTSIDE_SQL = ("SELECT EXISTS (SELECT 1 FROM {table} WHERE campaign = {p} AND tally_id = {p} "
                "AND day < {p}) OR EXISTS (SELECT 1 FROM {table} WHERE campaign = {p} "
                "AND tally_id = {p} AND day > {p})")
-# Each key's latest row in a period (a window function), then (entities, of which matching).
+# A period that cuts the campaign: per entity of the tally, its latest row up to the
+# period's end (one primary-key seek: key, then day and moment descending). The entity
+# has a row in the period when that row's day is not before the start: v = 2 + state
+# (MATERIALIZED: the seek runs once per entity, not once per use of v).
 LATEST_IN_PERIOD_SQL = (
-    "SELECT COUNT(*), SUM(state) FROM (SELECT state, ROW_NUMBER() OVER (PARTITION BY key "
-    "ORDER BY moment DESC, record_id DESC) AS nth FROM tally_latest WHERE campaign = {p} "
-    "AND tally_id = {p} AND day BETWEEN {p} AND {p}) AS latest WHERE nth = 1")
+    "WITH latest AS MATERIALIZED (SELECT (SELECT CASE WHEN l.day >= {p} THEN 2 ELSE 0 END "
+    "+ l.state FROM tally_latest AS l WHERE l.campaign = k.campaign AND l.tally_id = k.tally_id "
+    "AND l.key = k.key AND l.day <= {p} ORDER BY l.day DESC, l.moment DESC, l.record_id DESC "
+    "LIMIT 1) AS v FROM tally_latest_key AS k WHERE k.campaign = {p} AND k.tally_id = {p}) "
+    "SELECT SUM(CASE WHEN v >= 2 THEN 1 ELSE 0 END), SUM(CASE WHEN v = 3 THEN 1 ELSE 0 END) "
+    "FROM latest")
 LATEST_WHOLE_SQL = ("SELECT COUNT(*), SUM(state) FROM tally_latest_key WHERE campaign = {p} "
                     "AND tally_id = {p}")
 
@@ -46,9 +52,10 @@ def latest_state(query: Query, mark: str, campaign: str, tally_id: str, day_from
 
     When the period holds every row of the tally (a whole-campaign report, or one up to
     today), its `tally_latest_key` rows answer: one per entity, kept on every write.
-    Otherwise the period's rows are read and each entity's latest picked."""
+    Otherwise each entity's latest row up to the period's end is sought (one index seek
+    per entity, never a sort of the period's rows)."""
     if outside(query, mark, "tally_latest", campaign, tally_id, day_from, day_to):
-        row = query(LATEST_IN_PERIOD_SQL.format(p=mark), (campaign, tally_id, day_from, day_to))
+        row = query(LATEST_IN_PERIOD_SQL.format(p=mark), (day_from, day_to, campaign, tally_id))
     else:
         row = query(LATEST_WHOLE_SQL.format(p=mark), (campaign, tally_id))
     return Aggregate(total=int(row[0][1] or 0), keys=int(row[0][0] or 0))

@@ -125,11 +125,13 @@ def push_blobs(local: BlobSource, central: BlobPort, epoch: str,
         held = [sha for sha, _size in batch if sha not in missing]
         local.confirm_blobs(held, epoch)
         summary.held += len(held)
+        sent = []
         for sha, size in batch:
             if sha in missing:
                 _send(local, central, sha, size, summary, lambda: report("blobs", summary.bytes, total))
                 if sha not in summary.failed:
-                    local.confirm_blobs([sha], epoch)
+                    sent.append(sha)
+        local.confirm_blobs(sent, epoch)  # a kill before this: the next sync asks, and confirms
     return summary
 
 

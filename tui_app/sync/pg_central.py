@@ -368,8 +368,13 @@ class PgCentral:
         return json.loads(row[0])["source"] if row else None
 
     def materialize(self, chunk: int = 5000) -> int:
-        """Catch current rows and tally facts up with the log; return changes read."""
+        """Catch current rows and tally facts up with the log; return changes read.
+
+        As a pull does, it waits a moment for committed changes the horizon still hides
+        (another transaction in the cluster is open), so a read right after a sync
+        counts what that sync was told is stored."""
         total = 0
+        deadline = time.monotonic() + HORIZON_WAIT_S
         with self._txn("materialize") as cur:
             cur.execute("SELECT k, v FROM meta WHERE k LIKE %s", (mat.COUNTED + "%",))
             counted = cur.fetchall()
@@ -380,14 +385,17 @@ class PgCentral:
                 cur.execute("SELECT v FROM meta WHERE k = 'materialized'")
                 xid, seq = (int(p) for p in cur.fetchone()[0].split(":"))
                 rows = self._after(cur, xid, seq, chunk)
-                if not rows:
+                if rows:
+                    changes = [Change(cid, kind, rid, rev, json.loads(body), raw=body)
+                               for _x, _s, cid, kind, rid, rev, body in rows]
+                    self._apply_plan(cur, changes)
+                    cur.execute("UPDATE meta SET v = %s WHERE k = 'materialized'",
+                                (f"{rows[-1][0]}:{rows[-1][1]}",))
+                    total += len(rows)
+                    continue
+                if not self._held_back(cur, rows, xid, seq) or time.monotonic() >= deadline:
                     return total
-                changes = [Change(cid, kind, rid, rev, json.loads(body), raw=body)
-                           for _x, _s, cid, kind, rid, rev, body in rows]
-                self._apply_plan(cur, changes)
-                cur.execute("UPDATE meta SET v = %s WHERE k = 'materialized'",
-                            (f"{rows[-1][0]}:{rows[-1][1]}",))
-                total += len(rows)
+            time.sleep(0.05)
 
     def _apply_plan(self, cur: psycopg.Cursor[Any], changes: list[Change]) -> None:
         packs = mat.PackCache(lambda campaign: self._pack_in(cur, campaign))
@@ -442,13 +450,13 @@ class PgCentral:
         keys = sorted({m[:3] for m in gone + added})
         if gone:
             cur.executemany("DELETE FROM tally_latest WHERE campaign = %s AND tally_id = %s"
-                            " AND key = %s AND moment = %s AND record_id = %s",
-                            [m[:5] for m in gone])
+                            " AND key = %s AND moment = %s AND record_id = %s AND day = %s",
+                            [m[:6] for m in gone])
         if added:
             cur.executemany(
                 "INSERT INTO tally_latest (campaign, tally_id, key, moment, record_id, day, state)"
-                " VALUES (%s, %s, %s, %s, %s, %s, %s) ON CONFLICT (campaign, tally_id, key,"
-                " moment, record_id) DO UPDATE SET day = excluded.day, state = excluded.state",
+                " VALUES (%s, %s, %s, %s, %s, %s, %s) ON CONFLICT (campaign, tally_id, key, day,"
+                " moment, record_id) DO UPDATE SET state = excluded.state",
                 added)
         if keys:
             cur.executemany("DELETE FROM tally_latest_key WHERE campaign = %s AND tally_id = %s"
@@ -457,7 +465,7 @@ class PgCentral:
                 "INSERT INTO tally_latest_key (campaign, tally_id, key, day, state)"
                 " SELECT campaign, tally_id, key, day, state FROM tally_latest"
                 " WHERE campaign = %s AND tally_id = %s AND key = %s"
-                " ORDER BY moment DESC, record_id DESC LIMIT 1", keys)
+                " ORDER BY day DESC, moment DESC, record_id DESC LIMIT 1", keys)
 
     @staticmethod
     def _pack_in(cur: psycopg.Cursor[Any], campaign_id: str) -> str | None:

@@ -9,9 +9,9 @@ CREATE TABLE tally_latest (
     record_id TEXT NOT NULL,
     day TEXT NOT NULL,
     state INTEGER NOT NULL,
-    PRIMARY KEY (campaign, tally_id, key, moment, record_id)
+    PRIMARY KEY (campaign, tally_id, key, day, moment, record_id)
 ) WITHOUT ROWID;
-CREATE INDEX tally_latest_day ON tally_latest (campaign, tally_id, day, key, moment, record_id, state);
+CREATE INDEX tally_latest_day ON tally_latest (campaign, tally_id, day);
 
 CREATE TABLE tally_latest_key (
     campaign TEXT NOT NULL,

@@ -1,12 +1,7 @@
 -- Attachments and 文号 blocks (issue 13).
 
--- Blobs the store holds whole and verified; their bytes are files in the folder beside
--- this database (`<name>.blobs/ab/<sha256>`), an upload in progress in `.partial/`.
-CREATE TABLE blob (
-    sha256 TEXT PRIMARY KEY,
-    size INTEGER NOT NULL,
-    stored_at TEXT NOT NULL
-) WITHOUT ROWID;
+-- Blobs are files in the folder beside this database (`<name>.blobs/ab/<sha256>`), moved
+-- there only once verified and on disk; an upload in progress is in `.partial/`.
 
 -- 文号 blocks handed out: each laptop numbers a series (a document kind's pattern) in a
 -- year only inside its own blocks, so two laptops offline never print the same number.

@@ -68,6 +68,9 @@ def _table(doc, rows: Sequence[Sequence[str]], widths: Sequence[float],  # noqa:
     table = doc.add_table(rows=len(rows), cols=len(widths))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    for c, width in enumerate(widths):
+        table.columns[c].width = Cm(width)  # the grid: what LibreOffice and WPS lay out by
     for r, row in enumerate(rows):
         for c, text in enumerate(row):
             cell = table.cell(r, c)
@@ -88,7 +91,7 @@ def _head(doc, title: str) -> None:  # noqa: ANN001
 def _signatures(doc, *, party: bool = True) -> None:  # noqa: ANN001
     _para(doc, "")
     if party:
-        _para(doc, "当事人（签名或盖章）：________________    日期：______年____月____日")
+        _para(doc, "当事人（签名或盖章）：____________    日期：____年__月__日")
     _para(doc, "检查人员（签名）：{{ officer1.name }} ________  {{ officer2.name }} ________")
     _para(doc, "{{ unit }}（印章）", align=WD_ALIGN_PARAGRAPH.RIGHT)
     _para(doc, "{{ doc.date }}", align=WD_ALIGN_PARAGRAPH.RIGHT)
@@ -112,7 +115,7 @@ def inspection_record() -> Document:
     _para(doc, "{{ findings or '未发现问题。' }}", indent=True)
     _para(doc, "{% for f in fields %}{{ f.label }}：{{ f.value }}；{% endfor %}", indent=True)
     _para(doc, "处理措施：", bold=True)
-    _para(doc, "{% if measures.rectification_ordered %}责令改正（{{ numbers.rectification }}）；{% endif %}"
+    _para(doc, "{% if measures.rectification_ordered %}责令改正（见{{ numbers.rectification }}）；{% endif %}"
                "{% if measures.directives %}下达特种设备安全监察指令书 {{ measures.directives }} 份；{% endif %}"
                "{% if measures.sealed_units %}查封设备 {{ measures.sealed_units }} 台；{% endif %}"
                "{% if measures.seized %}扣押物品 {{ measures.seized|length }} 项（见清单）；{% endif %}"
@@ -160,7 +163,7 @@ def directive() -> Document:
     _para(doc, RIGHTS, indent=True)
     _table(doc, OFFICERS, [3, 5, 3, 5])
     _para(doc, "")
-    _para(doc, "被检查单位负责人（签名）：________________    日期：______年____月____日")
+    _para(doc, "被检查单位负责人（签名）：____________    日期：____年__月__日")
     _para(doc, "检查人员（签名）：{{ officer1.name }} ________  {{ officer2.name }} ________")
     _para(doc, "{{ unit }}（特种设备安全监察专用章）", align=WD_ALIGN_PARAGRAPH.RIGHT)
     _para(doc, "{{ doc.date }}", align=WD_ALIGN_PARAGRAPH.RIGHT)
