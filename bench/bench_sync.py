@@ -32,15 +32,15 @@ INSPECTOR, DEVICE = "3201001", "bench-device"
 ACTIONS = ("food", "drug", "equipment", "product", "fraud", "price", "epidemic")
 
 
-def make_changes(n: int) -> list[Change]:
-    """N new inspections shaped like the ones the app stores."""
+def make_changes(n: int, inspector: str = INSPECTOR, device: str = DEVICE) -> list[Change]:
+    """N new inspections shaped like the ones the app stores, made by `inspector`."""
     now = utc_now()
     changes = []
     for i in range(n):
         rid = new_id()
         body = {
-            "id": rid, "rev": 1, "created_at": now, "updated_at": now, "inspector_id": INSPECTOR,
-            "device_id": DEVICE, "voided": False, "void_reason": None, "warnings": [],
+            "id": rid, "rev": 1, "created_at": now, "updated_at": now, "inspector_id": inspector,
+            "device_id": device, "voided": False, "void_reason": None, "warnings": [],
             "campaign": "zhongqiu", "action": ACTIONS[i % 7], "entity_id": None,
             "place": f"城关镇农贸市场{i % 500}号摊位",
             "started_at": f"2026-09-{14 + i % 20:02d}T02:30:00Z",

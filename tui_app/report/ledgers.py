@@ -185,9 +185,22 @@ def figures_table(items: Sequence[tuple[Tally, int | float]], tz: ZoneInfo) -> T
     return Table(t("ledger.figures"), headers, ("text", "number", "text", "text"), rows)
 
 
+# What a spreadsheet takes for the start of a formula (OWASP, "CSV injection"): `=`, `+`,
+# `-`, `@`, and a tab or carriage return before them.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralised(text: str) -> str:
+    """Text a spreadsheet shows as typed instead of running it: a leading single quote
+    when it starts like a formula (OWASP's rule for CSV). The database keeps `text`."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
 def _csv_value(kind: str, value: Cell) -> str:
     if value is None:
         return ""
+    if isinstance(value, str):
+        return neutralised(value)
     if kind == "money":
         return f"{value:.2f}"
     if isinstance(value, dt.datetime):
@@ -257,38 +270,39 @@ def _widths(tab: Table, rows: Iterator[tuple[Cell, ...]],
 def write_xlsx(tables: Sequence[Table], path: Path, progress: Progress | None = None) -> None:
     """One sheet per table: bold frozen header, CJK-aware widths, typed cells.
 
-    The workbook is written in openpyxl's write-only mode, row by row, so its memory
-    stays flat however long the ledgers are.
+    xlsxwriter in constant-memory mode writes each row to disk as it comes, so memory
+    stays flat however long the ledgers are, at several times openpyxl's speed (README,
+    Performance). Every text is written as a text cell, never as a formula or a link,
+    whatever it starts with (`=HYPERLINK(…)`, `=cmd|…`): a ledger cannot run anything.
     """
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Alignment, Font
-    from openpyxl.utils import get_column_letter
+    import xlsxwriter
 
-    book = Workbook(write_only=True)
-    bold, centre = Font(bold=True), Alignment(horizontal="center", vertical="center")
+    book = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_formulas": False,
+                                           "strings_to_urls": False, "strings_to_numbers": False})
+    header = book.add_format({"bold": True, "align": "center", "valign": "vcenter"})
+    number_formats = {kind: book.add_format({"num_format": fmt})
+                      for kind, fmt in _NUMBER_FORMATS.items()}
     for tab in tables:
-        sheet = book.create_sheet(tab.name[:31])
+        sheet = book.add_worksheet(tab.name[:31])
         widths, rows = _widths(tab, _reported(tab.name, tab.rows, progress))
-        for i, width in enumerate(widths, start=1):
-            sheet.column_dimensions[get_column_letter(i)].width = width
-        sheet.freeze_panes = "A2"
-        header = []
-        for text in tab.headers:
-            head = WriteOnlyCell(sheet, value=text)
-            head.font, head.alignment = bold, centre
-            header.append(head)
-        sheet.append(header)
-        formats = [_NUMBER_FORMATS.get(kind) for kind in tab.kinds]
-        for row in rows:
-            sheet.append([_formatted(sheet, value, fmt, WriteOnlyCell) if fmt else value
-                          for value, fmt in zip(row, formats, strict=True)])
-    book.save(str(path))
+        for i, width in enumerate(widths):
+            sheet.set_column(i, i, width)
+        sheet.freeze_panes(1, 0)
+        for i, text in enumerate(tab.headers):
+            sheet.write_string(0, i, text, header)
+        formats = [number_formats.get(kind) for kind in tab.kinds]
+        for r, row in enumerate(rows, start=1):
+            for c, value in enumerate(row):
+                if value is not None:
+                    _put(sheet, r, c, value, formats[c])
+    book.close()
 
 
-def _formatted(sheet: Any, value: Cell, fmt: str, make: Any) -> Any:
-    if value is None:
-        return None
-    out = make(sheet, value=value)
-    out.number_format = fmt
-    return out
+def _put(sheet: Any, row: int, col: int, value: Cell, fmt: Any) -> None:
+    """One typed cell: text as text (never a formula), dates as dates, numbers as numbers."""
+    if isinstance(value, str):
+        sheet.write_string(row, col, value)
+    elif isinstance(value, dt.date):  # dt.datetime is a dt.date too
+        sheet.write_datetime(row, col, value, fmt)
+    else:
+        sheet.write_number(row, col, float(value) if isinstance(value, Decimal) else value, fmt)
