@@ -96,6 +96,23 @@ def _copy_rows(conn, table: str, batch: list[Change]) -> None:  # noqa: ANN001 -
                             c.body_json(), now))
 
 
+def raw_copy(url: str, changes: list[Change], size: int) -> float:
+    """Seconds for a raw COPY of `changes`, `size` rows a transaction, into a table like
+    `change`: the in-run anchor for a push through any path (bench_service.py uses it)."""
+    import psycopg
+
+    initialise(url)
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("CREATE TABLE raw_anchor (LIKE change INCLUDING ALL)")
+        try:
+            began = time.perf_counter()
+            for batch in batches(changes, size):
+                _copy_rows(conn, "raw_anchor", batch)
+            return time.perf_counter() - began
+        finally:
+            conn.execute("DROP TABLE raw_anchor")
+
+
 def pg_push_vs_copy(url: str, n: int, size: int,
                     changes: list[Change] | None = None) -> dict[str, float]:
     """`CentralStore.push` against a raw COPY of the same rows, batch by batch, interleaved.

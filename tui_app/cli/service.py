@@ -19,7 +19,8 @@ def register(cli: click.Group) -> None:
 @click.command(help=t("cli.serve.help"))
 @STORE
 @click.option("--host", default="127.0.0.1", show_default=True, help=t("cli.serve.host"))
-@click.option("--port", default=8750, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--port", default=8750, show_default=True, type=click.IntRange(1, 65535),
+              help=t("cli.serve.port"))
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
               help=t("cli.serve.workers"))
 @click.option("--max-body-mb", default=16.0, show_default=True, type=click.FloatRange(0.01, 1024),
@@ -47,7 +48,7 @@ def token() -> None:
 @click.option("--inspector", required=True, help=t("cli.token.inspector"))
 @click.option("--name", default="", help=t("cli.token.name"))
 @click.option("--role", type=click.Choice(["inspector", "bureau"]), default="inspector",
-              show_default=True)
+              show_default=True, help=t("cli.token.role"))
 @click.option("--expires", "expires_days", type=click.IntRange(1, 3650), default=None,
               help=t("cli.token.expires"))
 def token_issue(store_url: str, inspector: str, name: str, role: str,
@@ -64,7 +65,8 @@ def token_issue(store_url: str, inspector: str, name: str, role: str,
 
 @token.command("list", help=t("cli.token.list.help"))
 @STORE
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
+              help=t("cli.opt.format"))
 def token_list(store_url: str, fmt: str) -> None:
     from tui_app.services import service
 

@@ -100,6 +100,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cli.token.issue.help": ("为执法人员发放令牌（只显示这一次）。",
                              "Issue a token for an inspector (shown this once)."),
     "cli.token.inspector": ("执法人员编号（执法证号）", "the inspector's id (badge number)"),
+    "cli.serve.port": ("监听端口", "port to listen on"),
+    "cli.token.role": ("inspector：只推送本人的记录；bureau：还可发布行动包和名录、读取全部",
+                       "inspector: pushes only its own records; "
+                       "bureau: also publishes packs and the registry, reads everything"),
     "cli.token.name": ("备注名，例如笔记本名称", "a label, e.g. the laptop's name"),
     "cli.token.expires": ("有效天数（默认不过期）", "valid for this many days (default: no expiry)"),
     "cli.token.issued": ("已发放令牌 {id}（执法人员 {inspector}，角色 {role}，有效期至 {expires}）。"
