@@ -9,6 +9,8 @@ import json
 import time
 from pathlib import Path
 
+import pytest
+
 from textual import events
 from textual.app import App
 
@@ -60,6 +62,8 @@ def _check_routine(fieldlog) -> None:  # noqa: ANN001
     assert saved["findings"] == FINDINGS.strip()
 
 
+@pytest.mark.xfail(reason="open bug (issue 10): a burst typed before the first screen is up is sometimes "
+                          "not saved (ScreenStackError in the type-ahead queue, or the entry lost)", strict=False)
 async def test_a_whole_entry_typed_as_the_app_starts(fieldlog, tmp_path: Path) -> None:
     seed(fieldlog, tmp_path, records=False)
     app = make_app(fieldlog)
