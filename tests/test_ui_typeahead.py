@@ -10,7 +10,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from textual import events
 from textual.app import App
 
