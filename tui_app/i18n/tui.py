@@ -3,6 +3,7 @@
 MESSAGES: dict[str, tuple[str, str]] = {
     "ui.title": ("FieldLog 执法检查记录", "FieldLog field inspections"),
     "ui.loading": ("正在读取…", "Loading…"),
+    "ui.closing": ("程序正在退出，未执行。", "FieldLog is closing: not done."),
     "ui.crash_title": ("出错了", "Something went wrong"),
     "ui.crash": ("操作未完成：{detail}。已填写的内容都还在，可以重试或按 Esc 返回。",
                  "That did not finish: {detail}. Everything typed is still here; "

@@ -80,9 +80,10 @@ class FieldLogApp(App[None]):
 
     def compute_snapshot(self) -> Snapshot:
         """The dashboard's data, on whatever worker thread calls this."""
-        ctx = self.sessions.get()
-        self.tz = ctx.tz
-        return dashboard_service.snapshot(ctx, self.today())
+        with self.sessions.busy():
+            ctx = self.sessions.get()
+            self.tz = ctx.tz
+            return dashboard_service.snapshot(ctx, self.today())
 
     # ------------------------------------------------------------ time
 

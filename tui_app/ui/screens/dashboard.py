@@ -10,7 +10,6 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -21,6 +20,7 @@ from textual.widgets import Sparkline, Static
 from tui_app.i18n import pick, t
 from tui_app.services import dashboard as dashboard_service
 from tui_app.ui.guard import Guarded
+from tui_app.ui.sessions import db_work
 from tui_app.ui.widgets.footer import KeysFooter
 from tui_app.ui.widgets.sync_panel import SyncPanel
 from tui_app.ui.widgets.tally_board import TallyBoard
@@ -98,7 +98,7 @@ class DashboardScreen(Guarded, Screen[None]):
         for then in waiting:
             then()
 
-    @work(thread=True, exclusive=True, group="dashboard", exit_on_error=False)
+    @db_work(exclusive=True, group="dashboard")
     def reload(self) -> None:
         early, self.app.early_snapshot = self.app.early_snapshot, None
         snap = early.result() if early is not None else self.app.compute_snapshot()

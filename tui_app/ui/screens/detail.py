@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 from rich.table import Table
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -31,6 +30,7 @@ from tui_app.ui import forms
 from tui_app.ui.guard import Guarded
 from tui_app.ui.screens.dialogs import ReasonScreen
 from tui_app.ui.screens.evidence import AttachScreen, attachments_table
+from tui_app.ui.sessions import db_work
 from tui_app.ui.widgets.footer import KeysFooter
 
 
@@ -76,7 +76,7 @@ class DetailScreen(Guarded, Screen[None]):
         """Read the record afresh whenever it comes (back) into view, e.g. after an edit."""
         self.load()
 
-    @work(thread=True, exclusive=True, group="detail", exit_on_error=False)
+    @db_work(exclusive=True, group="detail")
     def load(self) -> None:
         view = record_view.load(self.app.sessions.get(), self.record_id)
         self.post_message(self.Loaded(view.kind, view.current, view.revisions, view.entity_name,
@@ -153,7 +153,7 @@ class DetailScreen(Guarded, Screen[None]):
 
         self.app.push_screen(ReasonScreen(t("ui.void.question")), given)
 
-    @work(thread=True, exit_on_error=False, group="save")
+    @db_work(group="save")
     def void(self, reason: str) -> None:
         record_service.void(self.app.sessions.get(), self.record_id, reason)
         self.post_message(self.Voided())
@@ -170,12 +170,12 @@ class DetailScreen(Guarded, Screen[None]):
 
         self.app.push_screen(AttachScreen(), given)
 
-    @work(thread=True, exit_on_error=False, group="save")
+    @db_work(group="save")
     def attach(self, paths: list[Path]) -> None:
         done = attachment_service.attach(self.app.sessions.get(), self.record_id, paths)
         self.post_message(self.Attached(len(done.added)))
 
-    @work(thread=True, exit_on_error=False, group="save")
+    @db_work(group="save")
     def action_print(self) -> None:
         ctx = self.app.sessions.get()
         folder = document_service.documents_folder(ctx)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
@@ -25,6 +24,7 @@ from tui_app.services.record import Saved
 from tui_app.ui import forms
 from tui_app.ui.guard import Guarded
 from tui_app.ui.screens.dialogs import ConfirmScreen
+from tui_app.ui.sessions import db_work
 from tui_app.ui.widgets.entity_picker import EntityPicker
 from tui_app.ui.widgets.fields import FormBody
 from tui_app.ui.widgets.footer import KeysFooter
@@ -152,7 +152,7 @@ class EntryScreen(Guarded, Screen[None]):
             extra[forms.OFFICERS] = values.pop(forms.OFFICERS)
         self.save(values, extra, close)
 
-    @work(thread=True, exit_on_error=False, group="save")
+    @db_work(group="save")
     def save(self, values: dict[str, Any], extra: dict[str, Any], close: bool) -> None:
         ctx = self.app.sessions.get()
         specs = {s.path: s.field for s in self.specs}
@@ -300,7 +300,7 @@ class EntityScreen(Guarded, ModalScreen[tuple[str, str] | None]):
         self.app.push_screen(ConfirmScreen(t("ui.entity.confirm_override"),
                                            t("ui.entity.override_keys")), answered)
 
-    @work(thread=True, exit_on_error=False, group="save")
+    @db_work(group="save")
     def save(self, values: dict[str, Any], override: bool) -> None:
         ctx = self.app.sessions.get()
         try:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -23,6 +23,7 @@ from tui_app.i18n import pick, shown, t
 from tui_app.services import record as record_service
 from tui_app.services.record import ListQuery
 from tui_app.ui.guard import Guarded
+from tui_app.ui.sessions import db_work
 from tui_app.ui.widgets.footer import KeysFooter
 
 PAGE = 50
@@ -138,7 +139,7 @@ class RecordsScreen(Guarded, Screen[None]):
             text=self.query_one("#filter-text", Input).value.strip() or None,
             include_voided=True, limit=PAGE, offset=self.start)
 
-    @work(thread=True, exclusive=True, group="records", exit_on_error=False)
+    @db_work(exclusive=True, group="records")
     def fetch(self, query: ListQuery) -> None:
         """A newer fetch cancels this one (exclusive): its query then stops mid-way."""
         worker = get_current_worker()

@@ -25,6 +25,7 @@ from tui_app.errors import FieldLogError
 from tui_app.i18n import t
 from tui_app.services import report as report_service
 from tui_app.ui.guard import Guarded
+from tui_app.ui.sessions import db_work
 from tui_app.ui.widgets.footer import KeysFooter
 
 
@@ -110,7 +111,7 @@ class ReportScreen(Guarded, Screen[None]):
         self._status(t("ui.loading"))
         self.build(scope, day_from, day_to)
 
-    @work(thread=True, exclusive=True, group="report", exit_on_error=False)
+    @db_work(exclusive=True, group="report")
     def build(self, scope: str, day_from: dt.date | None, day_to: dt.date | None) -> None:
         try:
             built = report_service.for_scope(self.app.sessions.get(), scope, None, day_from, day_to)

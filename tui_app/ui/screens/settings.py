@@ -6,7 +6,6 @@ context, and the dashboard (and the forms' prefilled officers) follow at once.
 
 from __future__ import annotations
 
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
@@ -18,6 +17,7 @@ from tui_app.i18n import t
 from tui_app.services import profile
 from tui_app.ui import forms
 from tui_app.ui.guard import Guarded
+from tui_app.ui.sessions import db_work
 from tui_app.ui.widgets.fields import FormBody
 from tui_app.ui.widgets.footer import KeysFooter
 from tui_app.ui.widgets.sync_panel import SyncPanel
@@ -52,7 +52,7 @@ class SettingsScreen(Guarded, Screen[None]):
     def on_mount(self) -> None:
         self.load()
 
-    @work(thread=True, exit_on_error=False, group="settings")
+    @db_work(group="settings")
     def load(self) -> None:
         self.post_message(self.Loaded(profile.current(self.app.sessions.get())))
 
@@ -64,7 +64,7 @@ class SettingsScreen(Guarded, Screen[None]):
     def action_save(self) -> None:
         self.save(self.query_one(FormBody).values())
 
-    @work(thread=True, exit_on_error=False, group="save")
+    @db_work(group="save")
     def save(self, values: dict[str, str]) -> None:
         try:
             profile.update(self.app.sessions.get(), values)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
@@ -25,6 +24,7 @@ from tui_app.errors import FieldLogError
 from tui_app.i18n import t
 from tui_app.services import sync as sync_service
 from tui_app.ui.guard import Guarded
+from tui_app.ui.sessions import db_work
 from tui_app.ui.widgets.footer import KeysFooter
 from tui_app.ui.widgets.sync_panel import SyncPanel
 
@@ -113,7 +113,7 @@ class SyncScreen(Guarded, Screen[None]):
         self.query_one("#sync-error", Static).update("")
         self.run_sync()
 
-    @work(thread=True, group="sync", exit_on_error=False)
+    @db_work(group="sync")
     def run_sync(self) -> None:
         ctx = self.app.sessions.get()  # type: ignore[attr-defined]
         summary, error = None, ""

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from rich.cells import cell_len, set_cell_size
-from textual import events, work
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -21,6 +21,7 @@ from textual.widgets.option_list import Option
 from tui_app.i18n import t
 from tui_app.services import entity as entity_service
 from tui_app.ui.guard import Guarded
+from tui_app.ui.sessions import db_work
 
 RESULTS = 8
 CREATE = "__create__"
@@ -108,7 +109,7 @@ class EntityPicker(Guarded, Vertical):
             self.app.typeahead.release(self)  # type: ignore[attr-defined]
             self.query_one(OptionList).display = False
 
-    @work(thread=True, exclusive=True, group="entity-search", exit_on_error=False)
+    @db_work(exclusive=True, group="entity-search")
     def search(self, text: str) -> None:
         rows = entity_service.search(self.app.sessions.get(), text, RESULTS)
         self.post_message(self.Found(text, rows))

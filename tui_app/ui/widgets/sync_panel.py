@@ -9,7 +9,6 @@ sync lock keeps it from ever running beside a manual sync.
 
 from __future__ import annotations
 
-from textual import work
 from textual.message import Message
 from textual.widgets import Static
 
@@ -17,6 +16,7 @@ from tui_app.errors import FieldLogError
 from tui_app.i18n import t
 from tui_app.services import profile
 from tui_app.services.dashboard import Snapshot
+from tui_app.ui.sessions import db_work
 
 CHECK_SECONDS = 180.0  # between reachability checks (tests set it lower)
 PROBE_TIMEOUT = 1.5  # seconds a reachability check may take before it counts as offline
@@ -59,7 +59,7 @@ class SyncPanel(Static):
         self._paint()
         self._maybe_sync()
 
-    @work(thread=True, exclusive=True, group="online", exit_on_error=False)
+    @db_work(exclusive=True, group="online")
     def check(self) -> None:
         from tui_app.services import sync as sync_service
 
@@ -81,7 +81,7 @@ class SyncPanel(Static):
         if self.auto and self.state == ONLINE and self.unsynced > 0:
             self.auto_sync()
 
-    @work(thread=True, group="auto-sync", exit_on_error=False)
+    @db_work(group="auto-sync")
     def auto_sync(self) -> None:
         """One background sync, unless a sync (manual or automatic) is already running."""
         from tui_app.services import sync as sync_service
