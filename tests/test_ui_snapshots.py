@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Input
+from textual.widgets import DataTable, Input, Static
 
-from tests.ui_support import SIZE, make_app, seed, settle
+from tests.ui_support import SIZE, make_app, seed, settle, text_of
 from tui_app.i18n import set_lang
 
 LANGS = ["zh", "en"]
@@ -61,10 +61,17 @@ def test_records_list(snap_compare, app, size) -> None:  # noqa: ANN001
         await settle(pilot)
         await pilot.press("l")
         await settle(pilot)
-        for _ in range(200):  # on a loaded machine the page may land a moment later
-            if pilot.app.screen.query_one(DataTable).row_count:
+        steady = 0
+        for _ in range(250):  # on a loaded machine the page and its count land a moment later
+            # Rows, their count, and the widths DataTable measures on an idle moment (an
+            # eight-digit id is wider than its heading), seen five times in a row.
+            table = pilot.app.screen.query_one(DataTable)
+            info = text_of(pilot.app.screen.query_one("#page-info", Static))
+            ready = table.row_count and "…" not in info and all(
+                column.get_render_width(table) >= 10 for column in table.ordered_columns[:1])
+            steady = steady + 1 if ready else 0
+            if steady == 5:
                 break
-            await pilot.pause(0.02)
-        await settle(pilot)
+            await pilot.pause(0.05)
 
     assert snap_compare(app, terminal_size=size, run_before=listed)

@@ -25,6 +25,7 @@ from tui_app.services.record import ListQuery
 from tui_app.ui.guard import Guarded
 from tui_app.ui.sessions import db_work
 from tui_app.ui.widgets.footer import KeysFooter
+from tui_app.ui.widgets.measured_table import MeasuredTable
 
 PAGE = 50
 STORED_CHOICES = ("status", "channel", "case_type", "activity_type")  # shown in the user's language
@@ -102,7 +103,7 @@ class RecordsScreen(Guarded, Screen[None]):
             yield Select(self._action_options(), id="filter-action", compact=True,
                          prompt=t("ui.filter.all_actions"))
             yield Input(placeholder=t("ui.ph.day_filter"), id="filter-day", compact=True)
-        yield DataTable(id="records", cursor_type="row", zebra_stripes=True)
+        yield MeasuredTable(id="records", cursor_type="row", zebra_stripes=True)
         yield Static("", id="page-info")
         yield KeysFooter()
 
