@@ -3,7 +3,9 @@ only in the push: the next sync (or central read) completes the work, nothing lo
 
 As in test_sync_kill.py, kills are aimed by watching the work advance: the pulling
 laptop's revisions grow page by page; the central catch-up runs inside one write
-transaction of the central file, whose rollback journal exists exactly while it runs.
+transaction of the central file, whose rollback journal exists exactly while it runs,
+and on PostgreSQL inside one transaction holding the catch-up's advisory lock, whose
+statements `pg_stat_activity` shows as they run.
 """
 
 from __future__ import annotations
@@ -15,7 +17,9 @@ import sqlite3
 import subprocess
 import sys
 import time
+import uuid
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -110,3 +114,87 @@ def test_sigkill_during_the_central_catch_up_then_a_read_completes_it(
     # the push died before its answer: the next sync hears "duplicate" and forgets its outbox
     assert a.sync_process(url).returncode == 0
     assert_converged(url, a)
+
+
+
+def _pg_watermark(url: str) -> str:
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        return conn.execute("SELECT v FROM meta WHERE k = 'materialized'").fetchone()[0]
+
+
+# The catch-up's chunk transaction, phase by phase, as the statement its backend last ran:
+# reading the log, planning (after the pack's lookup), writing the current rows.
+PHASES = ("SELECT xid::text", "SELECT body FROM change", "INSERT INTO current")
+
+
+def _catch_up_phase(watch: Any, reader: str) -> int | None:
+    """How far the backend of `reader` (an application_name) is in the catch-up's chunk
+    transaction (an index of PHASES), or None when it does not hold the catch-up's lock:
+    only the catch-up takes an advisory lock in a central read."""
+    row = watch.execute(
+        "SELECT a.query FROM pg_stat_activity a JOIN pg_locks l ON l.pid = a.pid "
+        "WHERE a.application_name = %s AND l.locktype = 'advisory' AND l.granted",
+        (reader,)).fetchone()
+    if row is None:
+        return None
+    return max((i for i, text in enumerate(PHASES) if row[0].startswith(text)), default=-1)
+
+
+def _gone(watch: Any, reader: str, timeout: float = 15) -> bool:
+    """Wait (bounded) until PostgreSQL noticed the killed client and ended its backend,
+    so the next round does not wait on the lock the dead one still holds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if not watch.execute("SELECT 1 FROM pg_stat_activity WHERE application_name = %s",
+                             (reader,)).fetchone():
+            return True
+        time.sleep(0.01)
+    return False
+
+
+@pytest.mark.slow
+def test_sigkill_during_the_postgresql_catch_up_then_a_read_completes_it(
+        tmp_path: Path, pg_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    import psycopg
+
+    monkeypatch.setenv("FIELDLOG_SYNC_BATCH", "3000")  # one push; the store catches up after it
+    a = Laptop(tmp_path / "a", "张三", "3201001")
+    a("central", "init", pg_url)
+    a.add(3000)
+    pushed = a.sync_process(pg_url, crash_at="before_catch_up")
+    assert pushed.returncode == 137  # everything pushed, nothing caught up yet
+    assert _pg_watermark(pg_url) == "0:0"
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        xid, seq = conn.execute("SELECT xid::text, seq FROM change ORDER BY xid DESC, seq DESC"
+                                " LIMIT 1").fetchone()
+    reader = f"fl_reader_{uuid.uuid4().hex[:8]}"  # names the readers' backends
+    url = f"{pg_url}&application_name={reader}"
+    rng = random.Random(20261004)
+    landed: list[int] = []
+    with psycopg.connect(pg_url, autocommit=True) as watch:
+        for round_ in range(9):
+            target = round_ % len(PHASES)
+            proc = _start(a.db, "tally", "--scope", "central", "--central", url, "--format", "json")
+            deadline = time.monotonic() + 30
+            while proc.poll() is None and time.monotonic() < deadline:
+                phase = _catch_up_phase(watch, reader)
+                if phase is not None and phase >= target:
+                    time.sleep(rng.uniform(0, 0.02))
+                    break
+                time.sleep(0.001)
+            phase = _catch_up_phase(watch, reader)
+            proc.send_signal(signal.SIGKILL)
+            proc.wait(timeout=30)
+            if phase is not None and proc.returncode == -signal.SIGKILL:
+                landed.append(phase)
+            assert _gone(watch, reader), "the killed reader's backend is still running"
+            assert _pg_watermark(pg_url) == "0:0"  # one transaction: none of it, as all of it
+    assert len(landed) >= 5 and len(set(landed)) >= 3, landed  # in each phase of the catch-up
+    central_figures = a.json("tally", "--scope", "central", "--central", pg_url)["tallies"]
+    assert _pg_watermark(pg_url) == f"{xid}:{seq}"
+    assert central_figures == a.json("tally")["tallies"]
+    # the push died before its answer: the next sync hears "duplicate" and forgets its outbox
+    assert a.sync_process(pg_url).returncode == 0
+    assert_converged(pg_url, a)
