@@ -131,10 +131,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "doctor.backup_bad": ("最新备份 {name} 打不开：{detail}", "The newest backup {name} does not open: {detail}"),
     "doctor.backup_failed": ("上次自动备份失败：{detail}", "The last automatic backup failed: {detail}"),
     "value.too_big": ("“{value}”太大（最多 {max}），请核对。", "'{value}' is too large (at most {max}); please check."),
-    "sync.central_full": ("中心库 {url} 所在磁盘已满：这一批没有存入中心库，本机的记录都还在，未确认的会再发。"
-                          "请通知局里的信息员腾出空间，然后重新同步。",
-                          "The disk of the central store {url} is full: this batch was not stored "
-                          "there; everything stays on this laptop and unacknowledged changes are sent "
-                          "again. Ask the bureau's IT person to free space, then sync again."),
+    "sync.central_full": ("中心库 {url} 所在磁盘已满：这次没有写入中心库，本机的数据一条未丢，"
+                          "未确认的会再发。请通知局里的信息员腾出空间，稍后重新同步。",
+                          "The disk of the central store {url} is full: nothing was written there "
+                          "this time; nothing on this laptop is lost and unacknowledged changes are "
+                          "sent again. Ask the bureau's IT person to free space, then sync again "
+                          "later."),
+    "sync.central_overloaded": ("中心库 {url} 资源不足（{detail}）：这次没有写入中心库，本机的数据一条未丢，"
+                                "未确认的会再发。请通知局里的信息员，稍后重新同步。",
+                                "The central store {url} is short of resources ({detail}): nothing "
+                                "was written there this time; nothing on this laptop is lost and "
+                                "unacknowledged changes are sent again. Tell the bureau's IT person, "
+                                "then sync again later."),
 }
 

@@ -87,14 +87,8 @@ class PgCentral:
         """psycopg's errors as the messages a user reads."""
         try:
             yield
-        except psycopg.errors.DiskFull:
-            raise FieldLogError("sync.central_full", url=_safe(self.url)) from None
-        except psycopg.OperationalError as exc:
-            raise FieldLogError("sync.unreachable", url=_safe(self.url),
-                                detail=_first_line(exc)) from None
         except psycopg.Error as exc:
-            raise FieldLogError("sync.central_error", url=_safe(self.url),
-                                detail=_first_line(exc)) from None
+            raise _user_error(exc, _safe(self.url)) from None
 
     @contextmanager
     def _txn(self, lock: str | None = None) -> Iterator[psycopg.Cursor[Any]]:
@@ -674,6 +668,20 @@ class PgCentral:
 
     def close(self) -> None:
         self.conn.close()
+
+
+def _user_error(exc: psycopg.Error, url: str) -> FieldLogError:
+    """What a user reads for a PostgreSQL error. SQLSTATE class 53 (insufficient resources:
+    53100 disk full, 53200 out of memory, 53300 too many connections, …) is the bureau's
+    server running short, not the network nor the data: the message says whom to tell."""
+    state = exc.sqlstate or ""
+    if state == "53100":
+        return FieldLogError("sync.central_full", url=url)
+    if state.startswith("53"):
+        return FieldLogError("sync.central_overloaded", url=url, detail=_first_line(exc))
+    if isinstance(exc, psycopg.OperationalError):
+        return FieldLogError("sync.unreachable", url=url, detail=_first_line(exc))
+    return FieldLogError("sync.central_error", url=url, detail=_first_line(exc))
 
 
 def _first_line(exc: BaseException) -> str:
