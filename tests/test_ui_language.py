@@ -60,6 +60,8 @@ async def walk(pilot: Pilot) -> list[tuple[str, str]]:
     await back()
     await look("palette", "ctrl+p")
     await look("palette search", *"zz")
+    await pilot.pause(0.7)  # the palette says it found nothing after half a second
+    seen.append(("palette, nothing found", screen_text(app)))
     await back()
     for number in range(1, len(app.pack.actions) + 1):  # type: ignore[attr-defined]
         await look(f"form {number}", str(number))
@@ -104,6 +106,7 @@ async def test_chinese_screens_show_no_stray_english(walked) -> None:  # noqa: A
              if len(word) > 1 and word not in ASCII_OK and not HEX_ID.match(word)
              and not any(c.isdigit() for c in word)}  # codes and numbers
     assert sorted(stray) == []
+    assert "没有找到匹配的命令" in dict(seen)["palette, nothing found"]  # Textual's own line too
 
 
 @pytest.mark.parametrize("walked", ["en"], indirect=True)

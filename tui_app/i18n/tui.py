@@ -58,6 +58,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "ui.cmd.quit": ("退出", "Quit"),
     "ui.cmd.quit_help": ("退出 FieldLog（已保存的记录都在）", "Leave FieldLog (everything saved stays)"),
     "ui.palette.placeholder": ("输入命令或表单名称…", "Type a command or a form's name…"),
+    "ui.palette.no_matches": ("没有找到匹配的命令", "No matches found"),
     "ui.screenshot.title": ("截图", "Screenshot"),
     "ui.screenshot.saved": ("已保存到 {path}", "Saved to {path}"),
     "ui.screenshot.failed": ("截图未能保存到 {folder}：{detail}",

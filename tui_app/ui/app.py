@@ -242,11 +242,11 @@ class FieldLogApp(App[None]):
         yield SystemCommand(t("ui.cmd.quit"), t("ui.cmd.quit_help"), self.action_quit)
 
     def action_command_palette(self) -> None:
-        from textual.command import CommandPalette
+        from tui_app.ui.commands import Palette
 
-        if self.use_command_palette and not CommandPalette.is_open(self):
-            self.push_screen(CommandPalette(id="--command-palette",
-                                            placeholder=t("ui.palette.placeholder")))
+        if self.use_command_palette and not Palette.is_open(self):
+            self.push_screen(Palette(id="--command-palette",
+                                     placeholder=t("ui.palette.placeholder")))
 
     def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:
         """An SVG of the screen in the Downloads folder, or the home folder without one."""

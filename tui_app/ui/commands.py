@@ -5,11 +5,32 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import partial
 
-from textual.command import DiscoveryHit, Hit, Hits, Provider
+from rich.align import Align
+from rich.text import Text
+from textual.command import CommandList, CommandPalette, DiscoveryHit, Hit, Hits, Provider
+from textual.widgets.option_list import Option
 
 from tui_app.i18n import pick, t
 
 LIST_KINDS = ("inspection", "case", "complaint", "activity")
+
+
+class Palette(CommandPalette):
+    """Textual's command palette, its "nothing found" line in the user's language."""
+
+    def _start_no_matches_countdown(self, search_value: str) -> None:
+        """Textual's own countdown (textual 8.2, command.py), whose line is fixed English
+        text no setting reaches; the same steps with the catalog's words."""
+        self._stop_no_matches_countdown()
+
+        def show_no_matches() -> None:
+            if search_value:  # an empty search is discovery: nothing to say
+                self.query_one(CommandList).add_option(
+                    Option(Align.center(Text(t("ui.palette.no_matches"), style="not bold")),
+                           disabled=True, id=self._NO_MATCHES))
+            self._list_visible = bool(search_value)
+
+        self._no_matches_timer = self.set_timer(self._NO_MATCHES_COUNTDOWN, show_no_matches)
 
 
 class FieldLogCommands(Provider):
