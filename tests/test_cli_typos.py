@@ -62,10 +62,15 @@ def test_clicks_own_words_in_chinese_and_english(fieldlog: Fieldlog) -> None:
     assert usage.exit_code == 2
     assert "没有这个选项" in usage.stderr and "用法" in usage.stderr
     assert "No such option" not in usage.stderr
+    assert "tally [选项]" in usage.stderr and "OPTIONS" not in usage.stderr
     helped = fieldlog("--help").stdout
     assert "显示本帮助并退出" in helped and "Show this message" not in helped
+    assert " [选项] [命令] [参数]..." in helped
+    assert "record [选项] 命令 [参数]..." in fieldlog("record", "--help").stdout
     english = fieldlog("--lang", "en", "tally", "--bogus", ok=False)
-    assert "No such option" in english.stderr
+    assert "No such option" in english.stderr and "tally [OPTIONS]" in english.stderr
+    assert "record [OPTIONS] COMMAND [ARGS]..." in fieldlog(
+        "--lang", "en", "record", "--help").stdout
 
 
 def test_lang_anywhere_on_the_line(fieldlog: Fieldlog) -> None:

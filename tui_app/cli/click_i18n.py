@@ -4,12 +4,17 @@ click writes its messages through the standard `gettext` functions (the default
 domain, no catalog of its own), so they would stay English beside FieldLog's Chinese.
 `install()` hands gettext the Chinese for each of click's message ids; English stays
 click's own text. Only the default domain is answered here: any other library that
-brings its own gettext domain is untouched.
+brings its own gettext domain is untouched. The usage line's placeholders (`[OPTIONS]`,
+`COMMAND [ARGS]...`) are no gettext lookups but fixed words click puts in when a command
+is built; the help formatter, click's own extension point, puts them in Chinese as it
+writes the line, so the language chosen for this call decides.
 """
 
 from __future__ import annotations
 
 import gettext
+
+import click
 
 from tui_app.i18n import get_lang
 
@@ -69,6 +74,24 @@ CLICK_ZH: dict[str, str] = {
     "Do you want to continue?": "要继续吗？",
 }
 
+# The words of click's usage lines (`Command.options_metavar`, `Group.subcommand_metavar`).
+USAGE_ZH: dict[str, str] = {
+    "[OPTIONS]": "[选项]",
+    "COMMAND": "命令",
+    "[COMMAND]": "[命令]",
+    "[ARGS]...": "[参数]...",
+}
+
+
+class UsageFormatter(click.HelpFormatter):
+    """click's help formatter, its usage placeholders in the user's language."""
+
+    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        if get_lang() == "zh":
+            args = " ".join(USAGE_ZH.get(word, word) for word in args.split(" "))
+        super().write_usage(prog, args, prefix)
+
+
 _original_dgettext = gettext.dgettext
 _original_dngettext = gettext.dngettext
 
@@ -88,6 +111,8 @@ def _dngettext(domain: str, singular: str, plural: str, n: int) -> str:
 
 
 def install() -> None:
-    """Answer click's gettext lookups from CLICK_ZH (idempotent)."""
+    """Answer click's gettext lookups from CLICK_ZH and write its usage lines with
+    UsageFormatter (idempotent)."""
     gettext.dgettext = _dgettext
     gettext.dngettext = _dngettext
+    click.Context.formatter_class = UsageFormatter
