@@ -46,6 +46,8 @@ def _small_disk(admin: Any) -> Iterator[Path]:
         owner = pwd.getpwnam("postgres")
     except KeyError:
         _unavailable("there is no `postgres` OS user to own the small disk")
+    if not admin.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user").fetchone()[0]:
+        _unavailable("CREATE TABLESPACE needs a PostgreSQL superuser")
     data_dir = admin.execute("SHOW data_directory").fetchone()[0]
     if not Path(data_dir).is_dir():
         _unavailable(f"PostgreSQL at {PG_BASE} is not on this machine ({data_dir} is not here)")
