@@ -1,6 +1,7 @@
 """A real full disk under the PostgreSQL central store: a push and a central read are
-answered with SQLSTATE 53100 (disk_full) and the user reads what happened and what to
-do, in zh and en; nothing local is lost, and once there is space a sync completes.
+answered with SQLSTATE 53100 (disk_full), directly or through `fieldlog serve`, and the
+user reads what happened and what to do, in zh and en; nothing local is lost, and once
+there is space a sync completes.
 
 The disk is real: a small tmpfs mounted as root, given to the `postgres` OS user, made a
 tablespace that the test's central schema is created in. A ballast file next to the
@@ -20,12 +21,16 @@ import tempfile
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 
+from tests.service_support import Service, issue
 from tests.sync_support import PG_BASE, Laptop, assert_converged, unsynced
+from tui_app.cli import cli
 
 SIZE = "16m"
 RECORDS = 1500
@@ -110,8 +115,9 @@ def _says_central_full(stderr: str) -> None:
     assert "Traceback" not in stderr
 
 
-def _run(laptop: Laptop, *args: str, lang: str = "en") -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "FIELDLOG_DB": str(laptop.db), "FIELDLOG_LANG": lang}
+def _run(laptop: Laptop, *args: str, lang: str = "en",
+         env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "FIELDLOG_DB": str(laptop.db), "FIELDLOG_LANG": lang, **(env or {})}
     env.pop("FIELDLOG_CRASH_AT", None)
     return subprocess.run([sys.executable, "-m", "tui_app", *args], env=env,
                           capture_output=True, text=True, timeout=60)
@@ -121,55 +127,97 @@ def _watermark(admin: Any, schema: str) -> str:
     return admin.execute(f"SELECT v FROM {schema}.meta WHERE k = 'materialized'").fetchone()[0]
 
 
-def test_a_full_disk_under_postgresql_says_so_and_loses_nothing(
-        tmp_path: Path, pg_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+@dataclass
+class SmallStore:
+    """A central store (`url`) whose every table and index lives on the small disk."""
+
+    url: str
+    schema: str
+    admin: Any
+    ballast: Ballast
+
+    def changes(self) -> int:
+        return self.admin.execute(f"SELECT COUNT(*) FROM {self.schema}.change").fetchone()[0]
+
+
+@pytest.fixture
+def small_store(pg_url: str) -> Iterator[SmallStore]:
     import psycopg
 
-    monkeypatch.setenv("FIELDLOG_SYNC_BATCH", str(RECORDS))
     schema = pg_url.rsplit("%3D", 1)[1]
     admin = psycopg.connect(PG_BASE, autocommit=True)
     try:
         with _small_disk(admin) as folder, _tablespace(admin, folder) as space:
             ballast = Ballast(folder)
             try:
-                a = Laptop(tmp_path / "a", "张三", "3201001")
-                # every table and index of the central store is made on the small disk
-                a("central", "init", f"{pg_url}%20-cdefault_tablespace%3D{space}")
-                a.add(RECORDS)
-                ballast.fill(leave=256 * 1024)
-
-                pushed = _run(a, "sync", "--central", pg_url)
-                assert pushed.returncode == 1, pushed.stderr
-                _says_central_full(pushed.stderr)
-                assert unsynced(a.db) == RECORDS  # the outbox is whole
-                assert admin.execute(f"SELECT COUNT(*) FROM {schema}.change").fetchone()[0] == 0
-                zh = _run(a, "sync", "--central", pg_url, lang="zh")
-                assert zh.returncode == 1 and "所在磁盘已满" in zh.stderr, zh.stderr
-                assert "信息员" in zh.stderr and "一条未丢" in zh.stderr, zh.stderr
-
-                # the log fits; the read's catch-up (current rows, tally facts) does not
-                ballast.empty()
-                assert a.sync_process(pg_url, crash_at="before_catch_up").returncode == 137
-                ballast.fill()
-                read = _run(a, "tally", "--scope", "central", "--central", pg_url)
-                assert read.returncode == 1, read.stderr
-                _says_central_full(read.stderr)
-                assert _watermark(admin, schema) == "0:0"
-
-                # space again: the next read and sync complete the work
-                ballast.empty()
-                figures = a.json("tally", "--scope", "central", "--central", pg_url)["tallies"]
-                assert figures == a.json("tally")["tallies"]
-                assert a.sync_process(pg_url).returncode == 0
-                assert_converged(pg_url, a)
+                made = CliRunner().invoke(cli, ["central", "init",
+                                                f"{pg_url}%20-cdefault_tablespace%3D{space}"])
+                assert made.exit_code == 0, made.output
+                yield SmallStore(pg_url, schema, admin, ballast)
             finally:
                 ballast.empty()
                 # empty the schema off the small disk (the pg_url fixture drops it after)
                 admin.execute(f"DROP SCHEMA {schema} CASCADE")
                 admin.execute(f"CREATE SCHEMA {schema}")
+        assert not folder.exists()
     finally:
         admin.close()
-    assert not folder.exists()
+
+
+def test_a_full_disk_under_postgresql_says_so_and_loses_nothing(
+        tmp_path: Path, small_store: SmallStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FIELDLOG_SYNC_BATCH", str(RECORDS))
+    url, ballast = small_store.url, small_store.ballast
+    a = Laptop(tmp_path / "a", "张三", "3201001")
+    a.add(RECORDS)
+    ballast.fill(leave=256 * 1024)
+
+    pushed = _run(a, "sync", "--central", url)
+    assert pushed.returncode == 1, pushed.stderr
+    _says_central_full(pushed.stderr)
+    assert unsynced(a.db) == RECORDS  # the outbox is whole
+    assert small_store.changes() == 0
+    zh = _run(a, "sync", "--central", url, lang="zh")
+    assert zh.returncode == 1 and "所在磁盘已满" in zh.stderr, zh.stderr
+    assert "信息员" in zh.stderr and "一条未丢" in zh.stderr, zh.stderr
+
+    # the log fits; the read's catch-up (current rows, tally facts) does not
+    ballast.empty()
+    assert a.sync_process(url, crash_at="before_catch_up").returncode == 137
+    ballast.fill()
+    read = _run(a, "tally", "--scope", "central", "--central", url)
+    assert read.returncode == 1, read.stderr
+    _says_central_full(read.stderr)
+    assert _watermark(small_store.admin, small_store.schema) == "0:0"
+
+    # space again: the next read and sync complete the work
+    ballast.empty()
+    figures = a.json("tally", "--scope", "central", "--central", url)["tallies"]
+    assert figures == a.json("tally")["tallies"]
+    assert a.sync_process(url).returncode == 0
+    assert_converged(url, a)
+
+
+def test_a_full_disk_behind_the_sync_service_says_so(tmp_path: Path,
+                                                     small_store: SmallStore) -> None:
+    """Through `fieldlog serve`: the service answers 503 with the store's reason, the
+    laptop retries, then says the central disk is full, not "the service is failing"."""
+    url, ballast = small_store.url, small_store.ballast
+    with Service(url, tmp_path / "svc") as service:
+        a = Laptop(tmp_path / "a", "张三", "3201001")
+        a("init", "--central", service.url, "--token", issue(url, "3201001"))
+        a.add(RECORDS)
+        ballast.fill(leave=256 * 1024)
+        quick = {"FIELDLOG_SYNC_BATCH": str(RECORDS), "FIELDLOG_HTTP_ATTEMPTS": "2",
+                 "FIELDLOG_HTTP_BACKOFF": "0.05"}
+        pushed = _run(a, "sync", env=quick)
+        assert pushed.returncode == 1, pushed.stderr
+        assert "behind the sync service" in pushed.stderr and "is full" in pushed.stderr
+        assert "IT person" in pushed.stderr and "Traceback" not in pushed.stderr
+        assert unsynced(a.db) == RECORDS and small_store.changes() == 0
+        ballast.empty()
+        assert _run(a, "sync", env=quick).returncode == 0
+    assert_converged(url, a)
 
 
 def test_a_postgresql_short_of_resources_says_whom_to_tell(tmp_path: Path, pg_url: str) -> None:

@@ -58,6 +58,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
                          "稍后再同步即可。",
                          "The sync service {url} is failing (HTTP {status}, retried). "
                          "Unacknowledged changes stay here; sync again later."),
+    "sync.http_store_full": ("同步服务 {url} 的中心库所在磁盘已满（已重试）：这次没有写入中心库，"
+                             "本机的数据一条未丢，未确认的会再发。请通知局里的信息员腾出空间，稍后重新同步。",
+                             "The disk of the central store behind the sync service {url} is full "
+                             "(retried): nothing was written there this time; nothing on this "
+                             "laptop is lost and unacknowledged changes are sent again. Ask the "
+                             "bureau's IT person to free space, then sync again later."),
+    "sync.http_store_short": ("同步服务 {url} 的中心库资源不足（已重试）：这次没有写入中心库，"
+                              "本机的数据一条未丢，未确认的会再发。请通知局里的信息员，稍后重新同步。",
+                              "The central store behind the sync service {url} is short of "
+                              "resources (retried): nothing was written there this time; nothing "
+                              "on this laptop is lost and unacknowledged changes are sent again. "
+                              "Tell the bureau's IT person, then sync again later."),
     "sync.http_refused": ("同步服务 {url} 拒绝了请求（HTTP {status}，{error}）。请把这行信息告诉局里。",
                           "The sync service {url} refused the request (HTTP {status}, {error}). "
                           "Tell the bureau this line."),

@@ -28,6 +28,10 @@ from tui_app.sync.wire import PROTOCOL, PullResponse, PushResponse
 
 COMPRESS_ABOVE = 64 * 1024  # bytes of JSON; smaller bodies go as they are
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+# A store the service could not write for lack of space or resources (the service's 503
+# names the store's message key): the laptop's words say whom to tell, not "failing".
+STORE_SHORT = {"sync.central_full": "sync.http_store_full",
+               "sync.central_overloaded": "sync.http_store_short"}
 
 
 def is_loopback(url: str) -> bool:
@@ -245,6 +249,8 @@ def _refusal(response: httpx.Response, url: str) -> FieldLogError:
             reason, "sync.token_invalid")
         return FieldLogError(key, url=url)
     error = body.get("error") if isinstance(body, dict) else None
+    if status == 503 and error == "store_unavailable" and body.get("detail") in STORE_SHORT:
+        return FieldLogError(STORE_SHORT[body["detail"]], url=url)
     if status >= 500:
         return FieldLogError("sync.http_server", url=url, status=status)
     return FieldLogError("sync.http_refused", url=url, status=status, error=error or "-")
