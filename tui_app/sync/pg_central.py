@@ -672,8 +672,10 @@ class PgCentral:
 
 def _user_error(exc: psycopg.Error, url: str) -> FieldLogError:
     """What a user reads for a PostgreSQL error. SQLSTATE class 53 (insufficient resources:
-    53100 disk full, 53200 out of memory, 53300 too many connections, …) is the bureau's
-    server running short, not the network nor the data: the message says whom to tell."""
+    53100 disk full, 53200 out of memory, 53400 a configured limit, …) is the bureau's
+    server running short, not the network nor the data: the message says whom to tell.
+    (A connection refused for too many clients carries no SQLSTATE in libpq: it stays
+    "cannot reach", with the server's words.)"""
     state = exc.sqlstate or ""
     if state == "53100":
         return FieldLogError("sync.central_full", url=url)
