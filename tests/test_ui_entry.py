@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from textual.widgets import Input, Static
 
-from tests.ui_support import SIZE, make_app, seed, settle, text_of
+from tests.ui_support import running, seed, settle, text_of
 from tui_app.i18n import set_lang
 from tui_app.ui.screens.dashboard import DashboardScreen
 from tui_app.ui.screens.entry import EntryScreen
@@ -28,12 +28,7 @@ async def test_routine_entry_takes_at_most_20_keystrokes(fieldlog, tmp_path: Pat
         "tab", "space",           # 冷链食品经营单位 = 是
         "ctrl+s",                 # save and close
     ]
-    app = make_app(fieldlog)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        for key in keys:
-            await pilot.press(key)
-            await settle(pilot)
+    async with running(fieldlog, *keys) as (app, pilot):
         assert isinstance(app.screen, DashboardScreen)
         board = app.screen.query_one("#tallies")
         assert str(board.get_cell("food.cold_chain", "today")).strip() == "1"
@@ -51,11 +46,7 @@ async def test_refusal_shows_why_next_to_the_field_and_keeps_the_input(
     seed(fieldlog, tmp_path, records=False)
     set_lang(lang)
     try:
-        app = make_app(fieldlog)
-        async with app.run_test(size=SIZE) as pilot:
-            await settle(pilot)
-            await pilot.press("1")
-            await settle(pilot)
+        async with running(fieldlog, "1") as (app, pilot):
             # Skip the required 重点场所, type a vaccination count over the pack's maximum.
             await pilot.press("c", "g", "z", "enter")
             await settle(pilot)
@@ -79,11 +70,7 @@ async def test_refusal_shows_why_next_to_the_field_and_keeps_the_input(
 
 async def test_save_and_next_keeps_officers_and_action(fieldlog, tmp_path: Path) -> None:
     seed(fieldlog, tmp_path, records=False)
-    app = make_app(fieldlog)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("2")  # drug
-        await settle(pilot)
+    async with running(fieldlog, "2") as (app, pilot):  # drug
         await pilot.press("r", "h", "enter")  # 仁和大药房 (rhdyf)
         await settle(pilot)
         await pilot.press("enter", "down", "enter", "ctrl+n")  # 单位类型 = 药店
@@ -101,11 +88,7 @@ async def test_save_and_next_keeps_officers_and_action(fieldlog, tmp_path: Path)
 
 async def test_escape_asks_before_discarding(fieldlog, tmp_path: Path) -> None:
     seed(fieldlog, tmp_path, records=False)
-    app = make_app(fieldlog)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("1")
-        await settle(pilot)
+    async with running(fieldlog, "1") as (app, pilot):
         await pilot.press("x", "escape")
         await settle(pilot)
         assert "ConfirmScreen" in type(app.screen).__name__
@@ -120,11 +103,7 @@ async def test_escape_asks_before_discarding(fieldlog, tmp_path: Path) -> None:
 
 async def test_new_entity_inline_then_saved_with_it(fieldlog, tmp_path: Path) -> None:
     seed(fieldlog, tmp_path, records=False)
-    app = make_app(fieldlog)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("1")
-        await settle(pilot)
+    async with running(fieldlog, "1") as (app, pilot):
         await pilot.press(*"zzz")  # nothing matches: the only option creates it
         await settle(pilot)
         await pilot.press("enter")

@@ -9,7 +9,7 @@ import pytest
 from textual.widgets import Static
 
 from tests.evidence_support import pdf, photo
-from tests.ui_support import SIZE, make_app, seed, settle, text_of
+from tests.ui_support import running, seed, settle, text_of
 from tui_app.ui.screens.detail import DetailScreen
 from tui_app.ui.screens.evidence import AttachScreen
 
@@ -24,13 +24,7 @@ async def test_attach_pasted_paths_with_glob_and_home(fieldlog, tmp_path: Path,
     pdf(tmp_path / "许可证.pdf")
     (tmp_path / "notes.txt").write_text("x", encoding="utf-8")
     monkeypatch.setenv("HOME", str(home))
-    app = make_app(fieldlog)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("l")
-        await settle(pilot)
-        await pilot.press("enter")  # the newest: the pharmacy visit
-        await settle(pilot)
+    async with running(fieldlog, "l", "enter") as (app, pilot):  # the newest: the pharmacy visit
         assert isinstance(app.screen, DetailScreen)
         await pilot.press("a")
         await settle(pilot)
@@ -63,11 +57,7 @@ async def test_p_prints_the_documents_and_numbers_them(fieldlog, tmp_path: Path,
     seed(fieldlog, tmp_path)
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     monkeypatch.setenv("XDG_DOCUMENTS_DIR", str(tmp_path / "home" / "文档"))
-    app = make_app(fieldlog)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("l")
-        await settle(pilot)
+    async with running(fieldlog, "l") as (app, pilot):
         await pilot.press("enter", "p")  # the pharmacy visit: its 现场检查笔录
         await settle(pilot)
         assert isinstance(app.screen, DetailScreen)

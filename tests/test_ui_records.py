@@ -7,7 +7,7 @@ from pathlib import Path
 
 from textual.widgets import DataTable, Static
 
-from tests.ui_support import SIZE, make_app, seed, settle, text_of
+from tests.ui_support import running, seed, settle, text_of
 from tui_app.ui.screens.detail import DetailScreen
 from tui_app.ui.screens.entry import EntryScreen
 from tui_app.ui.screens.records import RecordsScreen
@@ -19,11 +19,7 @@ def _show(fieldlog, record_id: str) -> dict:  # noqa: ANN001 - the conftest Fiel
 
 async def test_list_filters_and_pages(fieldlog, tmp_path: Path) -> None:
     seed(fieldlog, tmp_path)
-    app = make_app(fieldlog)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("l")
-        await settle(pilot)
+    async with running(fieldlog, "l") as (app, pilot):
         screen = app.screen
         assert isinstance(screen, RecordsScreen)
         table = screen.query_one(DataTable)
@@ -46,13 +42,7 @@ async def test_list_filters_and_pages(fieldlog, tmp_path: Path) -> None:
 async def test_open_edit_void_and_case_from_inspection(fieldlog, tmp_path: Path) -> None:
     seed(fieldlog, tmp_path)
     record_id = "0192a000-0000-7000-8000-000000000009"
-    app = make_app(fieldlog)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("l")
-        await settle(pilot)
-        await pilot.press("enter")  # the newest: the pharmacy visit
-        await settle(pilot)
+    async with running(fieldlog, "l", "enter") as (app, pilot):  # the newest: the pharmacy visit
         assert isinstance(app.screen, DetailScreen)
         assert "仁和大药房" in text_of(app.screen.query_one("#detail-body", Static))
         await pilot.press("e")

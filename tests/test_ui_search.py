@@ -6,17 +6,13 @@ from pathlib import Path
 
 from textual.widgets import DataTable
 
-from tests.ui_support import SIZE, make_app, seed, settle
+from tests.ui_support import running, seed, settle
 from tui_app.ui.screens.records import RecordsScreen
 
 
 async def test_typing_fast_shows_the_last_text_only(fieldlog, tmp_path: Path) -> None:  # noqa: ANN001
     seed(fieldlog, tmp_path)
-    app = make_app(fieldlog)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("l")
-        await settle(pilot)
+    async with running(fieldlog, "l") as (app, pilot):
         screen = app.screen
         assert isinstance(screen, RecordsScreen)
         # no pause between keys: every earlier query is replaced (and stopped) by the next

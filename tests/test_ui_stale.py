@@ -9,7 +9,7 @@ from pathlib import Path
 from textual.widgets import DataTable, Static
 
 from tests.test_ui_sync import central, until  # noqa: F401 - the central store fixture
-from tests.ui_support import SIZE, make_app, seed, settle, text_of
+from tests.ui_support import running, seed, settle, text_of
 from tui_app.ui.screens.dashboard import DashboardScreen
 from tui_app.ui.screens.detail import DetailScreen
 from tui_app.ui.screens.records import RecordsScreen
@@ -21,11 +21,7 @@ def _row(table: DataTable, index: int = 0) -> list[str]:
 
 async def test_the_list_shows_an_edit_and_a_void_on_return(fieldlog, tmp_path: Path) -> None:
     seed(fieldlog, tmp_path)
-    app = make_app(fieldlog)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("l")
-        await settle(pilot)
+    async with running(fieldlog, "l") as (app, pilot):
         table = app.screen.query_one(DataTable)
         assert _row(table)[-1] == "1"  # rev
         await pilot.press("enter", "e")
@@ -46,11 +42,7 @@ async def test_the_list_shows_an_edit_and_a_void_on_return(fieldlog, tmp_path: P
 
 async def test_a_case_saved_from_the_cases_list_appears_in_it(fieldlog, tmp_path: Path) -> None:
     seed(fieldlog, tmp_path)
-    app = make_app(fieldlog)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("c")
-        await settle(pilot)
+    async with running(fieldlog, "c") as (app, pilot):
         table = app.screen.query_one(DataTable)
         assert table.row_count == 0
         await pilot.press("n")
@@ -65,9 +57,7 @@ async def test_a_case_saved_from_the_cases_list_appears_in_it(fieldlog, tmp_path
 async def test_a_failed_sync_turns_the_panel_offline(fieldlog, tmp_path: Path,
                                                     central: str) -> None:  # noqa: F811
     seed(fieldlog, tmp_path)
-    app = make_app(fieldlog)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with running(fieldlog) as (app, pilot):
         panel = app.screen.query_one("#sync", Static)
         await until(pilot, lambda: "在线" in text_of(panel) and "离线" not in text_of(panel))
         (tmp_path / "central.db").unlink()  # the share is gone; the next check is minutes away

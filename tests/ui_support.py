@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -43,6 +45,21 @@ def seed(fieldlog: Fieldlog, tmp: Path, *, records: bool = True) -> None:
 
 def make_app(fieldlog: Fieldlog) -> FieldLogApp:
     return FieldLogApp(fieldlog.db, clock=fixed_clock)
+
+
+@asynccontextmanager
+async def running(fieldlog: Fieldlog, *keys: str) -> AsyncIterator[tuple[FieldLogApp, Pilot]]:
+    """The app at SIZE, settled, then each of `keys` pressed and settled: where a walk starts.
+
+    Most TUI tests open the app and go to a screen before they look; this is that way in.
+    """
+    app = make_app(fieldlog)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        for key in keys:
+            await pilot.press(key)
+            await settle(pilot)
+        yield app, pilot
 
 
 async def settle(pilot: Pilot) -> None:
