@@ -23,12 +23,15 @@ UNITS = {"food.officers": "人次", "food.inspections": "户次", "food.vaccinat
          "equipment.cases": "起", "equipment.elevator_insured_pct": "%", "product.heaters": "台件",
          "product.goods_value": "万元", "complaints.pending": "起", "price.units": "家"}
 
-MINIMAL = """
+# The [campaign] table the test packs open with (test_pack_tallies.py's too).
+CAMPAIGN_TABLE = """
 [campaign]
 id = "t"
 name = "测试"
 period = { from = 2026-09-01, to = 2026-09-30 }
+"""
 
+MINIMAL = CAMPAIGN_TABLE + """
 [[actions]]
 id = "food"
 name = "食品"

@@ -12,17 +12,13 @@ import re
 
 import pytest
 
+from tests.test_pack import CAMPAIGN_TABLE
 from tui_app.domain import tally as rules
 from tui_app.domain.pack import BUILTIN_ATTRS, LINE_ATTRS, Pack, parse_pack
 from tui_app.errors import PackError
 from tui_app.services.context import shipped_packs
 
-PACK = """
-[campaign]
-id = "t"
-name = "测试"
-period = { from = 2026-09-01, to = 2026-09-30 }
-
+PACK = CAMPAIGN_TABLE + """
 [[actions]]
 id = "product"
 name = "产品"
