@@ -106,27 +106,27 @@ def test_second_run_keeps_the_demo_and_reset_refills_it(fieldlog: Fieldlog,
     assert demo.json("tally") == original
 
 
+def _reset_refused(fieldlog: Fieldlog, monkeypatch: pytest.MonkeyPatch, db: Path) -> str:
+    """`demo --reset` with FIELDLOG_DEMO_DB naming `db`: refused, `db` untouched; what it said."""
+    monkeypatch.setenv("FIELDLOG_DEMO_DB", str(db))
+    before = _fingerprint(db)
+    result = fieldlog("demo", "--reset", ok=False)
+    assert result.exit_code == 1
+    assert _fingerprint(db) == before
+    return result.stderr
+
+
 def test_demo_refuses_the_real_database(fieldlog: Fieldlog, monkeypatch: pytest.MonkeyPatch,
                                         tmp_path: Path) -> None:
     fieldlog("demo")
-    monkeypatch.setenv("FIELDLOG_DEMO_DB", str(fieldlog.db))
-    before = _fingerprint(fieldlog.db)
-    result = fieldlog("demo", "--reset", ok=False)
-    assert result.exit_code == 1
-    assert "与正式数据库是同一个文件" in result.stderr
-    assert _fingerprint(fieldlog.db) == before
+    assert "与正式数据库是同一个文件" in _reset_refused(fieldlog, monkeypatch, fieldlog.db)
 
     # A database with somebody's records is not a demo, even under the demo's name.
     work = Fieldlog(tmp_path / "work.db")
     work("init", "--name", "张三", "--badge", "3201001")
     work("record", "add", "--action", "price", "--place", "东街菜场", "--at", "2026-09-21T10:00",
          "--field", "topic=农副产品价格")
-    monkeypatch.setenv("FIELDLOG_DEMO_DB", str(work.db))
-    before = _fingerprint(work.db)
-    result = fieldlog("demo", "--reset", ok=False)
-    assert result.exit_code == 1
-    assert "不是演示数据库" in result.stderr
-    assert _fingerprint(work.db) == before
+    assert "不是演示数据库" in _reset_refused(fieldlog, monkeypatch, work.db)
 
 
 def test_bad_days_are_refused_without_losing_the_demo(fieldlog: Fieldlog, demo_db: Path) -> None:
