@@ -13,6 +13,16 @@ def _laptops(tmp_path: Path) -> tuple[Laptop, Laptop, Laptop]:
             Laptop(tmp_path / "b", "王五", "3201009"))
 
 
+def _two_inspectors_synced(tmp_path: Path, central_url: str, a_adds: int) -> tuple[Laptop, Laptop]:
+    """Inspector 3201001 (laptop a) with `a_adds` records and 3201009 (b) with two, both pushed."""
+    a, _a2, b = _laptops(tmp_path)
+    a.add(a_adds)
+    b.add(2, badge="3201009")
+    a.sync(central_url)
+    b.sync(central_url)
+    return a, b
+
+
 def test_laptops_with_overlapping_edits_converge(tmp_path: Path, central_url: str) -> None:
     a, a2, b = _laptops(tmp_path)
     ids_a = a.add(5)
@@ -60,11 +70,7 @@ def test_laptops_with_overlapping_edits_converge(tmp_path: Path, central_url: st
 
 
 def test_pulled_work_counts_in_local_tallies(tmp_path: Path, central_url: str) -> None:
-    a, _a2, b = _laptops(tmp_path)
-    a.add(4)
-    b.add(2, badge="3201009")
-    a.sync(central_url)
-    b.sync(central_url)
+    a, b = _two_inspectors_synced(tmp_path, central_url, 4)
     tallies = b.json("tally")["tallies"]
     assert tallies["food.inspections"] == 6
     a.sync(central_url)
@@ -118,11 +124,7 @@ def test_central_url_from_init_and_environment(tmp_path: Path, central_url: str,
 
 
 def test_restored_central_store_gets_everything_back(tmp_path: Path, central_url: str) -> None:
-    a, _a2, b = _laptops(tmp_path)
-    a.add(3)
-    b.add(2, badge="3201009")
-    a.sync(central_url)
-    b.sync(central_url)
+    a, b = _two_inspectors_synced(tmp_path, central_url, 3)
     before = sorted(central_log(central_url))
     # the bureau restores an empty backup and marks it with a new epoch
     if central_url.startswith("sqlite"):
