@@ -229,12 +229,24 @@ def list_records(ctx: click.Context, kind: str, date: str | None, day_from: str 
                      page=page), header, values)
 
 
+def kind_group(name: str, kind: str, group_help: str, list_help: str) -> click.Group:
+    """The `name` group with its `list`: every kind is listed by list_records with the same
+    options, so one maker writes each kind's group and list command."""
+    group = click.Group(name, help=group_help)
+
+    @group.command("list", help=list_help)
+    @list_options
+    @click.pass_context
+    def list_kind(ctx: click.Context, **options: Any) -> None:
+        list_records(ctx, kind, **options)
+
+    return group
+
+
 # ------------------------------------------------------------------ record
 
 
-@click.group(help=t("cli.record.help"))
-def record() -> None:
-    """The `record` subcommands (help text comes from the catalog)."""
+record = kind_group("record", "inspection", t("cli.record.help"), t("cli.record.list.help"))
 
 
 def _inspection_input(context: Context, campaign: str | None, action: str | None,
@@ -296,13 +308,6 @@ def add(ctx: click.Context, **options: Any) -> None:
         raw.setdefault("started_at", _now(context))
         raw.setdefault("officers", default_officers(context))
         _report_saved(_add(context, "inspection", raw))
-
-
-@record.command("list", help=t("cli.record.list.help"))
-@list_options
-@click.pass_context
-def list_(ctx: click.Context, **options: Any) -> None:
-    list_records(ctx, "inspection", **options)
 
 
 @record.command(help=t("cli.record.show.help"))
@@ -374,9 +379,7 @@ def void(ctx: click.Context, record_id: str, reason: str) -> None:
 # ------------------------------------------------------------------ case, complaint, activity
 
 
-@click.group(help=t("cli.case.help"))
-def case() -> None:
-    """The `case` subcommands (help text comes from the catalog)."""
+case = kind_group("case", "case", t("cli.case.help"), t("cli.case.list.help"))
 
 
 @case.command("add", help=t("cli.case.add.help"))
@@ -407,16 +410,7 @@ def case_add(ctx: click.Context, **o: Any) -> None:
         _report_saved(_add(context, "case", raw))
 
 
-@case.command("list", help=t("cli.case.list.help"))
-@list_options
-@click.pass_context
-def case_list(ctx: click.Context, **options: Any) -> None:
-    list_records(ctx, "case", **options)
-
-
-@click.group(help=t("cli.complaint.help"))
-def complaint() -> None:
-    """The `complaint` subcommands (help text comes from the catalog)."""
+complaint = kind_group("complaint", "complaint", t("cli.complaint.help"), t("cli.complaint.list.help"))
 
 
 @complaint.command("add", help=t("cli.complaint.add.help"))
@@ -439,16 +433,7 @@ def complaint_add(ctx: click.Context, **o: Any) -> None:
         _report_saved(_add(context, "complaint", raw))
 
 
-@complaint.command("list", help=t("cli.complaint.list.help"))
-@list_options
-@click.pass_context
-def complaint_list(ctx: click.Context, **options: Any) -> None:
-    list_records(ctx, "complaint", **options)
-
-
-@click.group(help=t("cli.activity.help"))
-def activity() -> None:
-    """The `activity` subcommands (help text comes from the catalog)."""
+activity = kind_group("activity", "activity", t("cli.activity.help"), t("cli.activity.list.help"))
 
 
 @activity.command("add", help=t("cli.activity.add.help"))
@@ -467,10 +452,3 @@ def activity_add(ctx: click.Context, **o: Any) -> None:
                "officers": parse_officers(o["officers"]) or default_officers(context),
                "place": o["place"], "note": o["note"]}
         _report_saved(_add(context, "activity", raw))
-
-
-@activity.command("list", help=t("cli.activity.list.help"))
-@list_options
-@click.pass_context
-def activity_list(ctx: click.Context, **options: Any) -> None:
-    list_records(ctx, "activity", **options)
