@@ -48,6 +48,12 @@ def _choice_labels(pack: Pack, choices: tuple[str, ...]) -> dict[str, str]:
     return {c: shown(c, pack.value_labels) for c in choices}
 
 
+def _pack_choice(pack: Pack, path: str, key: str, choices: tuple[str, ...]) -> Spec:
+    """A required choice among `choices`, each read as the pack labels it."""
+    return spec(path, "choice", key, required=True, choices=choices,
+                labels=_choice_labels(pack, choices))
+
+
 def _actions(pack: Pack) -> tuple[tuple[str, ...], dict[str, str]]:
     return tuple(a.id for a in pack.actions), {a.id: pick(a.name) for a in pack.actions}
 
@@ -78,13 +84,11 @@ def case_specs(pack: Pack) -> list[Spec]:
     ids, names = _actions(pack)
     return [
         spec("action", "choice", "ui.f.action", required=True, choices=ids, labels=names),
-        spec("case_type", "choice", "ui.f.case_type", required=True, choices=pack.case_types,
-             labels=_choice_labels(pack, pack.case_types)),
+        _pack_choice(pack, "case_type", "ui.f.case_type", pack.case_types),
         spec("entity", "entity", "ui.f.entity"),
         spec("clue_on", "date", "ui.f.clue_on"),
         spec("filed_on", "date", "ui.f.filed_on", required=True),
-        spec("status", "choice", "ui.f.status", required=True, choices=CASE_STATUSES,
-             labels=_choice_labels(pack, CASE_STATUSES)),
+        _pack_choice(pack, "status", "ui.f.status", CASE_STATUSES),
         spec("fine_fen", "money", "ui.f.fine", section="ui.sec.money"),
         spec("confiscated_fen", "money", "ui.f.confiscated"),
         spec("goods_value_fen", "money", "ui.f.goods_value"),
@@ -96,13 +100,11 @@ def complaint_specs(pack: Pack) -> list[Spec]:
     ids, names = _actions(pack)
     return [
         spec("received_at", "text", "ui.f.received_at", required=True),
-        spec("channel", "choice", "ui.f.channel", required=True, choices=pack.complaint_channels,
-             labels=_choice_labels(pack, pack.complaint_channels)),
+        _pack_choice(pack, "channel", "ui.f.channel", pack.complaint_channels),
         spec("entity", "entity", "ui.f.entity"),
         spec("subject", "text", "ui.f.subject"),
         spec("summary", "text", "ui.f.summary", required=True),
-        spec("status", "choice", "ui.f.status", required=True, choices=COMPLAINT_STATUSES,
-             labels=_choice_labels(pack, COMPLAINT_STATUSES)),
+        _pack_choice(pack, "status", "ui.f.status", COMPLAINT_STATUSES),
         spec("handled_at", "text", "ui.f.handled_at"),
         spec("action", "choice", "ui.f.action", choices=ids, labels=names),
     ]
@@ -112,8 +114,7 @@ def activity_specs(pack: Pack) -> list[Spec]:
     ids, names = _actions(pack)
     return [
         spec("action", "choice", "ui.f.action", required=True, choices=ids, labels=names),
-        spec("activity_type", "choice", "ui.f.activity_type", required=True,
-              choices=pack.activity_types, labels=_choice_labels(pack, pack.activity_types)),
+        _pack_choice(pack, "activity_type", "ui.f.activity_type", pack.activity_types),
         spec("quantity", "int", "ui.f.quantity", minimum=0),
         spec("date", "date", "ui.f.date", required=True),
         spec("place", "text", "ui.f.place"),
