@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import tempfile
 import time
-import uuid
 from pathlib import Path
 from typing import Any
 
@@ -80,17 +79,10 @@ def main() -> None:
         found = measure(f"sqlite:///{Path(folder) / 'central.db'}", args.entities)
         out.update({f"sqlite_{k}": v for k, v in found.items()})
     if not args.no_pg:
-        import psycopg
-
-        schema = f"bench_{uuid.uuid4().hex[:10]}"
-        with psycopg.connect(args.pg, autocommit=True) as admin:
-            admin.execute(f"CREATE SCHEMA {schema}")
-            try:
-                print(f"PostgreSQL, {args.entities:,} entities")
-                found = measure(f"{args.pg}?options=-csearch_path%3D{schema}", args.entities)
-                out.update({f"pg_{k}": v for k, v in found.items()})
-            finally:
-                admin.execute(f"DROP SCHEMA {schema} CASCADE")
+        with figures.scratch_schema(args.pg) as url:
+            print(f"PostgreSQL, {args.entities:,} entities")
+            found = measure(url, args.entities)
+            out.update({f"pg_{k}": v for k, v in found.items()})
     for engine in ("sqlite", "pg"):
         if f"{engine}_merge_s" in out:
             verdict = "OK" if out[f"{engine}_merge_s"] <= 10 else "MISSED"

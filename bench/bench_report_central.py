@@ -22,7 +22,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -148,20 +147,12 @@ def main() -> None:
             found = measure("central SQLite", f"sqlite:///{path}", args.rows, filled, folder)
             out.update({f"sqlite_{name}": value for name, value in found.items()})
         if args.pg:
-            import psycopg
-
-            schema = f"bench_{uuid.uuid4().hex[:10]}"
-            with psycopg.connect(args.pg, autocommit=True) as admin:
-                admin.execute(f"CREATE SCHEMA {schema}")
-                try:
-                    url = f"{args.pg}?options=-csearch_path%3D{schema}"
-                    print(f"filling {args.rows:,} inspections into PostgreSQL schema {schema}"
-                          " ...", flush=True)
-                    filled = fill_pg(url, args.rows)
-                    found = measure("central PostgreSQL", url, args.rows, filled, folder)
-                    out.update({f"pg_{name}": value for name, value in found.items()})
-                finally:
-                    admin.execute(f"DROP SCHEMA {schema} CASCADE")
+            with figures.scratch_schema(args.pg) as url:
+                print(f"filling {args.rows:,} inspections into a scratch PostgreSQL schema ...",
+                      flush=True)
+                filled = fill_pg(url, args.rows)
+                found = measure("central PostgreSQL", url, args.rows, filled, folder)
+                out.update({f"pg_{name}": value for name, value in found.items()})
     figures.write(args.json, out)
 
 

@@ -17,7 +17,6 @@ import argparse
 import multiprocessing
 import statistics
 import time
-import uuid
 
 import figures
 from bench_sync import make_changes
@@ -90,20 +89,12 @@ def main() -> None:
     parser.add_argument("--pg", default=PG_DEFAULT)
     figures.add_option(parser)
     args = parser.parse_args()
-    import psycopg
-
     out: dict[str, float] = {}
     print(f"{'laptops':>8} {'records':>9} {'wall s':>8} {'pushed/s':>10} {'push p50':>9} "
           f"{'push p95':>9} {'sync p50':>9} {'sync p95':>9}")
     for n in [n for n in args.ns if n <= args.max_n]:
-        schema = f"scale_{uuid.uuid4().hex[:10]}"
-        with psycopg.connect(args.pg, autocommit=True) as admin:
-            admin.execute(f"CREATE SCHEMA {schema}")
-            try:
-                row = run(f"{args.pg}?options=-csearch_path%3D{schema}", n, args.records,
-                          args.batch, args.budget)
-            finally:
-                admin.execute(f"DROP SCHEMA {schema} CASCADE")
+        with figures.scratch_schema(args.pg) as url:
+            row = run(url, n, args.records, args.batch, args.budget)
         print(f"{n:>8} {row['pushed']:>9,.0f} {row['wall_s']:>8.2f} {row['records_per_s']:>10,.0f} "
               f"{row['push_p50_ms']:>7.0f}ms {row['push_p95_ms']:>7.0f}ms {row['sync_p50_s']:>8.2f}s "
               f"{row['sync_p95_s']:>8.2f}s  (+ {row['pulled']:,.0f} pulled: "

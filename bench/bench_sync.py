@@ -19,7 +19,6 @@ import argparse
 import sqlite3
 import tempfile
 import time
-import uuid
 from pathlib import Path
 
 import figures
@@ -240,32 +239,24 @@ def pg_bench(base: str, n: int, size: int, changes: list[Change] | None) -> dict
     """PostgreSQL at `n` records in a scratch schema: push against raw COPY (figures named
     `pg_…` for the DESIGN size, `pgbig_…` for --pg-big), and, when `changes` are kept
     (the DESIGN size), replay, pull and catch-up."""
-    import psycopg
-
-    schema = f"bench_{uuid.uuid4().hex[:10]}"
     prefix = "pg" if changes is not None else "pgbig"
-    with psycopg.connect(base, autocommit=True) as admin:
-        admin.execute(f"CREATE SCHEMA {schema}")
-        try:
-            url = f"{base}?options=-csearch_path%3D{schema}"
-            spent = pg_push_vs_copy(url, n, size, changes)
-            push, same, bare = spent["push"], spent["copy_same"], spent["copy_bare"]
-            ratio = push / same
-            print(f"PostgreSQL, {n:,} records: raw COPY {same:.2f} s into a table like `change` "
-                  f"({bare:.2f} s into a bare one); push {push:.2f} s = {n / push:,.0f} records/s "
-                  f"= {ratio:.2f}x raw COPY (target <= 1.25x) {'OK' if ratio <= 1.25 else 'MISSED'}")
-            out = {f"{prefix}_records": n, f"{prefix}_raw_copy_s": same,
-                   f"{prefix}_raw_copy_rows_per_s": n / same, f"{prefix}_raw_copy_bare_s": bare,
-                   f"{prefix}_push_s": push, f"{prefix}_records_per_s": n / push,
-                   f"{prefix}_ratio": ratio, f"{prefix}_ratio_bare": push / bare}
-            if changes is not None:
-                replayed, pulled, caught_up = after_push(url, changes, size)
-                print(f"  replay (all duplicates) {replayed:.2f} s; pull all {pulled:.2f} s; "
-                      f"catch-up + first tally {caught_up:.2f} s; "
-                      f"next tally {tally_read(url) * 1000:.1f} ms")
-            return out
-        finally:
-            admin.execute(f"DROP SCHEMA {schema} CASCADE")
+    with figures.scratch_schema(base) as url:
+        spent = pg_push_vs_copy(url, n, size, changes)
+        push, same, bare = spent["push"], spent["copy_same"], spent["copy_bare"]
+        ratio = push / same
+        print(f"PostgreSQL, {n:,} records: raw COPY {same:.2f} s into a table like `change` "
+              f"({bare:.2f} s into a bare one); push {push:.2f} s = {n / push:,.0f} records/s "
+              f"= {ratio:.2f}x raw COPY (target <= 1.25x) {'OK' if ratio <= 1.25 else 'MISSED'}")
+        out = {f"{prefix}_records": n, f"{prefix}_raw_copy_s": same,
+               f"{prefix}_raw_copy_rows_per_s": n / same, f"{prefix}_raw_copy_bare_s": bare,
+               f"{prefix}_push_s": push, f"{prefix}_records_per_s": n / push,
+               f"{prefix}_ratio": ratio, f"{prefix}_ratio_bare": push / bare}
+        if changes is not None:
+            replayed, pulled, caught_up = after_push(url, changes, size)
+            print(f"  replay (all duplicates) {replayed:.2f} s; pull all {pulled:.2f} s; "
+                  f"catch-up + first tally {caught_up:.2f} s; "
+                  f"next tally {tally_read(url) * 1000:.1f} ms")
+        return out
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""The `--json FILE` option every bench shares: its key figures as one flat dict.
+"""What the benches share: the `--json FILE` option, and a scratch PostgreSQL schema.
 
 `bench/run_all.py` runs each bench as a subprocess and reads these files to build one
 table of DESIGN.md §7, so every figure a ratio needs, the in-run anchors included, is
@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 
@@ -23,3 +26,18 @@ def write(path: Path | None, figures: dict[str, float]) -> None:
         return
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(figures, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+
+
+@contextmanager
+def scratch_schema(base: str) -> Iterator[str]:
+    """A URL into a fresh schema of the PostgreSQL at `base`, dropped afterwards: each run
+    measures an empty central store and leaves nothing behind in the shared database."""
+    import psycopg  # only the PostgreSQL runs need it
+
+    schema = f"bench_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(base, autocommit=True) as admin:
+        admin.execute(f"CREATE SCHEMA {schema}")
+        try:
+            yield f"{base}?options=-csearch_path%3D{schema}"
+        finally:
+            admin.execute(f"DROP SCHEMA {schema} CASCADE")
