@@ -22,7 +22,7 @@ from itertools import cycle, islice
 from pathlib import Path
 
 import figures
-from bench_report import fill
+from bench_report import add_db_arguments, filled_db
 
 from tui_app.services import report as report_service
 from tui_app.services.context import open_context
@@ -77,16 +77,11 @@ def anchor(db: Path, out: Path) -> tuple[float, dict[str, int]]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rows", type=int, default=1_000_000)
-    parser.add_argument("--db", type=Path, help="a database to export (filled when missing)")
-    parser.add_argument("--keep", action="store_true", help="keep the temporary files")
+    add_db_arguments(parser)
     figures.add_option(parser)
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="fieldlog-ledgers-"))
-    db = args.db or folder / "bench.db"
-    if not db.exists():
-        print(f"filling {args.rows:,} inspections into {db} ...", flush=True)
-        print(f"  filled in {fill(db, args.rows):.1f} s", flush=True)
+    db = filled_db(args, folder)
     seconds, rss = export_in_process(db, folder / "export.xlsx")
     size_mb = (folder / "export.xlsx").stat().st_size / 2**20
     bare, counts = anchor(db, folder / "anchor.xlsx")

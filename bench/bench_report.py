@@ -122,6 +122,23 @@ def fill(db_path: Path, rows: int, seed: int = 7) -> float:
     return time.perf_counter() - started
 
 
+def add_db_arguments(parser: argparse.ArgumentParser) -> None:
+    """--rows, --db and --keep: the benches that measure a filled local database."""
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--db", type=Path, help="a database to measure (filled when missing)")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary files")
+
+
+def filled_db(args: argparse.Namespace, folder: Path) -> Path:
+    """--db, else `folder`/bench.db, filled with --rows inspections when it does not exist:
+    a database made once can be measured again without filling it again."""
+    db = args.db or folder / "bench.db"
+    if not db.exists():
+        print(f"filling {args.rows:,} inspections into {db} ...", flush=True)
+        print(f"  filled in {fill(db, args.rows):.1f} s", flush=True)
+    return db
+
+
 def _median(fn, runs: int = 5) -> float:  # noqa: ANN001 - any callable
     times = []
     for _ in range(runs):
@@ -133,16 +150,11 @@ def _median(fn, runs: int = 5) -> float:  # noqa: ANN001 - any callable
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rows", type=int, default=1_000_000)
-    parser.add_argument("--db", type=Path)
-    parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    add_db_arguments(parser)
     figures.add_option(parser)
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="fieldlog-bench-"))
-    db_path = args.db or folder / "bench.db"
-    if not db_path.exists():
-        print(f"filling {args.rows:,} inspections into {db_path} ...", flush=True)
-        print(f"  filled in {fill(db_path, args.rows):.1f} s")
+    db_path = filled_db(args, folder)
     ctx = open_context(db_path)
     end = dt.date(2026, 10, 8)
     rows = ctx.db.conn.execute("SELECT COUNT(*) FROM inspection").fetchone()[0]
