@@ -12,7 +12,7 @@ from textual.message import Message
 from textual.widgets import Static
 
 from tests.conftest import SUPERMARKET
-from tests.ui_support import SIZE, make_app, seed, settle, text_of
+from tests.ui_support import SIZE, make_app, running, seed, settle, text_of
 from tui_app.domain.workdays import add_workdays, is_workday, overdue_by
 from tui_app.ui.app import FieldLogApp
 from tui_app.ui.screens.dashboard import DashboardScreen
@@ -35,9 +35,7 @@ async def _back_on_dashboard(pilot, seconds: float = 10.0) -> None:  # noqa: ANN
 
 async def test_dashboard_shows_the_campaign_and_its_figures(fieldlog, tmp_path: Path) -> None:
     seed(fieldlog, tmp_path)
-    app = make_app(fieldlog)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with running(fieldlog) as (app, pilot):
         headline = text_of(app.screen.query_one("#headline", Static))
         assert "中秋守护" in headline and "2026-09-14" in headline and "2026-10-08" in headline
         assert "张三" in headline and "2026-09-21" in headline
@@ -117,11 +115,7 @@ async def test_overdue_reminders_use_the_pack_rules(fieldlog, tmp_path: Path) ->
 
 async def test_palette_and_help_reach_everything(fieldlog, tmp_path: Path) -> None:
     seed(fieldlog, tmp_path, records=False)
-    app = make_app(fieldlog)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("question_mark")
-        await settle(pilot)
+    async with running(fieldlog, "question_mark") as (app, pilot):
         from tui_app.ui.screens.help import HelpScreen, working_keys
 
         assert isinstance(app.screen, HelpScreen)  # FieldLog's own help, in the catalog's words

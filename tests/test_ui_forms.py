@@ -7,7 +7,7 @@ from pathlib import Path
 
 from textual.widgets import Static
 
-from tests.ui_support import SIZE, make_app, seed, settle, text_of
+from tests.ui_support import running, seed, settle, text_of
 from tui_app.ui.screens.entry import EntryScreen
 from tui_app.ui.screens.records import RecordsScreen
 
@@ -18,9 +18,7 @@ def _list(fieldlog, kind: str) -> list[dict]:  # noqa: ANN001 - the conftest Fie
 
 async def test_complaint_and_activity_from_their_lists(fieldlog, tmp_path: Path) -> None:
     seed(fieldlog, tmp_path, records=False)
-    app = make_app(fieldlog)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with running(fieldlog) as (app, pilot):
         await pilot.press("t", "n")  # complaints, then a new one
         await settle(pilot)
         assert isinstance(app.screen, EntryScreen) and app.screen.kind == "complaint"
@@ -47,9 +45,7 @@ async def test_complaint_and_activity_from_their_lists(fieldlog, tmp_path: Path)
 
 async def test_case_money_in_yuan_with_reasons_in_place(fieldlog, tmp_path: Path) -> None:
     seed(fieldlog, tmp_path, records=False)
-    app = make_app(fieldlog)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with running(fieldlog) as (app, pilot):
         await pilot.press("c", "n")
         await settle(pilot)
         # action = food, case type = 虚假宣传

@@ -8,7 +8,7 @@ from pathlib import Path
 import docx
 from textual.widgets import Markdown, Static
 
-from tests.ui_support import SIZE, make_app, seed, settle, text_of
+from tests.ui_support import running, seed, settle, text_of
 from tui_app.i18n import set_lang
 from tui_app.ui.app import FieldLogApp
 from tui_app.ui.screens.report import ReportScreen
@@ -33,11 +33,7 @@ async def _retype(pilot, text: str) -> None:  # noqa: ANN001 - a Textual Pilot
 async def test_report_period_and_docx_export(fieldlog, tmp_path: Path) -> None:
     seed(fieldlog, tmp_path)  # five food visits on 09-16 … 09-20, one drug visit on 09-21
     target = tmp_path / "out" / "汇报.docx"
-    app = make_app(fieldlog)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("r")
-        await settle(pilot)
+    async with running(fieldlog, "r") as (app, pilot):
         assert isinstance(app.screen, ReportScreen)
         assert _food_visits(app) == 5
         assert "本机记录 | 2026-09-14 至 2026-10-08" in _status(app)
@@ -60,11 +56,7 @@ async def test_report_period_and_docx_export(fieldlog, tmp_path: Path) -> None:
 
 async def test_bad_date_and_missing_central_are_one_line(fieldlog, tmp_path: Path) -> None:
     seed(fieldlog, tmp_path, records=False)
-    app = make_app(fieldlog)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("r")
-        await settle(pilot)
+    async with running(fieldlog, "r") as (app, pilot):
         await _retype(pilot, "2026-13-01")
         await pilot.press("enter")
         await settle(pilot)
@@ -84,11 +76,7 @@ async def test_central_scope_reads_the_team_store(fieldlog, tmp_path: Path, monk
     seed(fieldlog, tmp_path)
     url = f"sqlite:///{tmp_path / 'central.db'}"
     monkeypatch.setenv("FIELDLOG_CENTRAL", str(tmp_path / "nowhere" / "central.db"))
-    app = make_app(fieldlog)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("r")
-        await settle(pilot)
+    async with running(fieldlog, "r") as (app, pilot):
         await pilot.press("tab", "tab", "enter", "down", "enter")  # scope: central
         await settle(pilot)
         assert "中心库文件不存在" in _status(app)  # unreachable: one line, nothing changed
@@ -108,11 +96,7 @@ async def test_messages_follow_the_language(fieldlog, tmp_path: Path) -> None:
     seed(fieldlog, tmp_path, records=False)
     set_lang("en")  # after the CLI seeding, which sets its own language
     try:
-        app = make_app(fieldlog)
-        async with app.run_test(size=SIZE) as pilot:
-            await settle(pilot)
-            await pilot.press("r")
-            await settle(pilot)
+        async with running(fieldlog, "r") as (app, pilot):
             assert "This laptop | 2026-09-14 to 2026-10-08" in _status(app)
             await pilot.press("tab", *"09-30", "enter")  # the end date (selected on focus), mistyped
             await settle(pilot)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from textual.widgets import Input, Static
 
-from tests.ui_support import SIZE, make_app, seed, settle, text_of
+from tests.ui_support import running, seed, settle, text_of
 from tui_app.ui.screens.dashboard import DashboardScreen
 from tui_app.ui.screens.entry import EntryScreen
 from tui_app.ui.screens.settings import SettingsScreen
@@ -15,11 +15,7 @@ from tui_app.ui.screens.settings import SettingsScreen
 
 async def test_settings_change_todays_pair(fieldlog, tmp_path: Path) -> None:
     seed(fieldlog, tmp_path, records=False)
-    app = make_app(fieldlog)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("i")
-        await settle(pilot)
+    async with running(fieldlog, "i") as (app, pilot):
         assert isinstance(app.screen, SettingsScreen)
         await pilot.press("tab", "tab", *"赵六", "tab", *"3201006")  # partner name and badge
         for _ in range(3):
