@@ -13,7 +13,7 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable, Static
 
 from tests.conftest import Fieldlog
-from tests.ui_support import SIZE, make_app, seed, settle, text_of
+from tests.ui_support import SIZE, make_app, running, seed, settle, text_of
 from tui_app.services import sync as sync_service
 from tui_app.services.context import open_context
 from tui_app.ui.screens.dashboard import DashboardScreen
@@ -57,9 +57,7 @@ async def until(pilot: Pilot, condition: Callable[[], bool], seconds: float = 10
 
 async def test_s_syncs_and_the_dashboard_follows(fieldlog, tmp_path: Path, central: str) -> None:
     seed(fieldlog, tmp_path)
-    app = make_app(fieldlog)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with running(fieldlog) as (app, pilot):
         assert f"待同步 {SEEDED} 条，上次同步 无" in shown(pilot, "#sync")
         await pilot.press("s")
         await until(pilot, lambda: isinstance(app.screen, SyncScreen) and not app.screen.running)
@@ -93,9 +91,7 @@ async def test_a_lost_conflict_is_listed(fieldlog, tmp_path: Path, central: str)
     second("record", "edit", record, "--findings", "复查：冷柜温度记录已补齐")
     second("sync")
     fieldlog("record", "edit", record, "--findings", "复查：冷柜温度记录仍缺两天")
-    app = make_app(fieldlog)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with running(fieldlog) as (app, pilot):
         await pilot.press("s")
         await until(pilot, lambda: isinstance(app.screen, SyncScreen) and not app.screen.running)
         assert "冲突 1 条" in shown(pilot, "#sync-outcome")
@@ -110,9 +106,7 @@ async def test_a_lost_conflict_is_listed(fieldlog, tmp_path: Path, central: str)
 async def test_unreachable_central_says_so_and_changes_nothing(fieldlog, tmp_path: Path) -> None:
     seed(fieldlog, tmp_path)
     fieldlog("init", "--central", str(tmp_path / "usb" / "central.db"))  # the stick is not in
-    app = make_app(fieldlog)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with running(fieldlog) as (app, pilot):
         assert "离线" in shown(pilot, "#sync")
         await pilot.press("s")
         await until(pilot, lambda: isinstance(app.screen, SyncScreen) and not app.screen.running)
@@ -125,9 +119,7 @@ async def test_unreachable_central_says_so_and_changes_nothing(fieldlog, tmp_pat
 
 async def test_without_a_central_url_the_screen_says_where_to_set_it(fieldlog, tmp_path: Path) -> None:
     seed(fieldlog, tmp_path, records=False)
-    app = make_app(fieldlog)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with running(fieldlog) as (app, pilot):
         assert "未设置中心库" in shown(pilot, "#sync")
         await pilot.press("s")
         await until(pilot, lambda: isinstance(app.screen, SyncScreen) and not app.screen.running)
