@@ -147,3 +147,11 @@ def period_options(day_from: str | None, day_to: str | None) -> tuple[dt.date | 
     if start and end and start > end:
         raise FieldLogError("report.bad_period", start=start.isoformat(), end=end.isoformat())
     return start, end
+
+
+def scope_options(fn: Any) -> Any:
+    """`--scope local|central` and `--central URL`, alike in every command that can read the
+    team's central store instead of this laptop's (the command gets `scope` and `url`)."""
+    fn = click.option("--central", "url", help=t("cli.opt.central"))(fn)
+    return click.option("--scope", type=click.Choice(["local", "central"]), default="local",
+                        help=t("cli.opt.scope_central"))(fn)

@@ -24,6 +24,7 @@ from tui_app.cli.common import (
     parse_officers,
     parse_pairs,
     report_import,
+    scope_options,
 )
 from tui_app.domain import records as rules
 from tui_app.domain.values import BadValue, local_display, parse_yuan
@@ -188,9 +189,7 @@ def list_options(fn: Any) -> Any:
         click.option("--page", default=1, show_default=True, type=click.IntRange(1, 10**12),
                      help=t("cli.opt.page")),
         click.option("--format", "fmt", type=FORMATS, default="table", help=t("cli.opt.format")),
-        click.option("--scope", type=click.Choice(["local", "central"]), default="local",
-                     help=t("cli.opt.scope_central")),
-        click.option("--central", "url", help=t("cli.opt.central")),
+        scope_options,
     ]):
         fn = option(fn)
     return fn

@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 
-from tui_app.cli.common import day_option, opened
+from tui_app.cli.common import day_option, opened, scope_options
 from tui_app.i18n import t
 from tui_app.services import report as report_service
 
@@ -28,9 +28,7 @@ def register(cli: click.Group) -> None:
 @click.option("--format", "fmt", type=click.Choice(report_service.REPORT_FORMATS), default="md",
               show_default=True, help=t("cli.opt.format"))
 @click.option("-o", "--output", type=click.Path(path_type=Path), help=t("cli.opt.report_output"))
-@click.option("--scope", type=click.Choice(["local", "central"]), default="local",
-              help=t("cli.opt.scope_central"))
-@click.option("--central", "url", help=t("cli.opt.central"))
+@scope_options
 @click.pass_context
 def report(ctx: click.Context, campaign: str | None, day_from: str | None, day_to: str | None,
            fmt: str, output: Path | None, scope: str, url: str | None) -> None:

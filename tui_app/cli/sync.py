@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from tui_app.cli.common import emit_json, emit_table, fail, opened
+from tui_app.cli.common import emit_json, emit_table, fail, opened, scope_options
 from tui_app.i18n import t
 from tui_app.services import sync as sync_service
 
@@ -85,9 +85,7 @@ def sync(ctx: click.Context, url: str | None, ca_file: str | None, insecure: boo
 
 
 @click.command(help=t("cli.conflicts.help"))
-@click.option("--scope", type=click.Choice(["local", "central"]), default="local",
-              help=t("cli.opt.scope_central"))
-@click.option("--central", "url", help=t("cli.opt.central"))
+@scope_options
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
               help=t("cli.opt.format"))
 @click.pass_context

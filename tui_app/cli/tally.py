@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from tui_app.cli.common import emit_json, emit_table, opened, period_options
+from tui_app.cli.common import emit_json, emit_table, opened, period_options, scope_options
 from tui_app.domain.tally import shown_value
 from tui_app.i18n import pick, t
 from tui_app.services import tally as tally_service
@@ -18,9 +18,7 @@ def register(cli: click.Group) -> None:
 @click.option("--campaign", help=t("cli.opt.campaign"))
 @click.option("--from", "day_from", help=t("cli.opt.from"))
 @click.option("--to", "day_to", help=t("cli.opt.to"))
-@click.option("--scope", type=click.Choice(["local", "central"]), default="local",
-              help=t("cli.opt.scope_central"))
-@click.option("--central", "url", help=t("cli.opt.central"))
+@scope_options
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
               help=t("cli.opt.format"))
 @click.pass_context
