@@ -241,23 +241,13 @@ class ListQuery:
 
 def _where(query: ListQuery, text: tuple[str, list[Any]] | None = None) -> tuple[str, list[Any]]:
     """The WHERE clause of a list query; `text` is the text filter's predicate, if any."""
-    clauses, params = [], []
     table = "e" if query.kind == "entity" else TABLES[query.kind]
-    if query.campaign and query.kind != "entity":
-        clauses.append(f"{table}.campaign = ?")
-        params.append(query.campaign)
-    if query.day_from and query.kind != "entity":
-        clauses.append(f"{table}.day >= ?")
-        params.append(query.day_from)
-    if query.day_to and query.kind != "entity":
-        clauses.append(f"{table}.day <= ?")
-        params.append(query.day_to)
-    if query.action and query.kind != "entity":
-        clauses.append(f"{table}.action = ?")
-        params.append(query.action)
-    if query.entity_id:
-        clauses.append(f"{table}.entity_id = ?")
-        params.append(query.entity_id)
+    filters: list[tuple[Any, str]] = [(query.entity_id, "entity_id = ?")]
+    if query.kind != "entity":  # an entity has no campaign, day or action
+        filters = [(query.campaign, "campaign = ?"), (query.day_from, "day >= ?"),
+                   (query.day_to, "day <= ?"), (query.action, "action = ?"), *filters]
+    clauses = [f"{table}.{test}" for value, test in filters if value]
+    params = [value for value, _test in filters if value]
     if not query.include_voided:
         clauses.append(f"{table}.voided = 0")
     if text:
