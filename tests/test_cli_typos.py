@@ -3,6 +3,7 @@ words follow the language; `--lang` is taken anywhere on the line."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -71,6 +72,18 @@ def test_clicks_own_words_in_chinese_and_english(fieldlog: Fieldlog) -> None:
     assert "No such option" in english.stderr and "tally [OPTIONS]" in english.stderr
     assert "record [OPTIONS] COMMAND [ARGS]..." in fieldlog(
         "--lang", "en", "record", "--help").stdout
+
+
+def test_help_columns_line_up_in_terminal_cells(fieldlog: Fieldlog) -> None:
+    """`-o, --output 路径`: a Chinese metavar takes two cells a character, and its help
+    text still starts in the column of every other option's."""
+    from rich.cells import cell_len
+
+    rows = [re.match(r"(  -.*?\s{2,})\S", line) for line in
+            fieldlog("report", "--help").stdout.splitlines() if line.startswith("  -")]
+    starts = {cell_len(row.group(1)) for row in rows if row}
+    assert any(row and "路径" in row.group(1) for row in rows)
+    assert len(starts) == 1, rows
 
 
 def test_lang_anywhere_on_the_line(fieldlog: Fieldlog) -> None:

@@ -7,7 +7,10 @@ click's own text. Only the default domain is answered here: any other library th
 brings its own gettext domain is untouched. The usage line's placeholders (`[OPTIONS]`,
 `COMMAND [ARGS]...`) are no gettext lookups but fixed words click puts in when a command
 is built; the help formatter, click's own extension point, puts them in Chinese as it
-writes the line, so the language chosen for this call decides.
+writes the line, so the language chosen for this call decides. click lines its help
+columns up by counting characters, and a Chinese character takes two terminal cells:
+`install()` has click count cells instead, so `-o, --output 路径` keeps its help text in
+the column of the others.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from __future__ import annotations
 import gettext
 
 import click
+import click.formatting
 
 from tui_app.i18n import get_lang
 
@@ -110,9 +114,18 @@ def _dngettext(domain: str, singular: str, plural: str, n: int) -> str:
     return _original_dngettext(domain, singular, plural, n)
 
 
+def _cells(text: str) -> int:
+    """How many terminal cells `text` takes once click's colour codes are dropped (rich
+    is imported here, when help is written, not on every command's start)."""
+    from rich.cells import cell_len
+
+    return cell_len(click.unstyle(text))
+
+
 def install() -> None:
-    """Answer click's gettext lookups from CLICK_ZH and write its usage lines with
-    UsageFormatter (idempotent)."""
+    """Answer click's gettext lookups from CLICK_ZH, write its usage lines with
+    UsageFormatter and measure its help columns in cells (idempotent)."""
     gettext.dgettext = _dgettext
     gettext.dngettext = _dngettext
     click.Context.formatter_class = UsageFormatter
+    click.formatting.term_len = _cells
