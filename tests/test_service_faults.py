@@ -91,7 +91,9 @@ def test_service_killed_mid_push_then_restarted(tmp_path: Path, pg_url: str) -> 
         laptop.wait(timeout=60)
         moments.add(("kill", _central_count(pg_url), unsynced(a.db)))
     assert len(moments) >= 20, moments
-    assert _central_count(pg_url) < total  # the kills did land mid-push
+    # the kills did land mid-push (all of it may have landed by the last round: the growth
+    # each round waits for is random, and a loaded machine kills late)
+    assert any(kind == "kill" and 0 < count < total for kind, count, _ in moments), moments
     with service:
         done = subprocess.run([sys.executable, "-m", "tui_app", "sync"], env=_sync_env(a),
                               capture_output=True, text=True, timeout=120)
