@@ -13,7 +13,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -204,6 +204,22 @@ def _store(folder: blob_store.BlobFolder, item: _Checked, limit: int) -> blob_st
     except OSError as exc:
         raise FieldLogError("attach.unreadable", path=str(item.path),
                             detail=exc.strerror or str(exc)) from None
+
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def keep_files(ctx: Context, contents: Iterable[bytes], media_type: str = DOCX) -> None:
+    """Put bytes (a pack's templates, already checked against the limit) into the blob
+    folder and the blob table, so the blob sync sends them like any attachment."""
+    import io
+
+    folder = blobs(ctx)
+    now = utc_now()
+    stored = [folder.store(io.BytesIO(data), len(data)) for data in contents]
+    with ctx.db.transaction():
+        for blob in stored:
+            blob_store.record(ctx.db, blob.sha256, blob.size, media_type, now)
 
 
 def _row(current: Mapping[str, Any]) -> dict[str, Any]:

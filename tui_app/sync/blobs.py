@@ -112,11 +112,14 @@ Progress = Callable[[str, int, int | None], None]
 
 
 def push_blobs(local: BlobSource, central: BlobPort, epoch: str,
-               progress: Progress | None = None) -> BlobSummary:
-    """Send every blob the store of `epoch` has not confirmed and does not hold."""
+               progress: Progress | None = None, *, only: set[str] | None = None,
+               into: BlobSummary | None = None) -> BlobSummary:
+    """Send every blob (of `only`, when given) the store of `epoch` has not confirmed and
+    does not hold; count into `into` (a pack's templates were sent earlier in the run)."""
     report = progress or (lambda _phase, _done, _total: None)
-    summary = BlobSummary()
-    pending = local.unconfirmed_blobs(epoch)
+    summary = into or BlobSummary()
+    pending = [(sha, size) for sha, size in local.unconfirmed_blobs(epoch)
+               if only is None or sha in only]
     total = sum(size for _sha, size in pending)
     report("blobs", 0, total)
     for start in range(0, len(pending), ASK):

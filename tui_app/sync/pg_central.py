@@ -38,6 +38,7 @@ from tui_app.sync.central import (
 )
 from tui_app.sync.crash import crash_point
 from tui_app.sync.protocol import BUREAU, PACK_KIND, CentralConflict, Change, PullPage, PushResult
+from tui_app.sync.templates import missing_templates
 
 _VISIBLE = "xid < pg_snapshot_xmin(pg_current_snapshot())"
 HORIZON_WAIT_S = 3.0  # how long a pull waits for committed changes hidden by the horizon
@@ -252,9 +253,11 @@ class PgCentral:
         applied changes go straight into the log by one binary COPY (none of them can
         collide), and the ones kept aside by one COPY into a stage and one INSERT … SELECT."""
         now = utc_now()
+        blobless = missing_templates(changes, self.missing_blobs)  # blobs are never deleted
         with self._push_txn(*self._lookup(changes, by_change_id=by_change_id)) as (cur, rows):
-            decision = decide(changes, inspector_id, self._known(cur, changes, rows), role=role,
-                              strict=strict)
+            known = self._known(cur, changes, rows)
+            known.blobless = blobless
+            decision = decide(changes, inspector_id, known, role=role, strict=strict)
             if decision.owners:
                 cur.execute("INSERT INTO record_owner (record_id, inspector_id, since)"
                             f" SELECT unnest({_SPLIT}), %s, %s",

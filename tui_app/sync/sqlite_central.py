@@ -38,6 +38,7 @@ from tui_app.sync.central import (
 )
 from tui_app.sync.crash import crash_point
 from tui_app.sync.protocol import BUREAU, PACK_KIND, CentralConflict, Change, PullPage, PushResult
+from tui_app.sync.templates import missing_templates
 
 _CHUNK = 500  # ids per IN (...) list, well under SQLite's variable limit
 
@@ -173,9 +174,11 @@ class SqliteCentral:
         once the district figures have caught up with it (unless `catch_up_on_push` is
         off: the HTTP service catches up after answering)."""
         now = utc_now()
+        blobless = missing_templates(changes, self.missing_blobs)  # blobs are never deleted
         with self._write() as conn:
-            decision = decide(changes, inspector_id, self._known(changes), role=role,
-                              strict=strict)
+            known = self._known(changes)
+            known.blobless = blobless
+            decision = decide(changes, inspector_id, known, role=role, strict=strict)
             conn.executemany(
                 "INSERT INTO record_owner (record_id, inspector_id, since) VALUES (?, ?, ?)",
                 [(rid, inspector_id, now) for rid in decision.owners])
