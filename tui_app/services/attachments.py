@@ -173,8 +173,7 @@ def attach(ctx: Context, ref: str, paths: Sequence[Path]) -> Attached:
     folder = blobs(ctx)
     now = utc_now()
     items = []
-    for item in checked:
-        stored = _store(folder, item, limit)
+    for item, stored in zip(checked, _store_all(folder, checked, limit), strict=True):
         entry: dict[str, Any] = {"name": item.path.name, "sha256": stored.sha256,
                                  "size": stored.size, "media_type": item.media_type,
                                  "added_at": now, "added_by": ctx.inspector_id,
@@ -194,10 +193,25 @@ def attach(ctx: Context, ref: str, paths: Sequence[Path]) -> Attached:
     return Attached(kind, current["id"], rev, new, list(skipped))
 
 
-def _store(folder: blob_store.BlobFolder, item: _Checked, limit: int) -> blob_store.Stored:
+def _store_all(folder: blob_store.BlobFolder, checked: Sequence[_Checked],
+               limit: int) -> list[blob_store.Stored]:
+    """Copy every file in, then flush them to disk together: the blobs are durable before
+    the revision that lists them is saved, for the cost of about one flush."""
+    staged: list[blob_store.Staged] = []
+    try:
+        for item in checked:
+            staged.append(_stage(folder, item, limit))
+        folder.commit(staged)
+    except BaseException:
+        folder.discard(staged)
+        raise
+    return [item.stored for item in staged]
+
+
+def _stage(folder: blob_store.BlobFolder, item: _Checked, limit: int) -> blob_store.Staged:
     try:
         with item.path.open("rb") as data:
-            return folder.store(data, limit)
+            return folder.stage(data, limit)
     except ValueError:  # the file grew past the limit while it was read
         raise FieldLogError("attach.too_big", path=str(item.path), size=">" + _mb(limit),
                             limit=_mb(limit)) from None

@@ -1,6 +1,6 @@
 """Attachment bytes between a laptop and a central store: ask first, send what is missing.
 
-The replication port for blobs is four small methods every central store offers (and the
+The replication port for blobs is a few small methods every central store offers (and the
 HTTP service can carry one for one):
 
     missing_blobs(hashes)             -> the hashes it does not hold whole
@@ -8,6 +8,8 @@ HTTP service can carry one for one):
     put_blob_chunk(sha256, offset, data) -> bytes it now holds (write only at that point)
     finish_blob(sha256, size)         -> True when the bytes hash to the name, else the
                                          partial upload is dropped and False returned
+    flush_blobs()                     -> every blob finished so far is on disk (a store
+                                         may flush a batch at once rather than each)
     read_blob(sha256)                 -> the bytes of a blob it holds, a chunk at a time
 
 A killed upload resumes from `blob_received`; the store hashes the bytes as they arrive
@@ -86,6 +88,8 @@ class BlobPort(Protocol):
 
     def finish_blob(self, sha256: str, size: int) -> bool: ...
 
+    def flush_blobs(self) -> None: ...
+
 
 class BlobSource(Protocol):
     """The laptop half: its blobs, what the store confirmed (services/sync.py)."""
@@ -134,6 +138,7 @@ def push_blobs(local: BlobSource, central: BlobPort, epoch: str,
                 _send(local, central, sha, size, summary, lambda: report("blobs", summary.bytes, total))
                 if sha not in summary.failed:
                     sent.append(sha)
+        central.flush_blobs()  # the batch onto the store's disk at once, then confirmed
         local.confirm_blobs(sent, epoch)  # a kill before this: the next sync asks, and confirms
     return summary
 

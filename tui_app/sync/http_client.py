@@ -140,6 +140,9 @@ class HttpCentral:
         return bool(self._call("POST", f"/v1/blobs/{sha256}/finish",
                                _json_body({"size": size}))["kept"])
 
+    def flush_blobs(self) -> None:
+        """Nothing to do: the service answers `finish` once the blob is on disk."""
+
     def read_blob(self, sha256: str) -> Iterator[bytes]:
         """A published pack's template by hash (the service hands out no other blob)."""
         try:

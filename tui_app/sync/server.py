@@ -509,7 +509,9 @@ def blob_finish(parts: Shared, sha256: ShaPath, done: BlobFinish, _token: Caller
     """Keep the upload if its `size` bytes hash to its name; else it is dropped."""
     def finish() -> bool:
         with parts.pool.store() as store:
-            return store.finish_blob(sha256, done.size)
+            kept = store.finish_blob(sha256, done.size)
+            store.flush_blobs()  # "kept" is a promise the bytes are on disk
+            return kept
 
     kept = _refusing(finish)
     return kept if isinstance(kept, Response) else JSONResponse({"kept": kept})
