@@ -149,3 +149,13 @@ def test_through_the_service_only_a_bureau_publishes_templates(tmp_path: Path,
         fetched = [line for line in service.access_log() if line["route"] == "/v1/blobs/{sha256}"
                    and line["method"] == "GET"]
         assert [line["status"] for line in fetched] == [404] + [200] * 5  # each template once
+
+
+def test_a_template_over_the_attachment_limit_is_refused_at_import(fieldlog,
+                                                                   tmp_path: Path) -> None:
+    """Templates travel as blobs, so the attachments' size limit holds for them too."""
+    fieldlog("init", "--attach-max-mb", "0.01")
+    refused = fieldlog("campaign", "import", str(edited_pack(tmp_path, "本局：")), ok=False)
+    assert refused.exit_code == 1 and "Traceback" not in refused.output
+    assert ".docx" in refused.stderr and "0.01 MB" in refused.stderr
+    assert "siming" not in fieldlog("campaign", "list").stdout

@@ -64,8 +64,8 @@ def check_templates(pack: Pack, folder: Path, source: str, limit: int) -> dict[s
         content = path.read_bytes()
         if len(content) > limit:
             raise PackError(source, f"documents.{spec.id}.template", "pack.template_too_big",
-                            path=str(path), size=f"{len(content) / 1024 / 1024:.1f}",
-                            limit=f"{limit / 1024 / 1024:g}")
+                            path=str(path), size=f"{len(content) / 1024 / 1024:.2f}",
+                            limit=f"{limit / 1024 / 1024:.2f}")
         unknown = unknown_tags(content, str(path))
         if unknown:
             raise PackError(source, f"documents.{spec.id}.template", "pack.template_unknown_tag",

@@ -35,9 +35,14 @@ MAX_BLOB = 512 * 1024 * 1024  # what any store accepts for one blob, whatever a 
 _SHA = re.compile(r"^[0-9a-f]{64}$")
 
 
+def is_sha(value: object) -> bool:
+    """64 lowercase hex digits: what a blob's name must be."""
+    return isinstance(value, str) and bool(_SHA.match(value))
+
+
 def check_sha(sha256: str) -> str:
     """A hash from a laptop is a file name centrally: only 64 hex digits pass."""
-    if not isinstance(sha256, str) or not _SHA.match(sha256):
+    if not is_sha(sha256):
         raise FieldLogError("sync.bad_blob", sha=str(sha256)[:70])
     return sha256
 

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, Protocol
 
 from tui_app.errors import FieldLogError
-from tui_app.sync.blobs import _SHA, MAX_BLOB
+from tui_app.sync.blobs import MAX_BLOB, is_sha
 from tui_app.sync.protocol import PACK_KIND, Change
 
 
@@ -30,8 +30,7 @@ def manifest_of(templates: Mapping[str, bytes]) -> dict[str, dict[str, Any]]:
 def _well_formed(templates: Any) -> bool:
     """A dict of entries, each with a 64-hex hash and a size in range."""
     return isinstance(templates, dict) and all(
-        isinstance(entry, dict) and isinstance(entry.get("sha256"), str)
-        and bool(_SHA.match(entry["sha256"])) and type(entry.get("size")) is int
+        isinstance(entry, dict) and is_sha(entry.get("sha256")) and type(entry.get("size")) is int
         and 0 < entry["size"] <= MAX_BLOB for entry in templates.values())
 
 
