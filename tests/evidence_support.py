@@ -46,3 +46,31 @@ def docx(path: Path, text: str = "询问笔录") -> Path:
     document.add_paragraph(text)
     document.save(str(path))
     return path
+
+
+def edited_pack(folder: Path, marker: str, pack_id: str = "siming") -> Path:
+    """The shipped pack copied as a bureau would (its own id, its template folder beside
+    it) with `marker` added to its 现场检查笔录 in Word's stead; returns the pack file."""
+    import shutil
+
+    import docx as python_docx
+
+    from tui_app.services.context import PACKS_DIR
+
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.copytree(PACKS_DIR / "zhongqiu", folder / "zhongqiu", dirs_exist_ok=True)
+    template = folder / "zhongqiu" / "现场检查笔录.docx"
+    document = python_docx.Document(str(template))
+    document.add_paragraph(marker + "{{ entity.name }}")
+    document.save(str(template))
+    text = (PACKS_DIR / "zhongqiu.toml").read_text(encoding="utf-8")
+    source = folder / "pack.toml"
+    source.write_text(text.replace('id = "zhongqiu"', f'id = "{pack_id}"', 1), encoding="utf-8")
+    return source
+
+
+def docx_text(path: Path) -> str:
+    """Every paragraph of a .docx, opened back with python-docx."""
+    import docx as python_docx
+
+    return "\n".join(p.text for p in python_docx.Document(str(path)).paragraphs)

@@ -75,6 +75,8 @@ def sync(ctx: click.Context, url: str | None, ca_file: str | None, insecure: boo
         if blobs.sent or blobs.held or blobs.failed:
             click.echo(t("cli.sync.blobs", sent=blobs.sent, mb=f"{blobs.bytes / 1024 / 1024:.1f}",
                          held=blobs.held))
+        for sha in summary.templates_failed:
+            click.echo(t("cli.sync.template_failed", sha=sha[:12]), err=True)
         if blobs.failed:
             fail(t("cli.sync.blobs_failed", count=len(blobs.failed), sha=blobs.failed[0][:12]))
         if summary.rejected:
@@ -82,6 +84,8 @@ def sync(ctx: click.Context, url: str | None, ca_file: str | None, insecure: boo
                 click.echo(t("cli.sync.rejected_line", id=short(note.record_id), rev=note.rev,
                              reason=t(f"sync.reason.{note.detail}")), err=True)
             fail(t("cli.sync.rejected", count=len(summary.rejected)))
+        if summary.templates_failed:
+            ctx.exit(1)
 
 
 @click.command(help=t("cli.conflicts.help"))

@@ -96,6 +96,20 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "pack.bad_number_pattern": ("文号格式“{pattern}”无效：须含 {{n}}（序号），可含 {{year}}（年份）。",
                                 "The number pattern '{pattern}' is unusable: it needs {{n}} (the number) "
                                 "and may hold {{year}}."),
+    "pack.template_too_big": ("模板 {path} 有 {size} MB，超过附件上限 {limit} MB（`fieldlog init --attach-max-mb`）。",
+                              "Template {path} is {size} MB, over the attachment limit of {limit} MB "
+                              "(`fieldlog init --attach-max-mb`)."),
+    "doc.template_not_fetched": ("行动配置包 {pack} 的模板 {path} 还没有从中心库取回，请先运行 `fieldlog sync`。",
+                                 "The template {path} of pack {pack} has not been fetched from the central "
+                                 "store yet; run `fieldlog sync` first."),
+    "cli.sync.template_failed": ("行动配置包的模板 {sha} 无法从中心库取回或与其哈希不符（可能被篡改），未安装；"
+                                 "请局里重新发布该配置包。",
+                                 "A pack template ({sha}) could not be fetched from the central store or its "
+                                 "bytes do not match its hash (tampered?); it was not installed. Ask the "
+                                 "bureau to publish the pack again."),
+    "sync.reason.templates_missing": ("中心库还没有该配置包的模板文件，请再同步一次",
+                                      "the central store lacks the pack's template files; sync again"),
+    "sync.reason.bad_templates": ("配置包的模板清单无效", "the pack's list of templates is invalid"),
     "pack.template_missing": ("找不到模板文件 {path}。", "Template file not found: {path}."),
     "pack.template_unknown_tag": ("模板 {path} 用了未知的标签：{tags}。可用：{known}",
                                   "Template {path} uses unknown tags: {tags}. Known: {known}"),

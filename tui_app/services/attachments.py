@@ -13,7 +13,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -173,8 +173,7 @@ def attach(ctx: Context, ref: str, paths: Sequence[Path]) -> Attached:
     folder = blobs(ctx)
     now = utc_now()
     items = []
-    for item in checked:
-        stored = _store(folder, item, limit)
+    for item, stored in zip(checked, _store_all(folder, checked, limit), strict=True):
         entry: dict[str, Any] = {"name": item.path.name, "sha256": stored.sha256,
                                  "size": stored.size, "media_type": item.media_type,
                                  "added_at": now, "added_by": ctx.inspector_id,
@@ -194,16 +193,47 @@ def attach(ctx: Context, ref: str, paths: Sequence[Path]) -> Attached:
     return Attached(kind, current["id"], rev, new, list(skipped))
 
 
-def _store(folder: blob_store.BlobFolder, item: _Checked, limit: int) -> blob_store.Stored:
+def _store_all(folder: blob_store.BlobFolder, checked: Sequence[_Checked],
+               limit: int) -> list[blob_store.Stored]:
+    """Copy every file in, then flush them to disk together: the blobs are durable before
+    the revision that lists them is saved, for the cost of about one flush."""
+    staged: list[blob_store.Staged] = []
+    try:
+        for item in checked:
+            staged.append(_stage(folder, item, limit))
+        folder.commit(staged)
+    except BaseException:
+        folder.discard(staged)
+        raise
+    return [item.stored for item in staged]
+
+
+def _stage(folder: blob_store.BlobFolder, item: _Checked, limit: int) -> blob_store.Staged:
     try:
         with item.path.open("rb") as data:
-            return folder.store(data, limit)
+            return folder.stage(data, limit)
     except ValueError:  # the file grew past the limit while it was read
         raise FieldLogError("attach.too_big", path=str(item.path), size=">" + _mb(limit),
                             limit=_mb(limit)) from None
     except OSError as exc:
         raise FieldLogError("attach.unreadable", path=str(item.path),
                             detail=exc.strerror or str(exc)) from None
+
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def keep_files(ctx: Context, contents: Iterable[bytes], media_type: str = DOCX) -> None:
+    """Put bytes (a pack's templates, already checked against the limit) into the blob
+    folder and the blob table, so the blob sync sends them like any attachment."""
+    import io
+
+    folder = blobs(ctx)
+    now = utc_now()
+    stored = [folder.store(io.BytesIO(data), len(data)) for data in contents]
+    with ctx.db.transaction():
+        for blob in stored:
+            blob_store.record(ctx.db, blob.sha256, blob.size, media_type, now)
 
 
 def _row(current: Mapping[str, Any]) -> dict[str, Any]:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from tui_app.domain.ids import utc_now
 from tui_app.domain.pack import AUTO_CAMPAIGN, Pack, parse_pack
+from tui_app.services import attachments
 from tui_app.services.context import Context
 from tui_app.services.documents import check_templates as check_documents
 from tui_app.services.report import check_template
@@ -34,7 +35,7 @@ def import_pack(ctx: Context, path: Path) -> Pack:
     text = read_text(path)
     pack = parse_pack(text, str(path))
     check_template(pack, str(path))
-    templates = check_documents(pack, path.parent, str(path))
+    templates = check_documents(pack, path.parent, str(path), attachments.max_bytes(ctx))
     with ctx.db.transaction():
         pack_store.put(ctx.db, pack.id, text, str(path), utc_now())
         paperwork_store.put_templates(ctx.db, pack.id, templates)

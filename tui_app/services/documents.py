@@ -49,9 +49,10 @@ def _template_path(folder: Path, spec: DocumentSpec) -> Path:
     return beside if beside.is_file() else PACKS_DIR / spec.template
 
 
-def check_templates(pack: Pack, folder: Path, source: str) -> dict[str, bytes]:
+def check_templates(pack: Pack, folder: Path, source: str, limit: int) -> dict[str, bytes]:
     """Every template of `pack` (see `_template_path`), refused with the file and the tag
-    when it names a tag no record gives it."""
+    when it names a tag no record gives it, or past `limit` bytes (it travels as a blob,
+    under the attachments' limit)."""
     from tui_app.report.paperwork import CONTEXT_NAMES, unknown_tags
 
     found: dict[str, bytes] = {}
@@ -61,6 +62,10 @@ def check_templates(pack: Pack, folder: Path, source: str) -> dict[str, bytes]:
             raise PackError(source, f"documents.{spec.id}.template", "pack.template_missing",
                             path=str(folder / spec.template))
         content = path.read_bytes()
+        if len(content) > limit:
+            raise PackError(source, f"documents.{spec.id}.template", "pack.template_too_big",
+                            path=str(path), size=f"{len(content) / 1024 / 1024:.2f}",
+                            limit=f"{limit / 1024 / 1024:.2f}")
         unknown = unknown_tags(content, str(path))
         if unknown:
             raise PackError(source, f"documents.{spec.id}.template", "pack.template_unknown_tag",
@@ -71,11 +76,14 @@ def check_templates(pack: Pack, folder: Path, source: str) -> dict[str, bytes]:
 
 
 def _template(ctx: Context, pack: Pack, spec: DocumentSpec) -> bytes:
-    """An imported pack's templates are in the database; a shipped pack's (and one pulled
-    from the central store that names shipped templates) in the package."""
+    """An imported pack's templates are in the database, and so are a pulled pack's once
+    fetched (never the shipped one of that name meanwhile); a shipped pack's (and one
+    pulled that names shipped templates) in the package."""
     stored = store.template(ctx.db, pack.id, spec.template)
     if stored is not None:
         return stored
+    if store.is_due(ctx.db, pack.id, spec.template):
+        raise FieldLogError("doc.template_not_fetched", path=spec.template, pack=pack.id)
     path = PACKS_DIR / spec.template
     if path.is_file():
         return path.read_bytes()

@@ -27,11 +27,13 @@ from tui_app.services.tally import rebuild_facts
 from tui_app.store import blobs as blob_store
 from tui_app.store import merges as merge_store
 from tui_app.store import packs as pack_store
+from tui_app.store import paperwork as paperwork_store
 from tui_app.store import records as record_store
 from tui_app.store import sync_ledger as ledger
 from tui_app.sync.client import Acknowledged, Note, Progress, SyncSummary
 from tui_app.sync.crash import crash_point
 from tui_app.sync.protocol import PACK_KIND, Change, PullPage, PushResult, same_content
+from tui_app.sync.templates import manifest_of
 
 CENTRAL_ORIGIN = "central"
 
@@ -84,11 +86,21 @@ class LaptopSide:
         for pack_id, source, origin in pack_store.all_sources(self.db):
             if origin in shipped or origin == CENTRAL_ORIGIN:
                 continue
-            change_id = pack_change_id(pack_id, source)
+            files = paperwork_store.templates(self.db, pack_id)
+            manifest = manifest_of(files)
+            change_id = pack_change_id(pack_id, source, manifest)
             if ledger.state(self.db, f"pack:{pack_id}") != change_id:
+                attachments.keep_files(self.ctx, files.values())  # sent as blobs, first
+                body = {"source": source, "origin": origin}
                 changes.append(Change(change_id, PACK_KIND, pack_id, 0,
-                                      {"source": source, "origin": origin}))
+                                      {**body, "templates": manifest} if manifest else body))
         return changes
+
+    def templates_due(self) -> list[tuple[str, int]]:
+        return paperwork_store.due(self.db)
+
+    def install_template(self, sha256: str, data: bytes) -> None:
+        paperwork_store.install(self.db, sha256, data)
 
     def unconfirmed_blobs(self, epoch: str) -> list[tuple[str, int]]:
         return blob_store.unconfirmed(self.db, epoch)
@@ -239,9 +251,13 @@ class LaptopSide:
         return "applied"
 
     def _apply_pack(self, change: Change) -> str:
+        """A pulled pack: its source now, its templates once fetched (`templates_due`)."""
         source = change.body.get("source", "")
         stored = pack_store.get(self.db, change.record_id)
         ledger.set_state(self.db, {f"pack:{change.record_id}": change.change_id})
+        wanted = {path: (entry["sha256"], entry["size"])
+                  for path, entry in (change.body.get("templates") or {}).items()}
+        paperwork_store.expect_templates(self.db, change.record_id, wanted)
         if stored is not None and stored[0] == source:
             return "skipped"
         pack_store.put(self.db, change.record_id, source, CENTRAL_ORIGIN, utc_now())

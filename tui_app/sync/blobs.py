@@ -1,6 +1,6 @@
 """Attachment bytes between a laptop and a central store: ask first, send what is missing.
 
-The replication port for blobs is four small methods every central store offers (and the
+The replication port for blobs is a few small methods every central store offers (and the
 HTTP service can carry one for one):
 
     missing_blobs(hashes)             -> the hashes it does not hold whole
@@ -8,6 +8,8 @@ HTTP service can carry one for one):
     put_blob_chunk(sha256, offset, data) -> bytes it now holds (write only at that point)
     finish_blob(sha256, size)         -> True when the bytes hash to the name, else the
                                          partial upload is dropped and False returned
+    flush_blobs()                     -> every blob finished so far is on disk (a store
+                                         may flush a batch at once rather than each)
     read_blob(sha256)                 -> the bytes of a blob it holds, a chunk at a time
 
 A killed upload resumes from `blob_received`; the store hashes the bytes as they arrive
@@ -33,9 +35,14 @@ MAX_BLOB = 512 * 1024 * 1024  # what any store accepts for one blob, whatever a 
 _SHA = re.compile(r"^[0-9a-f]{64}$")
 
 
+def is_sha(value: object) -> bool:
+    """64 lowercase hex digits: what a blob's name must be."""
+    return isinstance(value, str) and bool(_SHA.match(value))
+
+
 def check_sha(sha256: str) -> str:
     """A hash from a laptop is a file name centrally: only 64 hex digits pass."""
-    if not isinstance(sha256, str) or not _SHA.match(sha256):
+    if not is_sha(sha256):
         raise FieldLogError("sync.bad_blob", sha=str(sha256)[:70])
     return sha256
 
@@ -86,6 +93,8 @@ class BlobPort(Protocol):
 
     def finish_blob(self, sha256: str, size: int) -> bool: ...
 
+    def flush_blobs(self) -> None: ...
+
 
 class BlobSource(Protocol):
     """The laptop half: its blobs, what the store confirmed (services/sync.py)."""
@@ -112,11 +121,14 @@ Progress = Callable[[str, int, int | None], None]
 
 
 def push_blobs(local: BlobSource, central: BlobPort, epoch: str,
-               progress: Progress | None = None) -> BlobSummary:
-    """Send every blob the store of `epoch` has not confirmed and does not hold."""
+               progress: Progress | None = None, *, only: set[str] | None = None,
+               into: BlobSummary | None = None) -> BlobSummary:
+    """Send every blob (of `only`, when given) the store of `epoch` has not confirmed and
+    does not hold; count into `into` (a pack's templates were sent earlier in the run)."""
     report = progress or (lambda _phase, _done, _total: None)
-    summary = BlobSummary()
-    pending = local.unconfirmed_blobs(epoch)
+    summary = into or BlobSummary()
+    pending = [(sha, size) for sha, size in local.unconfirmed_blobs(epoch)
+               if only is None or sha in only]
     total = sum(size for _sha, size in pending)
     report("blobs", 0, total)
     for start in range(0, len(pending), ASK):
@@ -131,6 +143,7 @@ def push_blobs(local: BlobSource, central: BlobPort, epoch: str,
                 _send(local, central, sha, size, summary, lambda: report("blobs", summary.bytes, total))
                 if sha not in summary.failed:
                     sent.append(sha)
+        central.flush_blobs()  # the batch onto the store's disk at once, then confirmed
         local.confirm_blobs(sent, epoch)  # a kill before this: the next sync asks, and confirms
     return summary
 

@@ -33,9 +33,12 @@ from tui_app.sync.protocol import (
 _PACK_NAMESPACE = uuid.UUID("6f1c2a52-6f0e-4d7e-9a55-3f2b8c1d9e10")
 
 
-def pack_change_id(pack_id: str, source: str) -> str:
-    """A pack's change id is a function of its content: re-sending a pack is a duplicate."""
-    return str(uuid.uuid5(_PACK_NAMESPACE, f"{pack_id}\0{source}"))
+def pack_change_id(pack_id: str, source: str,
+                   templates: dict[str, dict[str, Any]] | None = None) -> str:
+    """A pack's change id is a function of its content, its templates' hashes included:
+    re-sending a pack is a duplicate, an edited template is a new version."""
+    hashes = "".join(f"\0{path}\0{entry['sha256']}" for path, entry in sorted((templates or {}).items()))
+    return str(uuid.uuid5(_PACK_NAMESPACE, f"{pack_id}\0{source}{hashes}"))
 
 
 class ReplicationPort(Protocol):
@@ -89,6 +92,8 @@ class CentralReadModel(Protocol):
 
     def finish_blob(self, sha256: str, size: int) -> bool: ...
 
+    def flush_blobs(self) -> None: ...
+
     def read_blob(self, sha256: str) -> Iterator[bytes]: ...
 
     def close(self) -> None: ...
@@ -135,6 +140,7 @@ class Known:
     slots: dict[tuple[str, int], str] = field(default_factory=dict)  # (record, rev) → id
     owners: dict[str, str] = field(default_factory=dict)      # record id → owner
     held: dict[str, Change] = field(default_factory=dict)  # holders of contended slots
+    blobless: set[str] = field(default_factory=set)  # packs whose templates are not held
 
 
 def contended(changes: Sequence[Change], known: Known) -> list[str]:
@@ -190,6 +196,9 @@ def decide(changes: Sequence[Change], inspector_id: str, known: Known, *, role: 
                               role=role)
         if reason:
             results.append(PushResult(cid, "rejected", reason=reason))
+            continue
+        if cid in known.blobless:
+            results.append(PushResult(cid, "rejected", reason="templates_missing"))
             continue
         rid = change.record_id
         if change.kind == PACK_KIND:

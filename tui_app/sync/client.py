@@ -18,6 +18,7 @@ from tui_app.sync.blobs import BlobPort, BlobSource, BlobSummary, push_blobs
 from tui_app.sync.central import ReplicationPort
 from tui_app.sync.crash import crash_point
 from tui_app.sync.protocol import Change, PullPage, PushResult
+from tui_app.sync.templates import BlobReader, TemplateSink, fetch_templates, hashes_of
 
 # phase ("push", "blobs" (in bytes), "pull"), done, total (None when unknown)
 Progress = Callable[[str, int, int | None], None]
@@ -59,19 +60,20 @@ class SyncSummary:
     # warnings for the user as catalog keys with their parameters (e.g. plain http)
     notices: list[tuple[str, dict[str, str]]] = field(default_factory=list)
     blobs: BlobSummary = field(default_factory=BlobSummary)
+    templates_failed: list[str] = field(default_factory=list)  # hashes of pulled templates
 
     @property
     def complete(self) -> bool:
-        """Everything sent was acknowledged and nothing was refused."""
-        return not self.rejected and not self.blobs.failed
+        """Everything sent was acknowledged, nothing was refused, every template came."""
+        return not self.rejected and not self.blobs.failed and not self.templates_failed
 
 
-class Central(ReplicationPort, BlobPort, Protocol):
+class Central(ReplicationPort, BlobPort, BlobReader, Protocol):
     """What the loop talks to: the replication port and the blob port of a central store,
     or the HTTP service carrying both."""
 
 
-class Local(BlobSource, Protocol):
+class Local(BlobSource, TemplateSink, Protocol):
     """The laptop side of the loop (services/sync.py implements it)."""
 
     def pending(self) -> int: ...
@@ -111,7 +113,9 @@ def run(local: Local, central: Central, inspector_id: str, device_id: str,
         cursor = None
 
     packs = local.pack_changes()
-    if packs:
+    if packs:  # their templates first: a store logs no pack it lacks the templates of
+        templates = {sha for change in packs for sha in hashes_of(change.body)}
+        summary.blobs = push_blobs(local, central, epoch, report, only=templates)
         _merge(summary, local.acknowledge(packs, central.push(inspector_id, device_id, packs)))
     total = local.pending()
     done = 0
@@ -129,7 +133,7 @@ def run(local: Local, central: Central, inspector_id: str, device_id: str,
         _merge(summary, ack)
         done += len(changes)
         report("push", done, max(total, done))
-    summary.blobs = push_blobs(local, central, epoch, report)
+    summary.blobs = push_blobs(local, central, epoch, report, into=summary.blobs)
 
     pulled = 0
     while True:
@@ -143,6 +147,7 @@ def run(local: Local, central: Central, inspector_id: str, device_id: str,
         if not result.more:
             break
         crash_point("between_pages")
+    summary.templates_failed = fetch_templates(local, central)
     summary.seconds = time.monotonic() - started
     local.finished(summary)
     return summary

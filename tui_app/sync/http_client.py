@@ -16,7 +16,7 @@ import json
 import os
 import random
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -143,6 +143,22 @@ class HttpCentral:
     def finish_blob(self, sha256: str, size: int) -> bool:
         return bool(self._call("POST", f"/v1/blobs/{sha256}/finish",
                                _json_body({"size": size}))["kept"])
+
+    def flush_blobs(self) -> None:
+        """Nothing to do: the service answers `finish` once the blob is on disk."""
+
+    def read_blob(self, sha256: str) -> Iterator[bytes]:
+        """A published pack's template by hash (the service hands out no other blob)."""
+        try:
+            response = self.client.get(f"/v1/blobs/{sha256}")
+        except httpx.HTTPError as exc:
+            raise FieldLogError("sync.http_unreachable", url=self.url,
+                                detail=str(exc) or type(exc).__name__) from None
+        if response.status_code == 404:
+            raise FieldLogError("sync.blob_missing", sha=sha256[:12])
+        if response.status_code >= 400:
+            raise _refusal(response, self.url)
+        return iter([response.content])
 
     def reserve_numbers(self, series: str, year: int, count: int, inspector_id: str,
                         device_id: str, after: int = 0) -> tuple[int, int]:

@@ -38,6 +38,7 @@ from tui_app.sync.central import (
 )
 from tui_app.sync.crash import crash_point
 from tui_app.sync.protocol import BUREAU, PACK_KIND, CentralConflict, Change, PullPage, PushResult
+from tui_app.sync.templates import missing_templates
 
 _VISIBLE = "xid < pg_snapshot_xmin(pg_current_snapshot())"
 HORIZON_WAIT_S = 3.0  # how long a pull waits for committed changes hidden by the horizon
@@ -246,9 +247,11 @@ class PgCentral:
         applied changes go straight into the log by one binary COPY (none of them can
         collide), and the ones kept aside by one COPY into a stage and one INSERT … SELECT."""
         now = utc_now()
+        blobless = missing_templates(changes, self.missing_blobs)  # blobs are never deleted
         with self._push_txn(*self._lookup(changes, by_change_id=by_change_id)) as (cur, rows):
-            decision = decide(changes, inspector_id, self._known(cur, changes, rows), role=role,
-                              strict=strict)
+            known = self._known(cur, changes, rows)
+            known.blobless = blobless
+            decision = decide(changes, inspector_id, known, role=role, strict=strict)
             if decision.owners:
                 cur.execute("INSERT INTO record_owner (record_id, inspector_id, since)"
                             f" SELECT unnest({_SPLIT}), %s, %s",
@@ -625,11 +628,18 @@ class PgCentral:
 
     def put_blob_chunk(self, sha256: str, offset: int, data: bytes) -> int:
         """Store `data` as the chunk at `offset`, in its own transaction (a resume point);
-        only at the end of what is held (0 starts afresh). Answers the bytes held."""
+        only at the end of what is held (0 starts afresh). Answers the bytes held.
+
+        The chunk's commit does not wait for the disk (`synchronous_commit` off for it):
+        the WAL is written in order, so `finish_blob`'s commit, which does wait, puts
+        every chunk before it on disk too, before the blob is said to be held. A crash
+        in between loses at most the last chunks, and the upload resumes from what is
+        left (`blob_received`); one disk flush a blob instead of one a chunk."""
         check_sha(sha256)
         if offset + len(data) > MAX_BLOB:
             raise FieldLogError("sync.blob_too_big", sha=sha256[:12])
         with self._txn() as cur:
+            cur.execute("SET LOCAL synchronous_commit = off")
             held = self._held(cur, sha256)
             if offset != held and offset != 0:
                 return held
@@ -657,6 +667,9 @@ class PgCentral:
             cur.execute("INSERT INTO blob (sha256, size, stored_at) VALUES (%s, %s, %s)",
                         (sha256, size, utc_now()))
         return True
+
+    def flush_blobs(self) -> None:
+        """Nothing to do: a finished blob is committed, so on disk."""
 
     def read_blob(self, sha256: str) -> Iterator[bytes]:
         """The bytes of a blob held here, a chunk (one row) at a time."""

@@ -36,7 +36,8 @@ class Change:
     It lets the central store see that an edit was made on top of a version that lost
     a conflict, so such an edit is kept aside too instead of silently winning.
     For a campaign pack, `record_id` is the pack id, `body` is {"source", "origin"}
-    and `rev` is assigned by the central store (the laptop sends 0).
+    (and its document templates' hashes, sync/templates.py) and `rev` is assigned by
+    the central store (the laptop sends 0).
     """
 
     change_id: str
@@ -120,7 +121,11 @@ def _check_pack(change: Change) -> str | None:
         pack = parse_pack(source, change.record_id)
     except FieldLogError:
         return "bad_pack"
-    return None if pack.id == change.record_id else "id_mismatch"
+    if pack.id != change.record_id:
+        return "id_mismatch"
+    from tui_app.sync.templates import manifest_problem
+
+    return manifest_problem(change.body.get("templates"), [d.template for d in pack.documents])
 
 
 INSPECTOR = "inspector"

@@ -509,10 +509,30 @@ def blob_finish(parts: Shared, sha256: ShaPath, done: BlobFinish, _token: Caller
     """Keep the upload if its `size` bytes hash to its name; else it is dropped."""
     def finish() -> bool:
         with parts.pool.store() as store:
-            return store.finish_blob(sha256, done.size)
+            kept = store.finish_blob(sha256, done.size)
+            store.flush_blobs()  # "kept" is a promise the bytes are on disk
+            return kept
 
     kept = _refusing(finish)
     return kept if isinstance(kept, Response) else JSONResponse({"kept": kept})
+
+
+@router.get("/v1/blobs/{sha256}", responses={**_UNAUTHORIZED, 404: {"model": ErrorBody}},
+            tags=["blobs"], response_class=Response,
+            openapi_extra={"responses": {"200": {"content": {
+                "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}}}})
+def blob_read(parts: Shared, sha256: ShaPath, _token: Caller) -> Response:
+    """A template of a published campaign pack, by hash (a laptop that pulled the pack
+    fetches it and checks it against the hash). No other blob is handed out."""
+    from tui_app.sync.templates import is_published
+
+    with parts.pool.store() as store:
+        bodies = (row[0] for row in store.sql(
+            f"SELECT body FROM change WHERE kind = {store.mark}", (PACK_KIND,)))
+        if not is_published(bodies, sha256) or store.missing_blobs([sha256]):
+            return _error(404, "no_template", sha256)
+        data = b"".join(store.read_blob(sha256))
+    return Response(data, media_type="application/octet-stream")
 
 
 @router.post("/v1/numbers", response_model=NumberBlock, responses=_UNAUTHORIZED, tags=["numbers"])

@@ -20,6 +20,7 @@ from tui_app.domain.ids import utc_now
 from tui_app.domain.tally import Aggregate
 from tui_app.errors import FieldLogError
 from tui_app.store import merges, migrate
+from tui_app.store.blobs import Flusher, settle
 from tui_app.store.db import immediate
 from tui_app.store.records import apply_marks
 from tui_app.sync import materialize as mat
@@ -38,6 +39,7 @@ from tui_app.sync.central import (
 )
 from tui_app.sync.crash import crash_point
 from tui_app.sync.protocol import BUREAU, PACK_KIND, CentralConflict, Change, PullPage, PushResult
+from tui_app.sync.templates import missing_templates
 
 _CHUNK = 500  # ids per IN (...) list, well under SQLite's variable limit
 
@@ -79,6 +81,7 @@ class SqliteCentral:
         self.conn = conn
         self.blob_root = path.with_name(path.stem + ".blobs")
         self._incoming = IncomingHashes()
+        self._flusher = Flusher()
         if not create:
             self._check_schema()
 
@@ -173,9 +176,11 @@ class SqliteCentral:
         once the district figures have caught up with it (unless `catch_up_on_push` is
         off: the HTTP service catches up after answering)."""
         now = utc_now()
+        blobless = missing_templates(changes, self.missing_blobs)  # blobs are never deleted
         with self._write() as conn:
-            decision = decide(changes, inspector_id, self._known(changes), role=role,
-                              strict=strict)
+            known = self._known(changes)
+            known.blobless = blobless
+            decision = decide(changes, inspector_id, known, role=role, strict=strict)
             conn.executemany(
                 "INSERT INTO record_owner (record_id, inspector_id, since) VALUES (?, ?, ?)",
                 [(rid, inspector_id, now) for rid in decision.owners])
@@ -415,11 +420,17 @@ class SqliteCentral:
     def _partial(self, sha256: str) -> Path:
         return self.blob_root / ".partial" / sha256
 
+    def _ready(self, sha256: str) -> Path:
+        return self.blob_root / ".ready" / sha256
+
     def missing_blobs(self, hashes: Sequence[str]) -> list[str]:
         """Of `hashes`, those not held whole here. A blob's file is moved into the folder
         only once its bytes are verified and on disk, so the folder is the truth: holding
-        a blob costs no transaction on this (often network) file."""
-        return [h for h in map(check_sha, hashes) if not self._blob_file(h).is_file()]
+        a blob costs no transaction on this (often network) file. A verified blob still
+        waiting for its flush (`flush_blobs`) is flushed before it is said to be held."""
+        wanted = [check_sha(h) for h in hashes]
+        self._settle([h for h in wanted if self._ready(h).is_file()])
+        return [h for h in wanted if not self._blob_file(h).is_file()]
 
     def blob_received(self, sha256: str) -> int:
         partial = self._partial(check_sha(sha256))
@@ -431,32 +442,44 @@ class SqliteCentral:
         Bytes are written only at the end of what is held (offset 0 starts afresh): an
         answer other than offset + len(data) tells the sender where to go on from."""
         partial = self._partial(check_sha(sha256))
-        held = partial.stat().st_size if partial.is_file() else 0
-        if offset != held and offset != 0:
+        held = partial.stat().st_size if offset and partial.is_file() else 0
+        if offset != held:
             return held
         if offset + len(data) > MAX_BLOB:
             raise FieldLogError("sync.blob_too_big", sha=sha256[:12])
         self._incoming.add(sha256, offset, data, lambda: _read(partial, offset))
-        partial.parent.mkdir(parents=True, exist_ok=True)
-        with partial.open("ab" if offset else "wb") as out:
+        if not offset:
+            partial.parent.mkdir(parents=True, exist_ok=True)
+        with partial.open("ab" if offset else "wb", buffering=0) as out:
             out.write(data)
         return offset + len(data)
 
     def finish_blob(self, sha256: str, size: int) -> bool:
-        """Keep the upload as the blob `sha256` if its `size` bytes hash to that name."""
+        """Verify the upload as the blob `sha256`: its `size` bytes hash to that name.
+
+        A verified upload waits in `.ready/` for `flush_blobs` (or the next question
+        about it), which flushes every waiting blob to disk at once before moving them
+        into the folder: no blob is said to be held before it is on disk."""
         partial = self._partial(check_sha(sha256))
         if not partial.is_file():
-            return not self.missing_blobs([sha256])
+            return self._ready(sha256).is_file() or not self.missing_blobs([sha256])
         if partial.stat().st_size != size or not self._incoming.matches(
                 sha256, size, lambda: _read(partial, size)):
             partial.unlink()
             return False
-        with partial.open("rb+") as data:
-            os.fsync(data.fileno())
-        target = self._blob_file(sha256)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(partial, target)
+        ready = self._ready(sha256)
+        ready.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(partial, ready)
+        self._flusher.start(ready)  # on its way to the disk while the next blob arrives
         return True
+
+    def flush_blobs(self) -> None:
+        """Every verified upload onto the disk and into the folder, flushed together."""
+        waiting = self.blob_root / ".ready"
+        self._settle(sorted(p.name for p in waiting.iterdir()) if waiting.is_dir() else [])
+
+    def _settle(self, hashes: Sequence[str]) -> None:
+        settle([(self._ready(h), self._blob_file(h)) for h in hashes], self._flusher)
 
     def read_blob(self, sha256: str) -> Iterator[bytes]:
         """The bytes of a blob held here, a chunk at a time."""
