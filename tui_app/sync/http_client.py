@@ -23,11 +23,14 @@ from urllib.parse import urlsplit
 import httpx
 
 from tui_app.errors import FieldLogError
+from tui_app.sync.central import Published
 from tui_app.sync.protocol import Change, PullPage, PushResult
-from tui_app.sync.wire import PROTOCOL, PullResponse, PushResponse
+from tui_app.sync.wire import PROTOCOL, PullResponse, PushResponse, RegistryPublished
 
 COMPRESS_ABOVE = 64 * 1024  # bytes of JSON; smaller bodies go as they are
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+REGISTRY_CHUNK = 1000  # registry rows per upload (the service takes up to --max-batch)
+REGISTRY_FIELDS = ("name", "uscc", "kind", "category", "address", "township", "contact")
 
 
 def is_loopback(url: str) -> bool:
@@ -121,6 +124,33 @@ class HttpCentral:
         page = PullResponse.model_validate(self._call("GET", "/v1/pull", params=params))
         return PullPage([c.to_change() for c in page.changes], page.next_cursor, page.more,
                         page.epoch)
+
+    # ------------------------------------------------------------------ the bureau's registry
+
+    def publish_entities(self, rows: Sequence[dict[str, Any]], inspector_id: str,
+                         device_id: str) -> Published:
+        """The bureau's registry (rows checked as `entity import` checks them) to the
+        service, as a direct store takes it; the service checks each row again and takes
+        the inspector from the (bureau) token. Sent `REGISTRY_CHUNK` rows per request,
+        each request all or nothing: publishing is idempotent, so after a failure the
+        same command again sends what is missing and finds the rest unchanged."""
+        from tui_app.domain import uscc as uscc_rules
+
+        out = Published()
+        for start in range(0, len(rows), REGISTRY_CHUNK):
+            entities = [{**{k: row.get(k) for k in REGISTRY_FIELDS},
+                         # a row checked here with a failing check character was let in
+                         # by the bureau (--accept-bad-uscc): say so to the service
+                         "uscc_override": bool(row.get("uscc"))
+                         and uscc_rules.problem(row["uscc"]) is not None}
+                        for row in rows[start:start + REGISTRY_CHUNK]]
+            answer = RegistryPublished.model_validate(self._call(
+                "POST", "/v1/entities", _json_body({"device_id": device_id,
+                                                    "entities": entities})))
+            out.added += answer.added
+            out.revised += answer.revised
+            out.unchanged += answer.unchanged
+        return out
 
     # ------------------------------------------------------------------ blobs, numbers
 
@@ -245,6 +275,8 @@ def _refusal(response: httpx.Response, url: str) -> FieldLogError:
             reason, "sync.token_invalid")
         return FieldLogError(key, url=url)
     error = body.get("error") if isinstance(body, dict) else None
+    if status == 403 and error == "bureau_only":
+        return FieldLogError("sync.bureau_only", url=url)
     if status >= 500:
         return FieldLogError("sync.http_server", url=url, status=status)
     return FieldLogError("sync.http_refused", url=url, status=status, error=error or "-")

@@ -56,6 +56,8 @@ from tui_app.sync.wire import (
     PushRequest,
     PushResponse,
     Reassign,
+    RegistryPublished,
+    RegistryUpload,
     WireResult,
 )
 
@@ -446,6 +448,43 @@ def publish_pack(request: Request, parts: Shared, upload: PackUpload, token: Bur
     request.state.records = 1
     results = _push(parts, token, "service", [change])
     return JSONResponse({"results": [WireResult.of(r) for r in results]})
+
+
+@router.post("/v1/entities", response_model=RegistryPublished,
+             responses={**_UNAUTHORIZED, **_FORBIDDEN, **_TOO_LARGE}, tags=["bureau"])
+def publish_registry(request: Request, parts: Shared, upload: RegistryUpload,
+                     token: Bureau) -> Response:
+    """Publish the entity registry (bureau tokens only), all or nothing: every row is
+    checked as `fieldlog entity import` checks it (422 naming each bad row's field),
+    its id derived by the identity rule; every laptop's next pull brings it."""
+    if len(upload.entities) > parts.settings.max_batch:
+        raise _TooLarge(f"at most {parts.settings.max_batch} entities per upload")
+    rows, problems = registry_rows(upload)
+    if problems:
+        return _error(422, "invalid", problems)
+    request.state.records = len(rows)
+    with parts.pool.store() as store:
+        published = store.publish_entities(rows, token.inspector_id, upload.device_id)
+    if published.changes:
+        parts.catch_up.poke()
+    return JSONResponse({"added": published.added, "revised": published.revised,
+                         "unchanged": published.unchanged})
+
+
+def registry_rows(upload: RegistryUpload) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The upload's rows checked by the registry's rule: (rows, problems as 422 details)."""
+    from tui_app.domain.records import check_entity
+    from tui_app.errors import ValidationFailed
+    from tui_app.services.record import initials
+
+    rows, problems = [], []
+    for number, row in enumerate(upload.entities):
+        try:
+            rows.append(check_entity(row.model_dump(), initials).row)
+        except ValidationFailed as exc:
+            problems += [{"loc": ["body", "entities", number, p.where], "msg": p.message(),
+                          "type": p.key} for p in exc.problems]
+    return rows, problems
 
 
 @router.post("/v1/records/{record_id}/owner", response_model=Owner,

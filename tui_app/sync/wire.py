@@ -120,6 +120,38 @@ class PackUpload(Strict):
     origin: Id = "bureau"
 
 
+Text = Annotated[str, Field(max_length=10_000), AfterValidator(_storable)]
+
+
+class RegistryRow(Strict):
+    """One entity of the bureau's registry, as `fieldlog entity import` reads a row; the
+    service checks it by the same rule (`domain.records.check_entity`) and derives its id."""
+
+    name: Text
+    uscc: Text | None = None
+    kind: Text | None = None
+    category: Text | None = None
+    address: Text | None = None
+    township: Text | None = None
+    contact: Text | None = None
+    uscc_override: bool = False
+
+
+class RegistryUpload(Strict):
+    """The bureau's registry (or a part of it): stored all or nothing."""
+
+    device_id: Id
+    entities: list[RegistryRow] = Field(min_length=1, max_length=HARD_MAX_BATCH)
+
+
+class RegistryPublished(Strict):
+    """What publishing did: entities new centrally, revised, and already as sent."""
+
+    added: int
+    revised: int
+    unchanged: int
+
+
 class PackInfo(Strict):
     id: str
     rev: int
