@@ -17,6 +17,7 @@ import os
 import random
 import time
 from collections.abc import Sequence
+from json.encoder import encode_basestring as _quote  # type: ignore[attr-defined]
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -234,13 +235,15 @@ def _json_body(payload: Any) -> bytes:
 
 def _push_body(device_id: str, changes: Sequence[Change]) -> bytes:
     """The push request as JSON, each body spliced in as the outbox holds its text (a
-    laptop's batch is encoded once, when it was saved, not again for every send)."""
-    text = json.JSONEncoder(ensure_ascii=False).encode
+    laptop's batch is encoded once, when it was saved, not again for every send). The
+    ids are quoted by the json module's C string encoder: a whole JSON encoder per id
+    cost more than the rest of the request."""
     items = ",".join(
-        f'{{"change_id":{text(c.change_id)},"kind":{text(c.kind)},'
-        f'"record_id":{text(c.record_id)},"rev":{int(c.rev)},"base":{text(c.base)},'
+        f'{{"change_id":{_quote(c.change_id)},"kind":{_quote(c.kind)},'
+        f'"record_id":{_quote(c.record_id)},"rev":{int(c.rev)},'
+        f'"base":{"null" if c.base is None else _quote(c.base)},'
         f'"body":{c.body_json()}}}' for c in changes)
-    return f'{{"device_id":{text(device_id)},"changes":[{items}]}}'.encode()
+    return f'{{"device_id":{_quote(device_id)},"changes":[{items}]}}'.encode()
 
 
 def _untrusted(exc: Exception) -> bool:

@@ -26,9 +26,11 @@ from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from typing import Annotated, Any
 
+import orjson
 from fastapi import APIRouter, Depends, FastAPI, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from fastapi.routing import APIRoute
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -122,11 +124,12 @@ class CatchUp:
     """Brings the district figures up to the log after pushes, on one thread per worker,
     so a push is answered as soon as it commits. It waits until pushes pause for `quiet`
     seconds (at most `longest` after the first): during a burst of laptops the cores go
-    to the pushes, and the catching up follows in one go. Reads catch up first anyway, so
-    a figure is never stale; the watermark lives in the store, so workers never count
-    twice."""
+    to the pushes, and the catching up follows in one go (reading the log's bodies again
+    costs about as much CPU as taking them in, so catching up inside a burst of 20
+    laptops halved its throughput on 2 cores). Reads catch up first anyway, so a figure
+    is never stale; the watermark lives in the store, so workers never count twice."""
 
-    def __init__(self, url: str, quiet: float = 0.5, longest: float = 5.0) -> None:
+    def __init__(self, url: str, quiet: float = 0.5, longest: float = 60.0) -> None:
         self.url = url
         self.quiet, self.longest = quiet, longest
         self._wanted = threading.Event()
@@ -374,7 +377,31 @@ def bureau(token: Caller) -> tokens.Token:
 
 
 Bureau = Annotated[tokens.Token, Depends(bureau)]
-router = APIRouter()
+
+
+class _OrjsonRequest(Request):
+    """A request whose JSON body orjson parses: 3x the standard parser on a push, and
+    strict (no NaN, no lone surrogate), so what is parsed can be stored as it is."""
+
+    async def json(self) -> Any:
+        if not hasattr(self, "_json"):
+            self._json = orjson.loads(await self.body())  # its error is a JSONDecodeError
+        return self._json
+
+
+class _OrjsonRoute(APIRoute):
+    """FastAPI's route, handed an `_OrjsonRequest`: the validation stays FastAPI's."""
+
+    def get_route_handler(self) -> Callable[[Request], Awaitable[Response]]:
+        handler = super().get_route_handler()
+
+        async def route(request: Request) -> Response:
+            return await handler(_OrjsonRequest(request.scope, request.receive))
+
+        return route
+
+
+router = APIRouter(route_class=_OrjsonRoute)
 
 
 @router.get("/healthz", response_model=Health, tags=["service"])
@@ -407,7 +434,8 @@ def push(request: Request, parts: Shared, batch: PushRequest, token: Caller) -> 
     changes = [c.to_change() for c in batch.changes]
     request.state.records = len(changes)
     results = _push(parts, token, batch.device_id, changes)
-    return JSONResponse({"results": [WireResult.of(r) for r in results]})
+    return Response(orjson.dumps({"results": [WireResult.of(r) for r in results]}),
+                    media_type="application/json")
 
 
 @router.get("/v1/pull", response_model=PullResponse, responses=_UNAUTHORIZED, tags=["sync"])
