@@ -69,6 +69,8 @@ def _wait_for_growth(url: str, proc: subprocess.Popen[bytes], target: int, rng: 
 @pytest.mark.slow
 def test_service_killed_mid_push_then_restarted(tmp_path: Path, pg_url: str) -> None:
     service = Service(_init(pg_url), tmp_path / "svc")
+    # enough records that the last kills still land mid-push: a fast service takes in a
+    # few batches more between seeing the log grow and the kill
     a = _laptop(tmp_path, pg_url, service.url, records=500, edits=20)
     total = 520
     rng = random.Random(20261202)

@@ -25,7 +25,7 @@ from tui_app.cli import cli
 from tui_app.sync.server import ServiceSettings, create_app
 
 REQUESTS = int(os.environ.get("FIELDLOG_FUZZ_REQUESTS", "2100"))
-OPERATIONS = 12  # healthz, epoch, push, pull, packs (2), owner, blobs (4), numbers
+OPERATIONS = 13  # healthz, epoch, push, pull, packs (2), entities, owner, blobs (4), numbers
 TABLES = ("change", "conflict", "record_owner", "owner_event", "token")
 sent = itertools.count()
 

@@ -205,9 +205,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
                              "各终端下次同步时取得。",
                              "Registry written to the central store: added {added}, revised {revised}, "
                              "unchanged {unchanged}. Laptops get it with their next sync."),
-    "cli.opt.registry_central": ("把名录直接写入这个中心库（局里的工作）；不加则只导入本机（离线时用）。",
-                                 "Write the registry straight into this central store (the bureau's job); "
-                                 "without it, import into this laptop only (for offline use)."),
+    "cli.opt.registry_central": ("把名录写入这个中心库（局里的工作；https:// 同步服务须用局里的令牌）；"
+                                 "不加则只导入本机（离线时用）。",
+                                 "Write the registry into this central store (the bureau's job; an "
+                                 "https:// sync service needs a bureau token); without it, import "
+                                 "into this laptop only (for offline use)."),
     "cli.opt.merge_reason": ("合并原因（必填，记入历史）。", "Why they are one place (required, kept in the history)."),
     "cli.entity.search.help": ("按名称、拼音首字母或统一社会信用代码前缀查找。",
                                "Find by name, pinyin initials or USCC prefix."),

@@ -73,6 +73,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "sync.http_refused": ("同步服务 {url} 拒绝了请求（HTTP {status}，{error}）。请把这行信息告诉局里。",
                           "The sync service {url} refused the request (HTTP {status}, {error}). "
                           "Tell the bureau this line."),
+    "sync.bureau_only": ("同步服务 {url} 只接受局里的令牌做这件事（名录、行动配置包）；本机的令牌是检查员的。"
+                         "请用局里的令牌（`FIELDLOG_TOKEN=…`）再试。中心库未做任何改动。",
+                         "The sync service {url} takes this only from a bureau token (the registry, "
+                         "campaign packs); this token is an inspector's. Try again with a bureau "
+                         "token (`FIELDLOG_TOKEN=…`). Nothing was changed centrally."),
     "sync.http_garbled": ("同步服务 {url} 的应答无法识别：地址可能指向了别的网站。",
                           "The answer from {url} is not the sync service's: the URL may point "
                           "at another site."),

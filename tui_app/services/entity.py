@@ -99,11 +99,11 @@ def import_registry(ctx: Context, path: Path, *, skip_bad: bool = False,
 
 def publish_registry(ctx: Context, path: Path, url: str | None = None, *, skip_bad: bool = False,
                      accept_bad_uscc: bool = False) -> ImportReport:
-    """The bureau's registry straight into the central store, where every laptop's
-    next pull finds it. Every row is checked as a local import checks it, all or
-    nothing (or only the good rows with `skip_bad`), every bad row listed."""
-    from tui_app.services.sync import central_url
-    from tui_app.sync.central import open_central
+    """The bureau's registry into the central store, where every laptop's next pull
+    finds it: straight in on a direct URL, or through the sync service on an http(s)
+    one (with a bureau token, as `sync` finds it). Every row is checked as a local
+    import checks it, all or nothing (or only the good rows with `skip_bad`), every
+    bad row listed."""
 
     report = ImportReport()
     rows = []
@@ -117,7 +117,7 @@ def publish_registry(ctx: Context, path: Path, url: str | None = None, *, skip_b
             report.errors.append(LineError(number, exc.problems))
     if report.errors and not skip_bad:
         return report
-    central = open_central(central_url(ctx, url))
+    central = _registry_target(ctx, url)
     try:
         published = central.publish_entities(rows, ctx.inspector_id, ctx.device_id)
     finally:
@@ -126,6 +126,18 @@ def publish_registry(ctx: Context, path: Path, url: str | None = None, *, skip_b
                                                       published.unchanged)
     report.committed = True
     return report
+
+
+def _registry_target(ctx: Context, url: str | None) -> Any:
+    """Where the bureau publishes: the store itself, or the service in front of it."""
+    from tui_app.services.sync import link
+    from tui_app.sync.central import kind_of_url, open_central, open_replication
+
+    target = link(ctx, url)
+    if kind_of_url(target.url) != "http":
+        return open_central(target.url)
+    return open_replication(target.url, token=target.token, ca_file=target.ca_file,
+                            insecure=target.insecure)
 
 
 def central_entity_id(ref: str) -> str:

@@ -1,8 +1,14 @@
 """The central store in PostgreSQL (psycopg 3).
 
-Pushes are serialised per schema by a transaction-level advisory lock, so deciding a
-batch (duplicate, stale, applied) and writing it cannot race another push; the batch
-itself goes in by COPY, the fast path (research/sync_perf.md §2).
+A push is decided and written under a transaction-level advisory lock per schema. A batch
+whose every change simply goes in (new records, next revisions, resends: the normal
+case) is written under the lock's SHARED mode, side by side with other such pushes: what
+it decided cannot be overturned by another, except by writing the same key, which the
+log's keys (`change_id`, `(record_id, rev)`, the record's owner) refuse; then, or when
+the batch holds anything else (a conflict, a pack, a contended revision), it is decided
+again under the EXCLUSIVE lock, which no other push holds meanwhile. The bureau's writes
+take the exclusive lock too. The batch goes in by COPY, the fast path
+(research/sync_perf.md §2).
 
 The pull cursor is (xid, seq), read only below the oldest transaction still running
 (`pg_snapshot_xmin`): a plain sequence can commit out of order, and a reader that
@@ -26,6 +32,7 @@ from tui_app.store import merges, migrate
 from tui_app.sync import materialize as mat
 from tui_app.sync.blobs import MAX_BLOB, IncomingHashes, check_sha
 from tui_app.sync.central import (
+    Decision,
     Known,
     Published,
     by_identity,
@@ -45,6 +52,7 @@ HORIZON_WAIT_S = 3.0  # how long a pull waits for committed changes hidden by th
 _SEP = "\x1f"  # unit separator: never inside an id
 _SPLIT = "string_to_array(%s, chr(31))"
 _LOCK = "SELECT pg_advisory_xact_lock(hashtext(current_schema() || %s))"
+_SHARED_LOCK = "SELECT pg_advisory_xact_lock_shared(hashtext(current_schema() || %s))"
 # Column types of the COPYs, in binary format: the server stores the values without
 # parsing text (research/sync_perf.md §2: binary COPY is the fastest way in).
 _CHANGE_TYPES = ("text", "text", "text", "int4", "text", "text", "text", "text")
@@ -57,6 +65,23 @@ def _joined(ids: Iterable[str]) -> str:
 
 class _LoggedElsewhere(Exception):
     """A pushed change id is in the log under another record: decide again, by change id."""
+
+
+class _Contended(Exception):
+    """A push under the shared lock is not plain, or met another push's key: decide it
+    again under the exclusive lock (nothing of it was stored)."""
+
+
+def _plain(decision: Decision) -> bool:
+    """Is a decision one no concurrent push can overturn but by a key it would collide
+    on? Applied, resent (by change id) or refused changes only: no conflict kept aside,
+    no pack (its rev is the store's next). (A batch that contends for a revision held
+    centrally, or resends a change kept aside, is never plain: `_push` checks first.)"""
+    return (not decision.lost
+            and all(c.kind != PACK_KIND for c in decision.applied)
+            and all(r.status in ("applied", "rejected")
+                    or (r.status == "duplicate" and r.kept_change_id is None)
+                    for r in decision.results))
 
 
 def folder():  # noqa: ANN201 - a Path
@@ -100,7 +125,7 @@ class PgCentral:
             yield cur
 
     @contextmanager
-    def _push_txn(self, lookup: str, params: Sequence[Any],
+    def _push_txn(self, lookup: str, params: Sequence[Any], *, shared: bool = False,
                   ) -> Iterator[tuple[psycopg.Cursor[Any], list[tuple[Any, ...]]]]:
         """A push's transaction, opened in ONE round trip: BEGIN, the push lock, sequential
         scans off, and the batch's `lookup` (run after the lock is held, so it sees every
@@ -112,7 +137,8 @@ class PgCentral:
         with self._errors(), self.conn.cursor() as cur, self.conn.cursor() as found:
             with self.conn.pipeline():
                 cur.execute("BEGIN")
-                cur.execute(_LOCK + ", set_config('enable_seqscan', 'off', true)", ("push",))
+                cur.execute((_SHARED_LOCK if shared else _LOCK)
+                            + ", set_config('enable_seqscan', 'off', true)", ("push",))
                 # a generic plan cannot see the arrays' size: 5-25x slower at 1M changes
                 found.execute(lookup, params, prepare=False)
             try:
@@ -170,9 +196,10 @@ class PgCentral:
 
     def sql(self, statement: str, args: Sequence[Any] = (), *,
             write: bool = False) -> list[tuple[Any, ...]]:
-        """One statement in its own transaction: for the tables whose SQL is the same on
-        both engines (tokens, owners; `sync/tokens.py`)."""
-        with self._txn() as cur:
+        """One statement, a transaction by itself (the connection autocommits: no BEGIN
+        and COMMIT round trips around the token check of every request): for the tables
+        whose SQL is the same on both engines (tokens, owners; `sync/tokens.py`)."""
+        with self._errors(), self.conn.cursor() as cur:
             cur.execute(statement, args)
             return cur.fetchall() if cur.description else []
 
@@ -237,27 +264,39 @@ class PgCentral:
         once the district figures have caught up with it (unless `catch_up_on_push` is
         off: the HTTP service catches up after answering)."""
         try:
+            return self._push(inspector_id, device_id, changes, role, strict,
+                              by_change_id=False, shared=True)
+        except _Contended:
+            pass
+        try:
             return self._push(inspector_id, device_id, changes, role, strict, by_change_id=False)
         except _LoggedElsewhere:
             return self._push(inspector_id, device_id, changes, role, strict, by_change_id=True)
 
     def _push(self, inspector_id: str, device_id: str, changes: Sequence[Change], role: str,
-              strict: bool, *, by_change_id: bool) -> list[PushResult]:
-        """The advisory lock makes deciding and writing atomic against other pushes, so the
-        applied changes go straight into the log by one binary COPY (none of them can
-        collide), and the ones kept aside by one COPY into a stage and one INSERT … SELECT."""
+              strict: bool, *, by_change_id: bool, shared: bool = False) -> list[PushResult]:
+        """The advisory lock makes deciding and writing atomic against other pushes that
+        could overturn the decision (module docstring), so the applied changes go straight
+        into the log by one binary COPY, and the ones kept aside by one COPY into a stage
+        and one INSERT … SELECT. `shared`: only a plain batch, else `_Contended`."""
         now = utc_now()
         blobless = missing_templates(changes, self.missing_blobs)  # blobs are never deleted
-        with self._push_txn(*self._lookup(changes, by_change_id=by_change_id)) as (cur, rows):
+        lookup = self._lookup(changes, by_change_id=by_change_id)
+        with self._push_txn(*lookup, shared=shared) as (cur, rows):
             known = self._known(cur, changes, rows)
             known.blobless = blobless
+            if shared and (known.held or known.lost):  # decide() adds to both
+                raise _Contended
             decision = decide(changes, inspector_id, known, role=role, strict=strict)
-            if decision.owners:
-                cur.execute("INSERT INTO record_owner (record_id, inspector_id, since)"
-                            f" SELECT unnest({_SPLIT}), %s, %s",
-                            (_joined(decision.owners), inspector_id, now))
-            if decision.applied:
-                self._log(cur, decision.applied, inspector_id, device_id, now)
+            if shared and not _plain(decision):
+                raise _Contended
+            try:
+                self._write(cur, decision, inspector_id, device_id, now)
+            except (_LoggedElsewhere, psycopg.errors.UniqueViolation,
+                    psycopg.errors.DeadlockDetected):
+                if shared:  # another push wrote one of these keys first
+                    raise _Contended from None
+                raise
             if decision.lost:
                 self._keep_aside(cur, decision.lost, inspector_id, device_id, now)
             stale_ids = {r.change_id for r in decision.results if r.status == "stale"}
@@ -271,6 +310,16 @@ class PgCentral:
             self._await_horizon(pushed_in)
             self.materialize()
         return with_current(decision.results, changes, current)
+
+    def _write(self, cur: psycopg.Cursor[Any], decision: Decision, inspector_id: str,
+               device_id: str, now: str) -> None:
+        """The owners of the records this push first stores, and its applied changes."""
+        if decision.owners:
+            cur.execute("INSERT INTO record_owner (record_id, inspector_id, since)"
+                        f" SELECT unnest({_SPLIT}), %s, %s",
+                        (_joined(decision.owners), inspector_id, now))
+        if decision.applied:
+            self._log(cur, decision.applied, inspector_id, device_id, now)
 
     def _await_horizon(self, xid: int) -> None:
         """Wait (at most HORIZON_WAIT_S) until the changes of transaction `xid` lie below
