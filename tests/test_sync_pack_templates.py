@@ -159,3 +159,34 @@ def test_a_template_over_the_attachment_limit_is_refused_at_import(fieldlog,
     assert refused.exit_code == 1 and "Traceback" not in refused.output
     assert ".docx" in refused.stderr and "0.01 MB" in refused.stderr
     assert "siming" not in fieldlog("campaign", "list").stdout
+
+
+def test_a_pack_posted_to_the_service_carries_its_templates(tmp_path: Path,
+                                                            sqlite_central: str) -> None:
+    """POST /v1/packs (a bureau's script, no laptop): the templates go first by hash, and
+    a pack naming one the store does not hold is refused until it has been uploaded."""
+    pack = edited_pack(tmp_path / "pack", "接口：")
+    files = {path.relative_to(pack.parent).as_posix(): path.read_bytes()
+             for path in sorted((pack.parent / "zhongqiu").glob("*.docx"))}
+    manifest = {path: {"sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}
+                for path, data in files.items()}
+    upload = {"source": pack.read_text(encoding="utf-8"), "origin": "pack.toml",
+              "templates": manifest}
+    with Service(sqlite_central, tmp_path / "svc") as service:
+        bureau = {"Authorization": f"Bearer {issue(sqlite_central, '3200000', role='bureau')}"}
+        early = httpx.post(f"{service.url}/v1/packs", json=upload, headers=bureau).json()
+        assert [(r["status"], r["reason"]) for r in early["results"]] == [
+            ("rejected", "templates_missing")]
+        for path, data in files.items():
+            sha = manifest[path]["sha256"]
+            put = httpx.put(f"{service.url}/v1/blobs/{sha}", content=data, headers=bureau)
+            assert put.json() == {"received": len(data)}
+            done = httpx.post(f"{service.url}/v1/blobs/{sha}/finish",
+                              json={"size": len(data)}, headers=bureau)
+            assert done.json() == {"kept": True}
+        published = httpx.post(f"{service.url}/v1/packs", json=upload, headers=bureau).json()
+        assert published["results"][0]["status"] == "applied"
+        b = Laptop(tmp_path / "b", "王五", "3201003")
+        b("init", "--central", service.url, "--token", issue(sqlite_central, "3201003"))
+        b("sync")
+        assert "接口：城关镇好又多超市" in _print(b, tmp_path / "b.docx")

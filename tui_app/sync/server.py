@@ -484,7 +484,8 @@ def packs(parts: Shared, _token: Caller) -> Response:
 @router.post("/v1/packs", response_model=PushResponse,
              responses={**_UNAUTHORIZED, **_FORBIDDEN, **_TOO_LARGE}, tags=["packs"])
 def publish_pack(request: Request, parts: Shared, upload: PackUpload, token: Bureau) -> Response:
-    """Publish a campaign pack (bureau tokens only): a new version of its id."""
+    """Publish a campaign pack (bureau tokens only): a new version of its id. Templates it
+    names go first to /v1/blobs; a pack naming one the store lacks is `templates_missing`."""
     from tui_app.domain.pack import parse_pack
     from tui_app.sync.central import pack_change_id
 
@@ -492,8 +493,10 @@ def publish_pack(request: Request, parts: Shared, upload: PackUpload, token: Bur
         pack_id = parse_pack(upload.source, upload.origin).id
     except FieldLogError as exc:
         return _error(422, "bad_pack", exc.message())
-    change = Change(pack_change_id(pack_id, upload.source), PACK_KIND, pack_id, 0,
-                    {"source": upload.source, "origin": upload.origin})
+    manifest = upload.manifest()
+    body = {"source": upload.source, "origin": upload.origin}
+    change = Change(pack_change_id(pack_id, upload.source, manifest), PACK_KIND, pack_id, 0,
+                    {**body, "templates": manifest} if manifest else body)
     request.state.records = 1
     results = _push(parts, token, "service", [change])
     return JSONResponse({"results": [WireResult.of(r) for r in results]})

@@ -20,6 +20,7 @@ from pydantic import (
     model_validator,
 )
 
+from tui_app.sync.blobs import MAX_BLOB
 from tui_app.sync.protocol import KINDS, Change, PullPage, PushResult
 
 PROTOCOL = 1  # the version of this wire format; the client refuses another one
@@ -31,6 +32,7 @@ HARD_MAX_BATCH = 5000  # no request ever carries more changes than this (README:
 # A lone surrogate is refused by pydantic-core itself (`string_unicode`).
 _PLAIN = r"^[^\x00-\x1f\x7f]*$"
 Id = Annotated[str, StringConstraints(min_length=1, max_length=128, pattern=_PLAIN)]
+Sha = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
 
 
 class Strict(BaseModel):
@@ -124,11 +126,30 @@ class Health(Strict):
     protocol: int = PROTOCOL
 
 
+class TemplateEntry(Strict):
+    """One document template a published pack names: its bytes went first to /v1/blobs."""
+
+    sha256: Sha
+    size: int = Field(gt=0, le=MAX_BLOB)
+
+
+TemplatePath = Annotated[str, StringConstraints(min_length=1, max_length=300, pattern=_PLAIN)]
+
+
 class PackUpload(Strict):
-    """A campaign pack the bureau publishes: its TOML text."""
+    """A campaign pack the bureau publishes: its TOML text and, for each .docx template
+    of the bureau's own that it names, the hash and size (without them, laptops print
+    with the templates they have for the pack)."""
 
     source: str = Field(min_length=1, max_length=1_000_000)
     origin: Id = "bureau"
+    templates: dict[TemplatePath, TemplateEntry] | None = Field(default=None, max_length=200)
+
+    def manifest(self) -> dict[str, dict[str, Any]] | None:
+        """The `templates` of the pack's change, as a laptop's own push names them."""
+        if not self.templates:
+            return None
+        return {path: entry.model_dump() for path, entry in sorted(self.templates.items())}
 
 
 Text = Annotated[str, StringConstraints(max_length=10_000, pattern=_PLAIN)]
@@ -194,8 +215,6 @@ class ErrorBody(BaseModel):
     changes: list[Offending] | None = None
 
 
-Sha = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
-
 
 class BlobQuestion(Strict):
     """Which of these attachment hashes does the store not hold whole?"""
@@ -214,7 +233,7 @@ class BlobHeld(Strict):
 
 
 class BlobFinish(Strict):
-    size: int = Field(ge=0, le=512 * 1024 * 1024)
+    size: int = Field(ge=0, le=MAX_BLOB)
 
 
 class BlobFinished(Strict):
