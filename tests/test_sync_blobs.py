@@ -195,8 +195,110 @@ def test_a_verified_blob_is_held_only_once_flushed(tmp_path: Path) -> None:
         store.put_blob_chunk(sha, 0, data)
         assert store.finish_blob(sha, len(data)) is True
         final = tmp_path / "central.blobs" / sha[:2] / sha
-        assert not final.exists() and (tmp_path / "central.blobs" / ".ready" / sha).is_file()
+        assert not final.exists() and len(list((tmp_path / "central.blobs" / ".ready").iterdir())) == 1
         assert store.missing_blobs([sha]) == [] and final.read_bytes() == data
         assert store.finish_blob(sha, len(data)) is True  # held: a repeated finish agrees
     finally:
         store.close()
+
+
+def _sqlite_store(tmp_path: Path) -> Any:
+    from tui_app.sync.central import initialise
+
+    url = f"sqlite:///{tmp_path / 'central.db'}"
+    initialise(url)
+    return open_central(url)
+
+
+def test_a_waiting_blob_left_by_a_crash_is_checked_before_it_is_held(tmp_path: Path) -> None:
+    """Central SQLite after an OS crash: a file in `.ready/` this process did not verify
+    may hold zeros or a part of its bytes (the rename reached the disk, the data did not).
+    It is hashed again: a bad one is dropped and said to be missing, a good one is held."""
+    blobs = [b"evidence" * 5000, b"photo" * 7000, b"scan" * 9000]
+    sha = [hashlib.sha256(data).hexdigest() for data in blobs]
+    ready = tmp_path / "central.blobs" / ".ready"
+    ready.mkdir(parents=True)
+    (ready / sha[0]).write_bytes(b"")  # as the previous release named them
+    (ready / f"{sha[1]}.left").write_bytes(blobs[1][:1000] + bytes(len(blobs[1]) - 1000))
+    (ready / f"{sha[2]}.left").write_bytes(blobs[2])
+    store = _sqlite_store(tmp_path)
+    try:
+        assert store.missing_blobs(sha) == sha[:2]
+        assert not list(ready.iterdir())
+        assert b"".join(store.read_blob(sha[2])) == blobs[2]
+        store.put_blob_chunk(sha[1], 0, blobs[1])
+        assert store.finish_blob(sha[1], len(blobs[1])) is True
+        store.flush_blobs()
+        assert b"".join(store.read_blob(sha[1])) == blobs[1]
+    finally:
+        store.close()
+
+
+def test_two_uploads_of_one_blob_never_share_a_waiting_file(tmp_path: Path) -> None:
+    """Central SQLite, two requests finishing the same blob: each verified upload waits
+    under a name of its own, so a settle moves the very file it flushed, never one
+    another upload swapped in meanwhile, unflushed."""
+    data = b"evidence" * 5000
+    sha = hashlib.sha256(data).hexdigest()
+    first, second = _sqlite_store(tmp_path), _sqlite_store(tmp_path)
+    try:
+        for store in (first, second):
+            store.put_blob_chunk(sha, 0, data)
+            assert store.finish_blob(sha, len(data)) is True
+        ready = tmp_path / "central.blobs" / ".ready"
+        assert len(list(ready.iterdir())) == 2
+        second.flush_blobs()
+        assert not list(ready.iterdir()) and first.missing_blobs([sha]) == []
+        assert b"".join(first.read_blob(sha)) == data
+    finally:
+        first.close()
+        second.close()
+
+
+def test_a_held_blob_is_never_overwritten(tmp_path: Path, central_url: str) -> None:
+    """A start at offset 0 of a blob the store holds (any inspector's token can send
+    one) writes nothing: the blob stays held, its bytes intact, on both engines."""
+    import httpx
+
+    from tests.service_support import Service, issue
+
+    data = b"template" * 5000
+    sha = hashlib.sha256(data).hexdigest()
+    store = open_central(central_url)
+    try:
+        store.put_blob_chunk(sha, 0, data)
+        assert store.finish_blob(sha, len(data)) is True
+        store.flush_blobs()
+        assert store.put_blob_chunk(sha, 0, b"z") == len(data)
+        with Service(central_url, tmp_path / "svc") as service:
+            answer = httpx.put(f"{service.url}/v1/blobs/{sha}?offset=0", content=b"z",
+                               headers={"Authorization": f"Bearer {issue(central_url, '3201001')}",
+                                        "Content-Type": "application/octet-stream"}, timeout=30)
+            assert answer.status_code == 200 and answer.json()["received"] == len(data)
+        assert store.missing_blobs([sha]) == []
+        assert b"".join(store.read_blob(sha)) == data
+    finally:
+        store.close()
+
+
+def test_an_upload_restarted_on_another_connection_is_hashed_afresh(pg_url: str) -> None:
+    """PostgreSQL, chunks through a service worker's pooled connections: one connection
+    still holds the running hash of an earlier upload of the blob when another restarts
+    it at offset 0 with other bytes. Those bytes are what is kept, so they are what is
+    hashed: the blob is refused, not held with bytes that do not match its name."""
+    from tui_app.sync.central import initialise
+
+    initialise(pg_url)
+    data = b"evidence" * 5000
+    sha = hashlib.sha256(data).hexdigest()
+    half = len(data) // 2
+    first, second = open_central(pg_url), open_central(pg_url)
+    try:
+        assert first.put_blob_chunk(sha, 0, data[:half]) == half
+        assert second.put_blob_chunk(sha, 0, b"x" * half) == half  # another start, other bytes
+        assert first.put_blob_chunk(sha, half, data[half:]) == len(data)
+        assert first.finish_blob(sha, len(data)) is False
+        assert first.missing_blobs([sha]) == [sha]
+    finally:
+        first.close()
+        second.close()

@@ -51,16 +51,19 @@ class IncomingHashes:
     """SHA-256 of uploads in progress, so a blob is hashed once, as it arrives.
 
     After a restart (a resumed upload, another process) the kept prefix is read back
-    once through `prefix` and hashed, then the upload goes on as before."""
+    once through `prefix` and hashed, then the upload goes on as before. A store whose
+    uploads may go on through another connection names each `upload` (which start at
+    offset 0 the kept bytes belong to): a running hash of another upload of the same
+    blob, at the same offset, is not taken for this one's."""
 
     def __init__(self) -> None:
-        self._open: dict[str, tuple[int, hashlib._Hash]] = {}
+        self._open: dict[str, tuple[object, int, hashlib._Hash]] = {}
 
-    def _state(self, sha256: str, offset: int,
-               prefix: Callable[[], Iterable[bytes]]) -> hashlib._Hash:
+    def _state(self, sha256: str, offset: int, prefix: Callable[[], Iterable[bytes]],
+               upload: object) -> hashlib._Hash:
         held = self._open.get(sha256)
-        if held is not None and held[0] == offset:
-            return held[1]
+        if held is not None and held[:2] == (upload, offset):
+            return held[2]
         digest, seen = hashlib.sha256(), 0
         for chunk in prefix():
             digest.update(chunk)
@@ -70,14 +73,15 @@ class IncomingHashes:
         return digest
 
     def add(self, sha256: str, offset: int, data: bytes,
-            prefix: Callable[[], Iterable[bytes]]) -> None:
-        digest = self._state(sha256, offset, prefix)
+            prefix: Callable[[], Iterable[bytes]], upload: object = None) -> None:
+        digest = self._state(sha256, offset, prefix, upload)
         digest.update(data)
-        self._open[sha256] = (offset + len(data), digest)
+        self._open[sha256] = (upload, offset + len(data), digest)
 
-    def matches(self, sha256: str, size: int, prefix: Callable[[], Iterable[bytes]]) -> bool:
+    def matches(self, sha256: str, size: int, prefix: Callable[[], Iterable[bytes]],
+                upload: object = None) -> bool:
         """Do the `size` bytes received hash to `sha256`? The upload's state is dropped."""
-        digest = self._state(sha256, size, prefix)
+        digest = self._state(sha256, size, prefix, upload)
         self._open.pop(sha256, None)
         return digest.hexdigest() == sha256
 

@@ -664,12 +664,31 @@ class PgCentral:
         return int(cur.fetchone()[0])
 
     @staticmethod
-    def _chunks(cur: psycopg.Cursor[Any], sha256: str) -> Iterator[bytes]:
-        cur.execute('SELECT "offset" FROM blob_chunk WHERE sha256 = %s ORDER BY "offset"', (sha256,))
+    def _chunks(cur: psycopg.Cursor[Any], sha256: str, below: int = MAX_BLOB) -> Iterator[bytes]:
+        """The kept chunks of `sha256` that start before `below`, in order."""
+        cur.execute('SELECT "offset" FROM blob_chunk WHERE sha256 = %s AND "offset" < %s'
+                    ' ORDER BY "offset"', (sha256, below))
         for (offset,) in cur.fetchall():
             cur.execute('SELECT data FROM blob_chunk WHERE sha256 = %s AND "offset" = %s',
                         (sha256, offset))
             yield bytes(cur.fetchone()[0])
+
+    @staticmethod
+    def _upload(cur: psycopg.Cursor[Any], sha256: str) -> str | None:
+        """Which upload of `sha256` the kept chunks belong to: the transaction that wrote
+        its first chunk (each start at offset 0 is a new one). Chunks of one upload come
+        through any of a worker's connections, so a connection's running hash is used
+        only for the upload it was computed on."""
+        cur.execute('SELECT xmin::text FROM blob_chunk WHERE sha256 = %s AND "offset" = 0',
+                    (sha256,))
+        row = cur.fetchone()
+        return row[0] if row else None
+
+    @staticmethod
+    def _held_size(cur: psycopg.Cursor[Any], sha256: str) -> int | None:
+        cur.execute("SELECT size FROM blob WHERE sha256 = %s", (sha256,))
+        row = cur.fetchone()
+        return int(row[0]) if row else None
 
     def blob_received(self, sha256: str) -> int:
         with self._txn() as cur:
@@ -683,20 +702,26 @@ class PgCentral:
         the WAL is written in order, so `finish_blob`'s commit, which does wait, puts
         every chunk before it on disk too, before the blob is said to be held. A crash
         in between loses at most the last chunks, and the upload resumes from what is
-        left (`blob_received`); one disk flush a blob instead of one a chunk."""
+        left (`blob_received`); one disk flush a blob instead of one a chunk. A blob held
+        whole is never written again (a stray start at offset 0 would wipe its bytes while
+        its `blob` row stayed): the answer is its size."""
         check_sha(sha256)
         if offset + len(data) > MAX_BLOB:
             raise FieldLogError("sync.blob_too_big", sha=sha256[:12])
         with self._txn() as cur:
             cur.execute("SET LOCAL synchronous_commit = off")
             held = self._held(cur, sha256)
+            size = self._held_size(cur, sha256)
+            if size is not None:  # held whole: never written again
+                return size
             if offset != held and offset != 0:
                 return held
             if offset == 0 and held:
                 cur.execute("DELETE FROM blob_chunk WHERE sha256 = %s", (sha256,))
-            self._incoming.add(sha256, offset, data, lambda: self._chunks(cur, sha256))
             cur.execute('INSERT INTO blob_chunk (sha256, "offset", data) VALUES (%s, %s, %s)',
                         (sha256, offset, data))
+            self._incoming.add(sha256, offset, data, lambda: self._chunks(cur, sha256, offset),
+                               self._upload(cur, sha256))
         return offset + len(data)
 
     def finish_blob(self, sha256: str, size: int) -> bool:
@@ -708,8 +733,8 @@ class PgCentral:
             if cur.fetchone():
                 return True
             held = self._held(cur, sha256)
-            good = held == size and self._incoming.matches(sha256, size,
-                                                          lambda: self._chunks(cur, sha256))
+            good = held == size and self._incoming.matches(
+                sha256, size, lambda: self._chunks(cur, sha256), self._upload(cur, sha256))
             if not good:
                 cur.execute("DELETE FROM blob_chunk WHERE sha256 = %s", (sha256,))
                 return False

@@ -8,9 +8,11 @@ a time and `seq` order is commit order: a plain `seq > cursor` never skips a row
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import sqlite3
+import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -42,6 +44,9 @@ from tui_app.sync.protocol import BUREAU, PACK_KIND, CentralConflict, Change, Pu
 from tui_app.sync.templates import missing_templates
 
 _CHUNK = 500  # ids per IN (...) list, well under SQLite's variable limit
+# `.ready/` files this process verified as they arrived (any of its stores: the service
+# lends several): trusted without hashing them again; any other is hashed again.
+_VERIFIED: set[Path] = set()
 
 
 def _chunks(items: Sequence[Any], size: int = _CHUNK) -> Iterable[Sequence[Any]]:
@@ -420,8 +425,15 @@ class SqliteCentral:
     def _partial(self, sha256: str) -> Path:
         return self.blob_root / ".partial" / sha256
 
-    def _ready(self, sha256: str) -> Path:
-        return self.blob_root / ".ready" / sha256
+    def _waiting(self) -> dict[str, list[Path]]:
+        """Verified uploads waiting in `.ready/` for their flush, by hash. Each upload has
+        a name of its own (`<sha>.<random>`), so the file a settle flushed is the file it
+        moves: no other upload can swap unflushed bytes in under that name meanwhile."""
+        waiting: dict[str, list[Path]] = {}
+        folder = self.blob_root / ".ready"
+        for name in sorted(os.listdir(folder)) if folder.is_dir() else []:
+            waiting.setdefault(name[:64], []).append(folder / name)
+        return waiting
 
     def missing_blobs(self, hashes: Sequence[str]) -> list[str]:
         """Of `hashes`, those not held whole here. A blob's file is moved into the folder
@@ -429,7 +441,8 @@ class SqliteCentral:
         a blob costs no transaction on this (often network) file. A verified blob still
         waiting for its flush (`flush_blobs`) is flushed before it is said to be held."""
         wanted = [check_sha(h) for h in hashes]
-        self._settle([h for h in wanted if self._ready(h).is_file()])
+        waiting = self._waiting()
+        self._settle([path for h in wanted for path in waiting.get(h, [])])
         return [h for h in wanted if not self._blob_file(h).is_file()]
 
     def blob_received(self, sha256: str) -> int:
@@ -440,8 +453,12 @@ class SqliteCentral:
         """Append `data` at `offset` of the upload of `sha256`; answer how much is held.
 
         Bytes are written only at the end of what is held (offset 0 starts afresh): an
-        answer other than offset + len(data) tells the sender where to go on from."""
-        partial = self._partial(check_sha(sha256))
+        answer other than offset + len(data) tells the sender where to go on from. A
+        blob held whole is never written again: the answer is its size."""
+        blob = self._blob_file(check_sha(sha256))
+        if blob.is_file():
+            return blob.stat().st_size
+        partial = self._partial(sha256)
         held = partial.stat().st_size if offset and partial.is_file() else 0
         if offset != held:
             return held
@@ -462,24 +479,29 @@ class SqliteCentral:
         into the folder: no blob is said to be held before it is on disk."""
         partial = self._partial(check_sha(sha256))
         if not partial.is_file():
-            return self._ready(sha256).is_file() or not self.missing_blobs([sha256])
+            return not self.missing_blobs([sha256])
         if partial.stat().st_size != size or not self._incoming.matches(
                 sha256, size, lambda: _read(partial, size)):
             partial.unlink()
             return False
-        ready = self._ready(sha256)
+        ready = self.blob_root / ".ready" / f"{sha256}.{uuid.uuid4().hex}"
         ready.parent.mkdir(parents=True, exist_ok=True)
         os.replace(partial, ready)
+        _VERIFIED.add(ready)
         self._flusher.start(ready)  # on its way to the disk while the next blob arrives
         return True
 
     def flush_blobs(self) -> None:
         """Every verified upload onto the disk and into the folder, flushed together."""
-        waiting = self.blob_root / ".ready"
-        self._settle(sorted(p.name for p in waiting.iterdir()) if waiting.is_dir() else [])
+        self._settle([path for paths in self._waiting().values() for path in paths])
 
-    def _settle(self, hashes: Sequence[str]) -> None:
-        settle([(self._ready(h), self._blob_file(h)) for h in hashes], self._flusher)
+    def _settle(self, waiting: Sequence[Path]) -> None:
+        """Flush `waiting` and move each into the folder. A file this process did not
+        verify (left by a crash, when its bytes may never have reached the disk, or by
+        another process) is hashed again first, and dropped unless it matches its name."""
+        trusted = [path for path in waiting if path in _VERIFIED or _hashes_to(path)]
+        settle([(path, self._blob_file(path.name[:64])) for path in trusted], self._flusher)
+        _VERIFIED.difference_update(trusted)
 
     def read_blob(self, sha256: str) -> Iterator[bytes]:
         """The bytes of a blob held here, a chunk at a time."""
@@ -489,6 +511,21 @@ class SqliteCentral:
 
     def close(self) -> None:
         self.conn.close()
+
+
+def _hashes_to(path: Path) -> bool:
+    """Does the file `path` in `.ready/` hold the bytes its name promises? If not (or it
+    is gone), it is removed: the upload is sent again."""
+    digest = hashlib.sha256()
+    try:
+        for chunk in _read(path, None):
+            digest.update(chunk)
+    except FileNotFoundError:
+        return False
+    if digest.hexdigest() == path.name[:64]:
+        return True
+    path.unlink(missing_ok=True)
+    return False
 
 
 def _read(path: Path, upto: int | None) -> Iterator[bytes]:
