@@ -281,18 +281,15 @@ def test_a_held_blob_is_never_overwritten(tmp_path: Path, central_url: str) -> N
         store.close()
 
 
-def test_an_upload_restarted_on_another_connection_is_hashed_afresh(pg_url: str) -> None:
-    """PostgreSQL, chunks through a service worker's pooled connections: one connection
-    still holds the running hash of an earlier upload of the blob when another restarts
-    it at offset 0 with other bytes. Those bytes are what is kept, so they are what is
-    hashed: the blob is refused, not held with bytes that do not match its name."""
-    from tui_app.sync.central import initialise
-
-    initialise(pg_url)
+def test_an_upload_restarted_on_another_connection_is_hashed_afresh(central_url: str) -> None:
+    """Chunks through a service worker's pooled stores: one store still holds the running
+    hash of an earlier upload of the blob when another restarts it at offset 0 with
+    other bytes. Those bytes are what is kept, so they are what is hashed: the blob is
+    refused, not held with bytes that do not match its name."""
     data = b"evidence" * 5000
     sha = hashlib.sha256(data).hexdigest()
     half = len(data) // 2
-    first, second = open_central(pg_url), open_central(pg_url)
+    first, second = open_central(central_url), open_central(central_url)
     try:
         assert first.put_blob_chunk(sha, 0, data[:half]) == half
         assert second.put_blob_chunk(sha, 0, b"x" * half) == half  # another start, other bytes

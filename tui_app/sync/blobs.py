@@ -78,6 +78,13 @@ class IncomingHashes:
         digest.update(data)
         self._open[sha256] = (upload, offset + len(data), digest)
 
+    def now_at(self, sha256: str, upload: object) -> None:
+        """The upload of `sha256` in progress is now named `upload` (a store whose name
+        for it changes with every write: a file's inode and modification time)."""
+        held = self._open.get(sha256)
+        if held is not None:
+            self._open[sha256] = (upload, *held[1:])
+
     def matches(self, sha256: str, size: int, prefix: Callable[[], Iterable[bytes]],
                 upload: object = None) -> bool:
         """Do the `size` bytes received hash to `sha256`? The upload's state is dropped."""

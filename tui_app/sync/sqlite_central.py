@@ -12,6 +12,7 @@ import hashlib
 import json
 import os
 import sqlite3
+import tempfile
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -464,11 +465,14 @@ class SqliteCentral:
             return held
         if offset + len(data) > MAX_BLOB:
             raise FieldLogError("sync.blob_too_big", sha=sha256[:12])
-        self._incoming.add(sha256, offset, data, lambda: _read(partial, offset))
-        if not offset:
-            partial.parent.mkdir(parents=True, exist_ok=True)
-        with partial.open("ab" if offset else "wb", buffering=0) as out:
-            out.write(data)
+        self._incoming.add(sha256, offset, data, lambda: _read(partial, offset),
+                           _version(partial) if offset else None)
+        if offset:
+            with partial.open("ab", buffering=0) as out:
+                out.write(data)
+        else:
+            _start(partial, data)
+        self._incoming.now_at(sha256, _version(partial))
         return offset + len(data)
 
     def finish_blob(self, sha256: str, size: int) -> bool:
@@ -481,7 +485,7 @@ class SqliteCentral:
         if not partial.is_file():
             return not self.missing_blobs([sha256])
         if partial.stat().st_size != size or not self._incoming.matches(
-                sha256, size, lambda: _read(partial, size)):
+                sha256, size, lambda: _read(partial, size), _version(partial)):
             partial.unlink()
             return False
         ready = self.blob_root / ".ready" / f"{sha256}.{uuid.uuid4().hex}"
@@ -498,10 +502,21 @@ class SqliteCentral:
     def _settle(self, waiting: Sequence[Path]) -> None:
         """Flush `waiting` and move each into the folder. A file this process did not
         verify (left by a crash, when its bytes may never have reached the disk, or by
-        another process) is hashed again first, and dropped unless it matches its name."""
-        trusted = [path for path in waiting if path in _VERIFIED or _hashes_to(path)]
-        settle([(path, self._blob_file(path.name[:64])) for path in trusted], self._flusher)
-        _VERIFIED.difference_update(trusted)
+        another process) is hashed again first, and dropped unless it matches its name.
+        A copy of a blob already held (two uploads of it finished) is dropped too: a held
+        blob's file is never written again."""
+        moves: dict[str, Path] = {}
+        spare = []
+        for path in waiting:
+            sha = path.name[:64]
+            if sha in moves or self._blob_file(sha).is_file():
+                spare.append(path)
+            elif path in _VERIFIED or _hashes_to(path):
+                moves[sha] = path
+        settle([(path, self._blob_file(sha)) for sha, path in moves.items()], self._flusher)
+        for path in spare:
+            path.unlink(missing_ok=True)
+        _VERIFIED.difference_update([*moves.values(), *spare])
 
     def read_blob(self, sha256: str) -> Iterator[bytes]:
         """The bytes of a blob held here, a chunk at a time."""
@@ -511,6 +526,26 @@ class SqliteCentral:
 
     def close(self) -> None:
         self.conn.close()
+
+
+def _start(partial: Path, data: bytes) -> None:
+    """A fresh upload at offset 0: a new file put in place of any earlier one, so its
+    inode differs from the file another store's running hash was computed on."""
+    partial.parent.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(dir=partial.parent, prefix=partial.name + ".")
+    with os.fdopen(fd, "wb", buffering=0) as out:
+        out.write(data)
+    os.replace(name, partial)
+
+
+def _version(partial: Path) -> tuple[int, int] | None:
+    """Which upload a `.partial/` file holds: its inode (new at each start) and last
+    write, so a running hash of a file others wrote to since is not trusted."""
+    try:
+        stat = partial.stat()
+    except FileNotFoundError:
+        return None
+    return stat.st_ino, stat.st_mtime_ns
 
 
 def _hashes_to(path: Path) -> bool:
