@@ -36,6 +36,7 @@ Clock = Callable[[], dt.datetime]
 # last key, one at a time (building one takes the UI thread a few hundred ms).
 PREBUILD_IDLE = 1.0
 FORM_KINDS = ("case", "complaint", "activity")
+FIRST_SNAPSHOT = "first-snapshot"  # the type-ahead hold of the app's start
 
 
 def _commands() -> type:
@@ -69,6 +70,9 @@ class FieldLogApp(App[None]):
         self.title = t("ui.title")
         self.sync_lock = threading.Lock()  # one sync at a time, manual or automatic
         self.typeahead = TypeAhead(self)
+        # Keys typed before the first snapshot is in wait for it: the dashboard's number
+        # keys need its pack, and the first screen may not even exist yet.
+        self.typeahead.hold(FIRST_SNAPSHOT)
         self._to_prebuild: list[tuple[Pack, str, str | None]] = []
         self._prebuilt_pack: str | None = None
         self.forms_ready = False  # every form of the pack is built (bench and tests wait on it)
@@ -110,6 +114,7 @@ class FieldLogApp(App[None]):
         """A snapshot has arrived: forms are built from its pack, prefilled with its pair."""
         self.pack = snapshot.pack
         self.officers = snapshot.officers
+        self.typeahead.release(FIRST_SNAPSHOT)
         if self._prebuilt_pack != snapshot.pack.id:
             self._prebuilt_pack = snapshot.pack.id
             self.forms_ready = False
@@ -279,6 +284,7 @@ class FieldLogApp(App[None]):
 
         if not isinstance(self.screen, StartupFailedScreen):
             self.push_screen(StartupFailedScreen(error.message()))
+        self.typeahead.release(FIRST_SNAPSHOT)  # keys typed meanwhile go to this screen
 
     async def run_action(self, action, default_namespace=None, namespaces=None) -> bool:  # noqa: ANN001
         """Every key binding passes here: a failing action becomes a message, not a crash."""
