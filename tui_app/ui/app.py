@@ -13,6 +13,7 @@ import traceback
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from textual import events
@@ -32,6 +33,7 @@ from tui_app.ui.sessions import Sessions
 from tui_app.ui.typeahead import Deliver, TypeAhead
 
 Clock = Callable[[], dt.datetime]
+ScreenT = TypeVar("ScreenT", bound=Screen[Any])
 # Forms are built ahead of need while the inspector is not typing: this long after the
 # last key, one at a time (building one takes the UI thread a few hundred ms).
 PREBUILD_IDLE = 1.0
@@ -153,11 +155,24 @@ class FieldLogApp(App[None]):
         if not self.is_screen_installed(name):
             from tui_app.ui.screens.entry import EntryScreen
 
-            self.install_screen(EntryScreen.blank(self, pack, kind, action_id), name)
+            self.install_screen(self.fit_width(EntryScreen.blank(self, pack, kind, action_id)), name)
             _screen, mounted = self._get_screen(name)  # composes and mounts it off screen
             await mounted
         self.forms_ready = not self._to_prebuild
         self.set_timer(0.05, self._prebuild_next)
+
+    def fit_width(self, screen: ScreenT) -> ScreenT:
+        """`screen` with the class of the terminal's width before it is first styled.
+
+        Textual adds it only when the screen is shown and gets its first resize, which
+        styles the whole screen a second time (a fifth of a form's first open).
+        """
+        width = self.size.width
+        fitting = next(name for edge, name in sorted(self.HORIZONTAL_BREAKPOINTS, reverse=True)
+                       if width >= edge)
+        screen.update_classes({name: name == fitting for _, name in self.HORIZONTAL_BREAKPOINTS},
+                              update=screen.is_mounted)
+        return screen
 
     def open_form(self, pack: Pack, kind: str, action_id: str | None = None, *,
                   title: str | None = None, values: dict[str, object] | None = None,
@@ -174,7 +189,7 @@ class FieldLogApp(App[None]):
         name = form_name(pack, kind, action_id)
         screen: Screen[object] | None = self.get_screen(name) if self.is_screen_installed(name) else None
         if not isinstance(screen, EntryScreen) or screen in self.screen_stack:
-            screen = EntryScreen.blank(self, pack, kind, action_id)
+            screen = self.fit_width(EntryScreen.blank(self, pack, kind, action_id))
             if not self.is_screen_installed(name):
                 self.install_screen(screen, name)
         start = {**defaults(self, kind), **(values or {})} if record_id is None else dict(values or {})
