@@ -16,6 +16,7 @@ from tests.sync_support import Laptop
 from tui_app.services.context import PACKS_DIR
 from tui_app.sync.central import open_central, pack_change_id
 from tui_app.sync.protocol import PACK_KIND, Change
+from tui_app.sync.templates import pulled_manifest
 
 TEMPLATE = "zhongqiu/现场检查笔录.docx"
 
@@ -57,6 +58,41 @@ def test_an_edited_template_reaches_a_laptop_that_pulled_the_pack(tmp_path: Path
             (second.parent / TEMPLATE).read_bytes()
     finally:
         store.close()
+
+
+def test_a_pack_version_without_templates_keeps_the_ones_a_laptop_has(
+        tmp_path: Path, central_url: str) -> None:
+    """A bureau's script publishes the pack's TOML again, naming no templates: laptops go
+    on printing with the templates they fetched (they used to drop them all)."""
+    bureau = Laptop(tmp_path / "bureau", "局", "3200000")
+    pack = edited_pack(tmp_path / "v1", "本局：")
+    bureau("campaign", "import", str(pack))
+    bureau.sync(central_url)
+    b = Laptop(tmp_path / "b", "王五", "3201003")
+    b.sync(central_url)
+    source = pack.read_text(encoding="utf-8").replace('zh = "中秋守护"', 'zh = "中秋守护（二版）"', 1)
+    store = open_central(central_url)
+    try:
+        [result] = store.push("3200000", "script", [Change(
+            pack_change_id("siming", source), PACK_KIND, "siming", 0,
+            {"source": source, "origin": "script"})])
+        assert result.status == "applied"
+    finally:
+        store.close()
+    b.sync(central_url)
+    assert "中秋守护（二版）" in b("--lang", "zh", "campaign", "show", "siming").stdout
+    assert "本局：城关镇好又多超市" in _print(b, tmp_path / "b.docx")
+
+
+def test_a_malformed_pulled_manifest_names_nothing() -> None:
+    """What a hand-edited store could hand a laptop: no traceback, nothing expected."""
+    named = [TEMPLATE]
+    good = {TEMPLATE: {"sha256": "ab" * 32, "size": 10}}
+    assert pulled_manifest({"templates": good}, named) == {TEMPLATE: ("ab" * 32, 10)}
+    for bad in ({TEMPLATE: {"sha256": "zz", "size": 10}}, {TEMPLATE: {"size": 10}},
+                {TEMPLATE: "x"}, {"../../x.docx": {"sha256": "ab" * 32, "size": 10}}, [1]):
+        assert pulled_manifest({"templates": bad}, named) is None, bad
+    assert pulled_manifest({}, named) is None
 
 
 def _tamper(url: str, sha: str) -> None:

@@ -17,6 +17,7 @@ from tui_app.domain.workdays import add_workdays, is_workday, overdue_by
 from tui_app.ui.app import FieldLogApp
 from tui_app.ui.screens.dashboard import DashboardScreen
 from tui_app.ui.screens.entry import EntryScreen, Outcome
+from tui_app.ui.widgets.tally_board import TallyBoard
 
 
 def _cell(app: FieldLogApp, tally: str, column: str) -> str:
@@ -153,3 +154,26 @@ async def test_a_failure_is_shown_and_keeps_what_was_typed(fieldlog, tmp_path: P
         await pilot.press("ctrl+s")  # the failed save may be tried again (and fails again)
         await settle(pilot)
         assert sum("操作未完成" in n.message for n in app._notifications) == 2
+
+
+async def test_a_wide_terminal_sets_the_actions_side_by_side(fieldlog, tmp_path: Path) -> None:
+    """At 200×60 the seven actions stand in three sets of columns, whole actions each, every
+    figure where the board says; made narrower, the board is one set again."""
+    seed(fieldlog, tmp_path)
+    app = make_app(fieldlog)
+    async with app.run_test(size=(200, 60)) as pilot:
+        await settle(pilot)
+        board = app.dashboard.query_one(TallyBoard)
+        tallies = len(app.pack.tallies)
+        assert [c.value for c in board.columns].count("tally@2") == 1  # three sets
+        assert board.row_count < tallies / 2
+        assert board.region.right <= 200 - 44 and board.virtual_size.width <= board.size.width
+        assert board.figure("food.inspections", "campaign") == "5"
+        last = app.pack.tallies[-1].id  # in the third set
+        before = board.figure(last, "campaign")
+        assert board.figure("drug.pharmacies", "today") == "1"
+        await pilot.resize_terminal(120, 36)
+        await settle(pilot)
+        assert "tally@1" not in [c.value for c in board.columns]
+        assert board.row_count > tallies and _cell(app, "food.inspections", "campaign") == "5"
+        assert board.figure(last, "campaign") == before == _cell(app, last, "campaign")

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import gc
 import json
 from pathlib import Path
 
 from textual.widgets import Static
 
-from tests.ui_support import running, seed, settle, text_of
+from tests.ui_support import SIZE, make_app, running, seed, settle, text_of
+from tui_app.ui.app import form_name
 from tui_app.ui.screens.entry import EntryScreen
 from tui_app.ui.screens.records import RecordsScreen
 
@@ -62,3 +64,47 @@ async def test_case_money_in_yuan_with_reasons_in_place(fieldlog, tmp_path: Path
     [case] = _list(fieldlog, "case")
     assert (case["fine_fen"], case["confiscated_fen"]) == (123, 500000)
     assert case["filed_on"] == "2026-09-21" and case["status"] == "立案"
+
+
+async def test_a_form_built_ahead_opens_without_restyling_it(fieldlog, tmp_path: Path) -> None:
+    """Opening a kept form only moves the focus and paints: restyling its hundred widgets
+    (Textual's restyle on each show, the width class added late, the scroll container
+    giving up the focus) and laying them out was most of the time its first open took."""
+    seed(fieldlog, tmp_path, records=False)
+    app = make_app(fieldlog)
+    async with app.run_test(size=SIZE) as pilot:
+        while not app.forms_ready:  # built ahead, off screen, while nobody types
+            await pilot.pause(0.1)
+        form = app.get_screen(form_name(app.pack, "inspection", "food"))
+        assert form.size == app.size  # laid out off screen: its first show only paints
+        restyled: list[object] = []
+        update_nodes = app.stylesheet.update_nodes
+
+        def counting(nodes, animate: bool = False) -> None:  # noqa: ANN001 - Textual's iterable
+            nodes = list(nodes)
+            restyled.extend(n for n in nodes if n is form or form in n.ancestors)
+            update_nodes(nodes, animate=animate)
+
+        app.stylesheet.update_nodes = counting
+        await pilot.press("1")
+        await settle(pilot)
+        assert app.screen is form and app.screen.focused is form.body.rows["entity"].control.input
+        widgets = len(list(form.walk_children(with_self=True)))
+        assert widgets > 50 and len(restyled) < 10, f"{len(restyled)} of {widgets} restyled"
+
+
+async def test_the_built_app_is_set_apart_from_the_garbage_collector(fieldlog,
+                                                                    tmp_path: Path) -> None:
+    """A full collection scanned every widget of the kept forms (130–330 ms that landed in
+    the next form's opening): once they are built, what the app holds is frozen, and
+    unfrozen when it exits."""
+    seed(fieldlog, tmp_path, records=False)
+    app = make_app(fieldlog)
+    async with app.run_test(size=SIZE) as pilot:
+        while not app.forms_ready:
+            await pilot.pause(0.1)
+        form = app.get_screen(form_name(app.pack, "inspection", "food"))
+        frozen = gc.get_freeze_count()
+        assert frozen > len(list(form.walk_children(with_self=True)))
+        assert frozen > len(gc.get_objects(generation=2))  # what a full collection still scans
+    assert gc.get_freeze_count() == 0

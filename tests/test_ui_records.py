@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable, Input, Static
 
-from tests.ui_support import running, seed, settle, text_of
+from tests.ui_support import make_app, running, seed, settle, text_of
 from tui_app.ui.screens.detail import DetailScreen
 from tui_app.ui.screens.entry import EntryScreen
 from tui_app.ui.screens.records import RecordsScreen
@@ -70,3 +70,18 @@ async def test_open_edit_void_and_case_from_inspection(fieldlog, tmp_path: Path)
     [case] = json.loads(fieldlog("case", "list", "--format", "json").stdout)
     assert case["inspection_id"] == record_id and case["action"] == "drug"
     assert case["entity_name"] == "仁和大药房" and case["case_type"] == "虚假宣传"
+
+
+async def test_the_day_filter_shows_a_whole_date_at_80x24(fieldlog, tmp_path: Path) -> None:
+    """At 80 columns the day filter used to run off the screen's right edge, its date cut."""
+    seed(fieldlog, tmp_path)
+    app = make_app(fieldlog)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("l", "slash", "tab", "tab", *"2026-09-21")
+        await settle(pilot)
+        day = app.screen.query_one("#filter-day", Input)
+        assert app.screen.focused is day and day.value == "2026-09-21"
+        shown = app.screen.get_widget_at(day.region.x, day.region.y)[0] is day
+        assert shown and day.region.right <= 80
+        assert day.render_line(0).text.strip() == "2026-09-21"  # every digit, none scrolled off

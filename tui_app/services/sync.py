@@ -33,7 +33,7 @@ from tui_app.store import sync_ledger as ledger
 from tui_app.sync.client import Acknowledged, Note, Progress, SyncSummary
 from tui_app.sync.crash import crash_point
 from tui_app.sync.protocol import PACK_KIND, Change, PullPage, PushResult, same_content
-from tui_app.sync.templates import manifest_of
+from tui_app.sync.templates import manifest_of, pulled_manifest
 
 CENTRAL_ORIGIN = "central"
 
@@ -255,9 +255,9 @@ class LaptopSide:
         source = change.body.get("source", "")
         stored = pack_store.get(self.db, change.record_id)
         ledger.set_state(self.db, {f"pack:{change.record_id}": change.change_id})
-        wanted = {path: (entry["sha256"], entry["size"])
-                  for path, entry in (change.body.get("templates") or {}).items()}
-        paperwork_store.expect_templates(self.db, change.record_id, wanted)
+        wanted = pulled_manifest(change.body, _template_paths(source, change.record_id))
+        if wanted is not None:
+            paperwork_store.expect_templates(self.db, change.record_id, wanted)
         if stored is not None and stored[0] == source:
             return "skipped"
         pack_store.put(self.db, change.record_id, source, CENTRAL_ORIGIN, utc_now())
@@ -269,6 +269,17 @@ class LaptopSide:
         with self.db.transaction():
             ledger.set_state(self.db, {"last_sync": utc_now(),
                                        "last_sync_central": summary.central})
+
+
+def _template_paths(source: str, pack_id: str) -> list[str]:
+    """The document templates a pulled pack's source names (none if it does not parse:
+    the central store checked it, so only a hand-edited store gets here)."""
+    from tui_app.domain.pack import parse_pack
+
+    try:
+        return [d.template for d in parse_pack(source, pack_id).documents]
+    except FieldLogError:
+        return []
 
 
 # ---------------------------------------------------------------------- what faces call

@@ -44,6 +44,16 @@ def manifest_problem(templates: Any, named: Iterable[str]) -> str | None:
     return None
 
 
+def pulled_manifest(body: Mapping[str, Any], named: Iterable[str]) -> dict[str, tuple[str, int]] | None:
+    """The templates a pulled pack change names (path → hash, size), or None: it names
+    none, or a manifest no store would have logged (a hostile or hand-edited store). With
+    None the laptop keeps printing with the templates it has for the pack."""
+    templates = body.get("templates")
+    if not templates or manifest_problem(templates, named):
+        return None
+    return {path: (entry["sha256"], entry["size"]) for path, entry in templates.items()}
+
+
 def hashes_of(body: Mapping[str, Any]) -> list[str]:
     """The template hashes a pack change's body names."""
     return sorted({entry["sha256"] for entry in (body.get("templates") or {}).values()})

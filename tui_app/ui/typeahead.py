@@ -86,9 +86,10 @@ class TypeAhead:
                 del self.holds[owner]
             elif hold.blocks(key):
                 return False
-        screen = self.app.screen
-        if not screen.is_mounted:
+        stack = self.app.screen_stack  # empty until Textual pushes the first screen
+        if not stack or not stack[-1].is_mounted:
             return False
+        screen = stack[-1]
         if any(not _fresh_key(m) for m in _queued(self.app)):
             return False  # a key bubbling up to the app's bindings, a focus change...
         return not any(_queued(node) for node in screen.walk_children(with_self=True))

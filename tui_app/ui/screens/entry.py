@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
@@ -112,10 +113,16 @@ class EntryScreen(Guarded, Screen[None]):
         self.body.set_values(self.start_values, self.names)
         self.call_after_refresh(self._remember_start)
 
-    def on_screen_resume(self) -> None:
+    def on_screen_resume(self, event: events.ScreenResume) -> None:
         """Opened afresh: the first field takes the focus once Textual has restored its
         own, and only then do the keys typed meanwhile go on (to that field). Back from a
-        dialog (a new entity), the focus stays where the dialog left it."""
+        dialog (a new entity), the focus stays where the dialog left it.
+
+        Textual restyles a whole screen each time it is shown again. A kept form is styled
+        when it is built, and every later change to its look is styled where it happens
+        (a refused field's class, the focus, the terminal's width on its resize), so the
+        form skips that restyle: it was a third of the time a form took to open."""
+        event.refresh_styles = False
         if self._fresh:
             self._fresh = False
             self.call_after_refresh(self._focus_first)

@@ -189,6 +189,10 @@ class SeizedRows(Horizontal):
 class FormBody(VerticalScroll):
     """The rows of one form, in tab order, with problems routed to their rows."""
 
+    # The fields take the focus, not the scroll container around them: Textual would
+    # focus it when the form is built and restyle all of it when the first field takes over.
+    can_focus = False
+
     def __init__(self, specs: list[Spec], *, officers: bool = False, seized: bool = False,
                  id: str | None = None) -> None:  # noqa: A002 - Textual's own keyword
         super().__init__(id=id, classes="form-body")
