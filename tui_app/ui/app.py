@@ -148,7 +148,8 @@ class FieldLogApp(App[None]):
         """Build one form ahead of need, then the next: opening it later is instant."""
         if not self._to_prebuild:
             return
-        if self.typeahead.idle_for() < PREBUILD_IDLE or len(self.screen_stack) > 1:
+        busy = self.typeahead.idle_for() < PREBUILD_IDLE or self.typeahead.keys
+        if busy or len(self.screen_stack) > 1:  # keys still waiting go first
             self.set_timer(PREBUILD_IDLE, self._prebuild_next)
             return
         pack, kind, action_id = self._to_prebuild.pop(0)
