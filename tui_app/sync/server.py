@@ -62,7 +62,9 @@ from tui_app.sync.wire import (
     Reassign,
     RegistryPublished,
     RegistryUpload,
+    Unstorable,
     WireResult,
+    change_of,
 )
 
 ASGIApp = Callable[[dict[str, Any], Callable[..., Awaitable[Any]], Callable[..., Awaitable[Any]]],
@@ -450,11 +452,15 @@ def epoch(parts: Shared, token: Caller) -> Response:
              responses={**_UNAUTHORIZED, **_FORBIDDEN, **_TOO_LARGE}, tags=["sync"])
 def push(request: Request, parts: Shared, batch: PushRequest, token: Caller) -> Response:
     """Store a batch of changes, all or nothing; answer per change."""
-    if len(batch.changes) > parts.settings.max_batch:
+    if len(batch["changes"]) > parts.settings.max_batch:
         raise _TooLarge(f"at most {parts.settings.max_batch} changes per push")
-    changes = [c.to_change() for c in batch.changes]
+    try:
+        changes = [change_of(c, i) for i, c in enumerate(batch["changes"])]
+    except Unstorable as exc:
+        raise RequestValidationError([{"loc": ("body", "changes", exc.index, "body"),
+                                       "msg": str(exc), "type": "value_error"}]) from None
     request.state.records = len(changes)
-    results = _push(parts, token, batch.device_id, changes)
+    results = _push(parts, token, batch["device_id"], changes)
     return Response(orjson.dumps({"results": [WireResult.of(r) for r in results]}),
                     media_type="application/json")
 
