@@ -206,6 +206,20 @@ def test_limits_and_bad_input_are_4xx_with_json_and_change_nothing(setup: Setup)
     assert junk.status_code == 200  # a cursor it cannot read means "from the start"
 
 
+def test_a_body_the_store_cannot_keep_is_422_naming_it(setup: Setup) -> None:
+    """JSON nested deeper than the store's encoder goes parses, but cannot be stored:
+    the change's `body` is named, and nothing of the batch is written."""
+    before = setup.counts()
+    deep = _record("3201001") | {"body": {"x": [[[]]]}}
+    content = json.dumps({"device_id": "a", "changes": [_record("3201001"), deep]}).encode()
+    content = content.replace(b"[[[]]]", b"[" * 300 + b"]" * 300)
+    body = _refused_unchanged(setup, setup.call("POST", "/v1/push", setup.a, content=content,
+                                                headers={"Content-Type": "application/json"}),
+                              before, 422)
+    assert body["error"] == "invalid" and body["detail"][0]["loc"] == ["body", "changes", 1,
+                                                                       "body"]
+
+
 def test_gzip_push_within_the_limit_is_accepted(setup: Setup) -> None:
     batch = {"device_id": "a", "changes": [_record("3201001") for _ in range(50)]}
     response = setup.call("POST", "/v1/push", setup.a, content=gzip.compress(

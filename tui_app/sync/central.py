@@ -63,6 +63,11 @@ class CentralReadModel(Protocol):
 
     def materialize(self, chunk: int = 5000) -> int: ...
 
+    def log_head(self) -> str:
+        """Where the newest committed change sits in the log ("" when it is empty): it
+        moves on every push of any worker, so the service's catch-up waits for it to stop."""
+        ...
+
     def aggregate(self, campaign: str, day_from: str, day_to: str, summed: Sequence[str],
                   distinct: Sequence[str], latest: Sequence[str] = ()) -> dict[str, Aggregate]: ...
 

@@ -27,7 +27,7 @@ import orjson
 from tui_app.errors import FieldLogError
 from tui_app.sync.central import Published
 from tui_app.sync.protocol import Change, PullPage, PushResult
-from tui_app.sync.wire import PROTOCOL, PullResponse, PushResponse, RegistryPublished
+from tui_app.sync.wire import PROTOCOL, PullResponse, PushResponse, RegistryPublished, change_of
 
 COMPRESS_ABOVE = 64 * 1024  # bytes of JSON; smaller bodies go as they are
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
@@ -128,7 +128,7 @@ class HttpCentral:
         if cursor:
             params["cursor"] = cursor
         page = PullResponse.model_validate(self._call("GET", "/v1/pull", params=params))
-        return PullPage([c.to_change() for c in page.changes], page.next_cursor, page.more,
+        return PullPage([change_of(c) for c in page.changes], page.next_cursor, page.more,
                         page.epoch)
 
     # ------------------------------------------------------------------ the bureau's registry

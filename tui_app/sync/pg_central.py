@@ -461,6 +461,13 @@ class PgCentral:
             row = cur.fetchone()
         return json.loads(row[0])["source"] if row else None
 
+    def log_head(self) -> str:
+        with self._txn() as cur:  # the cursor's index, read backwards: one row
+            cur.execute("SELECT xid::text || ':' || seq FROM change"
+                        " ORDER BY xid DESC, seq DESC LIMIT 1")
+            row = cur.fetchone()
+        return row[0] if row else ""
+
     def materialize(self, chunk: int = 5000) -> int:
         """Catch current rows and tally facts up with the log; return changes read.
 

@@ -62,7 +62,9 @@ from tui_app.sync.wire import (
     Reassign,
     RegistryPublished,
     RegistryUpload,
+    Unstorable,
     WireResult,
+    change_of,
 )
 
 ASGIApp = Callable[[dict[str, Any], Callable[..., Awaitable[Any]], Callable[..., Awaitable[Any]]],
@@ -144,7 +146,10 @@ class StorePool:
 class CatchUp:
     """Brings the district figures up to the log after pushes, on one thread per worker,
     so a push is answered as soon as it commits. It waits until pushes pause for `quiet`
-    seconds (at most `longest` after the first): during a burst of laptops the cores go
+    seconds (at most `longest` after the first), the pushes of every worker: the store's
+    log must stop moving too (the kernel shares the laptops' connections unevenly between
+    workers, and the worker done first re-read the log while the other still took pushes).
+    During a burst of laptops the cores go
     to the pushes, and the catching up follows in one go (reading the log's bodies again
     costs about as much CPU as taking them in, so catching up inside a burst of 20
     laptops halved its throughput on 2 cores). Reads catch up first anyway, so a figure
@@ -168,12 +173,16 @@ class CatchUp:
         self._wanted.set()
         self._thread.join(timeout=10)
 
-    def _settle(self) -> None:
-        """Return once no poke came for `quiet` seconds, or `longest` after the first."""
+    def _settle(self, store: CentralStore) -> None:
+        """Return once, for `quiet` seconds, no poke came and the store's log did not
+        move, or `longest` after the first poke."""
         deadline = time.monotonic() + self.longest
+        head = store.log_head()
         while not self._stop and time.monotonic() < deadline:
             self._wanted.clear()
-            if not self._wanted.wait(self.quiet):
+            poked = self._wanted.wait(self.quiet)
+            head, before = store.log_head(), head
+            if not poked and head == before:
                 return
 
     def _run(self) -> None:
@@ -181,13 +190,13 @@ class CatchUp:
             self._wanted.wait()
             if self._stop:
                 return
-            self._settle()
-            if self._stop:
-                return
-            self._wanted.clear()
             try:
                 store = open_central(self.url)
                 try:
+                    self._settle(store)
+                    if self._stop:
+                        return
+                    self._wanted.clear()
                     store.materialize()
                 finally:
                     store.close()
@@ -450,11 +459,15 @@ def epoch(parts: Shared, token: Caller) -> Response:
              responses={**_UNAUTHORIZED, **_FORBIDDEN, **_TOO_LARGE}, tags=["sync"])
 def push(request: Request, parts: Shared, batch: PushRequest, token: Caller) -> Response:
     """Store a batch of changes, all or nothing; answer per change."""
-    if len(batch.changes) > parts.settings.max_batch:
+    if len(batch["changes"]) > parts.settings.max_batch:
         raise _TooLarge(f"at most {parts.settings.max_batch} changes per push")
-    changes = [c.to_change() for c in batch.changes]
+    try:
+        changes = [change_of(c, i) for i, c in enumerate(batch["changes"])]
+    except Unstorable as exc:
+        raise RequestValidationError([{"loc": ("body", "changes", exc.index, "body"),
+                                       "msg": str(exc), "type": "value_error"}]) from None
     request.state.records = len(changes)
-    results = _push(parts, token, batch.device_id, changes)
+    results = _push(parts, token, batch["device_id"], changes)
     return Response(orjson.dumps({"results": [WireResult.of(r) for r in results]}),
                     media_type="application/json")
 

@@ -282,6 +282,9 @@ class SqliteCentral:
             (PACK_KIND, campaign_id)).fetchone()
         return json.loads(row[0])["source"] if row else None
 
+    def log_head(self) -> str:
+        return str(self.conn.execute("SELECT COALESCE(MAX(seq), 0) FROM change").fetchone()[0])
+
     def materialize(self, chunk: int = 5000) -> int:
         """Catch current rows and tally facts up with the log; return changes read."""
         total = 0
