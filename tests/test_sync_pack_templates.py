@@ -220,6 +220,11 @@ def test_a_pack_posted_to_the_service_carries_its_templates(tmp_path: Path,
             done = httpx.post(f"{service.url}/v1/blobs/{sha}/finish",
                               json={"size": len(data)}, headers=bureau)
             assert done.json() == {"kept": True}
+        wrong = {path: {**entry, "size": entry["size"] + 1} for path, entry in manifest.items()}
+        misstated = httpx.post(f"{service.url}/v1/packs", json={**upload, "templates": wrong},
+                               headers=bureau).json()
+        assert [(r["status"], r["reason"]) for r in misstated["results"]] == [
+            ("rejected", "templates_missing")]  # no laptop could fetch it at that size
         published = httpx.post(f"{service.url}/v1/packs", json=upload, headers=bureau).json()
         assert published["results"][0]["status"] == "applied"
         b = Laptop(tmp_path / "b", "王五", "3201003")

@@ -280,7 +280,7 @@ class PgCentral:
         into the log by one binary COPY, and the ones kept aside by one COPY into a stage
         and one INSERT … SELECT. `shared`: only a plain batch, else `_Contended`."""
         now = utc_now()
-        blobless = missing_templates(changes, self.missing_blobs)  # blobs are never deleted
+        blobless = missing_templates(changes, self.held_blobs)  # blobs are never deleted
         lookup = self._lookup(changes, by_change_id=by_change_id)
         with self._push_txn(*lookup, shared=shared) as (cur, rows):
             known = self._known(cur, changes, rows)
@@ -655,11 +655,16 @@ class PgCentral:
 
     def missing_blobs(self, hashes: Sequence[str]) -> list[str]:
         """Of `hashes`, those not held whole here."""
+        held = self.held_blobs(hashes)
+        return [h for h in hashes if h not in held]
+
+    def held_blobs(self, hashes: Sequence[str]) -> dict[str, int]:
+        """Of `hashes`, those held whole here, with their sizes."""
         wanted = [check_sha(h) for h in hashes]
         with self._txn() as cur:
-            cur.execute(f"SELECT sha256 FROM blob WHERE sha256 = ANY({_SPLIT})", (_joined(wanted),))
-            held = {r[0] for r in cur.fetchall()}
-        return [h for h in wanted if h not in held]
+            cur.execute(f"SELECT sha256, size FROM blob WHERE sha256 = ANY({_SPLIT})",
+                        (_joined(wanted),))
+            return {sha: int(size) for sha, size in cur.fetchall()}
 
     @staticmethod
     def _held(cur: psycopg.Cursor[Any], sha256: str) -> int:

@@ -182,7 +182,7 @@ class SqliteCentral:
         once the district figures have caught up with it (unless `catch_up_on_push` is
         off: the HTTP service catches up after answering)."""
         now = utc_now()
-        blobless = missing_templates(changes, self.missing_blobs)  # blobs are never deleted
+        blobless = missing_templates(changes, self.held_blobs)  # blobs are never deleted
         with self._write() as conn:
             known = self._known(changes)
             known.blobless = blobless
@@ -440,14 +440,20 @@ class SqliteCentral:
         return waiting
 
     def missing_blobs(self, hashes: Sequence[str]) -> list[str]:
-        """Of `hashes`, those not held whole here. A blob's file is moved into the folder
-        only once its bytes are verified and on disk, so the folder is the truth: holding
-        a blob costs no transaction on this (often network) file. A verified blob still
-        waiting for its flush (`flush_blobs`) is flushed before it is said to be held."""
+        """Of `hashes`, those not held whole here."""
+        held = self.held_blobs(hashes)
+        return [h for h in hashes if h not in held]
+
+    def held_blobs(self, hashes: Sequence[str]) -> dict[str, int]:
+        """Of `hashes`, those held whole here, with their sizes. A blob's file is moved
+        into the folder only once its bytes are verified and on disk, so the folder is the
+        truth: holding a blob costs no transaction on this (often network) file. A verified
+        blob still waiting for its flush (`flush_blobs`) is flushed before it is held."""
         wanted = [check_sha(h) for h in hashes]
         waiting = self._waiting()
         self._settle([path for h in wanted for path in waiting.get(h, [])])
-        return [h for h in wanted if not self._blob_file(h).is_file()]
+        files = {h: self._blob_file(h) for h in wanted}
+        return {h: path.stat().st_size for h, path in files.items() if path.is_file()}
 
     def blob_received(self, sha256: str) -> int:
         partial = self._partial(check_sha(sha256))

@@ -60,14 +60,17 @@ def hashes_of(body: Mapping[str, Any]) -> list[str]:
 
 
 def missing_templates(changes: Sequence[Change],
-                      missing_blobs: Callable[[Sequence[str]], list[str]]) -> set[str]:
-    """Change ids of the packs in `changes` whose templates the store does not hold."""
-    wanted = {c.change_id: hashes_of(c.body) for c in changes
-              if c.kind == PACK_KIND and isinstance(c.body, dict)
-              and _well_formed(c.body.get("templates") or {})}
-    asked = sorted({sha for hashes in wanted.values() for sha in hashes})
-    absent = set(missing_blobs(asked)) if asked else set()
-    return {cid for cid, hashes in wanted.items() if absent & set(hashes)}
+                      held_blobs: Callable[[Sequence[str]], Mapping[str, int]]) -> set[str]:
+    """Change ids of the packs in `changes` naming a template the store does not hold
+    with that size (a wrong size in a bureau script's manifest would leave every laptop
+    unable to fetch it)."""
+    wanted = {c.change_id: {(e["sha256"], e["size"]) for e in c.body["templates"].values()}
+              for c in changes if c.kind == PACK_KIND and isinstance(c.body, dict)
+              and c.body.get("templates") and _well_formed(c.body["templates"])}
+    asked = sorted({sha for entries in wanted.values() for sha, _size in entries})
+    held = held_blobs(asked) if asked else {}
+    return {cid for cid, entries in wanted.items()
+            if any(held.get(sha) != size for sha, size in entries)}
 
 
 def is_published(pack_bodies: Iterable[Any], sha256: str) -> bool:
