@@ -51,6 +51,20 @@ async def test_dashboard_shows_the_campaign_and_its_figures(fieldlog, tmp_path: 
         assert "今日 1 条" in pace and "累计 6 条" in pace
 
 
+async def test_the_dashboard_is_painted_once_at_start_with_its_figures(fieldlog, tmp_path: Path) -> None:
+    """Its first paint waits (a moment) for the snapshot computed while Textual starts,
+    and it has the class of its width before it is styled: no empty board painted and
+    then repainted whole, no restyle at its first resize."""
+    seed(fieldlog, tmp_path)
+    seen: list[Message] = []
+    app = make_app(fieldlog)
+    async with app.run_test(size=SIZE, message_hook=seen.append):
+        assert app.dashboard.snapshot is not None  # no pause yet: the first paint had it
+        assert not [m for m in seen if isinstance(m, DashboardScreen.Loaded)]  # not a worker's
+        assert _cell(app, "food.inspections", "campaign") == "5"
+        assert app.get_default_screen().has_class("-normal")  # 120 columns, from the start
+
+
 async def test_tallies_update_in_place_within_100ms_of_a_save(fieldlog, tmp_path: Path) -> None:
     seed(fieldlog, tmp_path)
     seen: list[tuple[float, Message]] = []

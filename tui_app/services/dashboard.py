@@ -17,6 +17,7 @@ from tui_app.services import tally as tally_service
 from tui_app.services.context import Context
 from tui_app.services.officers import default_officers
 from tui_app.store import status as status_store
+from tui_app.store import sync_ledger as ledger  # not services.sync: 18 ms less at start
 
 
 @dataclass(frozen=True)
@@ -53,10 +54,6 @@ def campaign_note(ctx: Context, pack: Pack, today: dt.date) -> str:
 
 
 def snapshot(ctx: Context, today: dt.date | None = None) -> Snapshot:
-    # Imported here: the sync machinery is not needed for the app's first paint, and this
-    # runs on the worker thread that computes the first snapshot while Textual starts.
-    from tui_app.services import sync as sync_service
-
     today = today or ctx.today()
     pack = ctx.pack(ctx.campaign_on(today))
     first, last = pack.span(today)
@@ -76,8 +73,8 @@ def snapshot(ctx: Context, today: dt.date | None = None) -> Snapshot:
         today_values=today_result.values,
         campaign_values=campaign.values,
         per_day=per_day,
-        unsynced=sync_service.unsynced_count(ctx),
+        unsynced=ledger.pending_count(ctx.db),
         auto_sync=profile.flag(ctx, "auto_sync"),
-        last_sync=local_display(sync_service.last_sync(ctx), ctx.tz),
+        last_sync=local_display(ledger.state(ctx.db, "last_sync"), ctx.tz),
         reminders=reminder_service.overdue(ctx, today),
     )

@@ -105,7 +105,9 @@ class FieldLogApp(App[None]):
     # ------------------------------------------------------------ screens
 
     def get_default_screen(self) -> DashboardScreen:
-        return DashboardScreen()
+        # With its width class from the start: added at its first resize, it restyled the
+        # whole dashboard and painted it all again right after the first paint.
+        return self.fit_width(DashboardScreen())
 
     @property
     def dashboard(self) -> DashboardScreen:

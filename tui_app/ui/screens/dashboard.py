@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
+from concurrent import futures
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -27,6 +28,7 @@ from tui_app.ui.widgets.tally_board import TallyBoard
 
 MAX_ACTION_KEYS = 9
 FALLBACK_SECONDS = 1.0
+FIRST_PAINT_WAIT = 0.25  # seconds the first paint waits for the early snapshot
 
 
 class DashboardScreen(Guarded, Screen[None]):
@@ -79,12 +81,13 @@ class DashboardScreen(Guarded, Screen[None]):
 
     def on_mount(self) -> None:
         early = self.app.early_snapshot
-        if early is not None and early.done():
-            # Computed while Textual was starting: the first paint already has the figures.
+        # Computed while Textual was starting: the first paint waits a moment for it, so it
+        # has the figures (one paint, instead of an empty board and then a full repaint).
+        if early is not None and futures.wait([early], FIRST_PAINT_WAIT).done and not early.exception():
             self.app.early_snapshot = None
             self.on_dashboard_screen_loaded(self.Loaded(early.result()))
         else:
-            self.reload()
+            self.reload()  # still running (a big or slow database), or failed: the worker says
 
     def reload_then(self, then: Callable[[], object] | None) -> None:
         """Reload; run `then` when the figures are shown (or after a second at worst)."""

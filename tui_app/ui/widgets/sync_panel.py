@@ -48,16 +48,21 @@ class SyncPanel(Static):
         self.unsynced = 0
         self.last_sync = ""
         self.note = ""
+        self._asked = False  # the first reachability check has been started
 
     def on_mount(self) -> None:
         self.set_interval(CHECK_SECONDS, self.check)
-        self.check()
 
     def show(self, snap: Snapshot) -> None:
         """New figures from the dashboard; with auto-sync on, waiting work goes now."""
         self.unsynced, self.last_sync, self.auto = snap.unsynced, snap.last_sync, snap.auto_sync
         self._paint()
         self._maybe_sync()
+        if not self._asked:
+            # The first check waits for the first figures to be painted: its thread (the
+            # sync machinery's import, a probe) raced the dashboard's first paint.
+            self._asked = True
+            self.call_after_refresh(self.check)
 
     @db_work(exclusive=True, group="online")
     def check(self) -> None:
