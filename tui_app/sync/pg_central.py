@@ -267,7 +267,7 @@ class PgCentral:
             return self._push(inspector_id, device_id, changes, role, strict,
                               by_change_id=False, shared=True)
         except _Contended:
-            pass
+            pass  # not a plain batch, or a key met meanwhile: decided again exclusively
         try:
             return self._push(inspector_id, device_id, changes, role, strict, by_change_id=False)
         except _LoggedElsewhere:
