@@ -20,17 +20,16 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from typing import Any
 
 import psycopg
 
 from tui_app.domain.ids import utc_now
-from tui_app.domain.tally import Aggregate
 from tui_app.errors import FieldLogError
 from tui_app.store import merges, migrate
 from tui_app.sync import materialize as mat
-from tui_app.sync.blobs import MAX_BLOB, IncomingHashes, check_sha
+from tui_app.sync.blobs import MAX_BLOB, check_sha
 from tui_app.sync.central import (
     Decision,
     Known,
@@ -44,7 +43,8 @@ from tui_app.sync.central import (
     with_current,
 )
 from tui_app.sync.crash import crash_point
-from tui_app.sync.protocol import BUREAU, PACK_KIND, CentralConflict, Change, PullPage, PushResult
+from tui_app.sync.protocol import BUREAU, PACK_KIND, Change, PullPage, PushResult
+from tui_app.sync.sql_central import SqlCentral
 from tui_app.sync.templates import missing_templates
 
 _VISIBLE = "xid < pg_snapshot_xmin(pg_current_snapshot())"
@@ -88,21 +88,21 @@ def folder():  # noqa: ANN201 - a Path
     return migrate.migrations_root() / "central" / "postgres"
 
 
-class PgCentral:
+class PgCentral(SqlCentral):
     """A central store in a PostgreSQL database (the schema is the URL's search_path)."""
 
     mark = "%s"
+    migrations = staticmethod(folder)
 
     def __init__(self, url: str, *, create: bool = False, catch_up_on_push: bool = True) -> None:
-        self.url = url
-        self.catch_up_on_push = catch_up_on_push
+        super().__init__(url, catch_up_on_push=catch_up_on_push)
+        self.shown_url = _safe(url)
         try:
             # autocommit: every unit of work is an explicit `transaction()` block below
             self.conn = psycopg.connect(url, connect_timeout=10, autocommit=True)
         except psycopg.Error as exc:
-            raise FieldLogError("sync.unreachable", url=_safe(url),
+            raise FieldLogError("sync.unreachable", url=self.shown_url,
                                 detail=_first_line(exc)) from None
-        self._incoming = IncomingHashes()
         if not create:
             self._check_schema()
 
@@ -114,7 +114,7 @@ class PgCentral:
         try:
             yield
         except psycopg.Error as exc:
-            raise _user_error(exc, _safe(self.url)) from None
+            raise _user_error(exc, self.shown_url) from None
 
     @contextmanager
     def _txn(self, lock: str | None = None) -> Iterator[psycopg.Cursor[Any]]:
@@ -123,6 +123,19 @@ class PgCentral:
             if lock:
                 cur.execute(_LOCK, (lock,))
             yield cur
+
+    def _reading(self) -> AbstractContextManager[psycopg.Cursor[Any]]:
+        """A read is a transaction too: its statements see one snapshot."""
+        return self._txn()
+
+    def _writing(self, lock: str | None = None) -> AbstractContextManager[psycopg.Cursor[Any]]:
+        return self._txn(lock)
+
+    @staticmethod
+    def _rows_in(cur: psycopg.Cursor[Any], statement: str,
+                 ids: Sequence[str]) -> list[tuple[Any, ...]]:
+        """The rows of `statement` for `ids`, passed as one array."""
+        return cur.execute(statement.format(ids="= ANY(%s)"), (list(ids),)).fetchall()
 
     @contextmanager
     def _push_txn(self, lookup: str, params: Sequence[Any], *, shared: bool = False,
@@ -149,18 +162,13 @@ class PgCentral:
                 raise
             cur.execute("COMMIT")
 
-    def _check_schema(self) -> None:
+    def _versions(self) -> set[int]:
         with self._txn() as cur:
             cur.execute("SELECT to_regclass('_migrations') IS NOT NULL")
             if not cur.fetchone()[0]:
-                raise FieldLogError("sync.central_not_initialised", url=_safe(self.url))
+                return set()
             cur.execute("SELECT version FROM _migrations")
-            done = {r[0] for r in cur.fetchall()}
-        known = {version for version, _ in migrate.available(folder())}
-        if done - known:
-            raise FieldLogError("sync.central_newer", url=_safe(self.url))
-        if known - done:
-            raise FieldLogError("sync.central_old", url=_safe(self.url))
+            return {r[0] for r in cur.fetchall()}
 
     def upgrade(self) -> list[str]:
         """Apply the missing numbered migrations (.sql, or .py steps), each in its own transaction."""
@@ -182,18 +190,6 @@ class PgCentral:
             names.append(path.name)
         return names
 
-    def epoch(self) -> str:
-        with self._txn() as cur:
-            cur.execute("SELECT v FROM meta WHERE k = 'epoch'")
-            return cur.fetchone()[0]
-
-    def renew_epoch(self) -> str:
-        import uuid
-
-        with self._txn("push") as cur:
-            cur.execute("UPDATE meta SET v = %s WHERE k = 'epoch'", (uuid.uuid4().hex,))
-        return self.epoch()
-
     def sql(self, statement: str, args: Sequence[Any] = (), *,
             write: bool = False) -> list[tuple[Any, ...]]:
         """One statement, a transaction by itself (the connection autocommits: no BEGIN
@@ -202,12 +198,6 @@ class PgCentral:
         with self._errors(), self.conn.cursor() as cur:
             cur.execute(statement, args)
             return cur.fetchall() if cur.description else []
-
-    def sql_steps(self, steps: Sequence[tuple[str, Sequence[Any]]]) -> None:
-        """Several statements in one transaction."""
-        with self._txn() as cur:
-            for statement, args in steps:
-                cur.execute(statement, args)
 
     # ------------------------------------------------------------------ push
 
@@ -454,13 +444,6 @@ class PgCentral:
 
     # ------------------------------------------------------------------ district figures
 
-    def pack_source(self, campaign_id: str) -> str | None:
-        with self._txn() as cur:
-            cur.execute("SELECT body FROM change WHERE kind = %s AND record_id = %s "
-                        "ORDER BY rev DESC LIMIT 1", (PACK_KIND, campaign_id))
-            row = cur.fetchone()
-        return json.loads(row[0])["source"] if row else None
-
     def log_head(self) -> str:
         with self._txn() as cur:  # the cursor's index, read backwards: one row
             cur.execute("SELECT xid::text || ':' || seq FROM change"
@@ -569,13 +552,6 @@ class PgCentral:
                 " ORDER BY day DESC, moment DESC, record_id DESC LIMIT 1", keys)
 
     @staticmethod
-    def _pack_in(cur: psycopg.Cursor[Any], campaign_id: str) -> str | None:
-        cur.execute("SELECT body FROM change WHERE kind = %s AND record_id = %s "
-                    "ORDER BY rev DESC LIMIT 1", (PACK_KIND, campaign_id))
-        row = cur.fetchone()
-        return json.loads(row[0])["source"] if row else None
-
-    @staticmethod
     def _add_facts(cur: psycopg.Cursor[Any],
                    facts: Iterable[tuple[tuple[str, str, str, str], int]]) -> None:
         rows = [(*fact, n) for fact, n in facts]
@@ -597,66 +573,7 @@ class PgCentral:
             cur.executemany("DELETE FROM tally_key WHERE campaign = %s AND tally_id = %s"
                             " AND key = %s AND n = 0", [r[:3] for r in keyed])
 
-    def aggregate(self, campaign: str, day_from: str, day_to: str, summed: Sequence[str],
-                  distinct: Sequence[str], latest: Sequence[str] = ()) -> dict[str, Aggregate]:
-        with self._txn() as cur:
-            def query(sql: str, args: Sequence[Any]) -> list[tuple[Any, ...]]:
-                cur.execute(sql, args)
-                return cur.fetchall()
-
-            return mat.aggregate(query, "%s", campaign, day_from, day_to, summed, distinct,
-                                 latest)
-
-    def page(self, query: Any) -> list[dict[str, Any]]:
-        where, params = mat.list_where(query, "%s")
-        direction = "" if query.kind == "entity" else " DESC"
-        with self._txn() as cur:
-            cur.execute(f"SELECT body FROM current WHERE {where} ORDER BY sort_key{direction},"
-                        f" record_id{direction} LIMIT %s OFFSET %s",
-                        [*params, query.limit, query.offset])
-            bodies = [json.loads(r[0]) for r in cur.fetchall()]
-            refs = sorted({b.get("entity_id") for b in bodies} - {None})
-            cur.execute("SELECT record_id, body FROM current WHERE record_id = ANY(%s)", (refs,))
-            names = {rid: json.loads(body).get("name") for rid, body in cur.fetchall()}
-        for body in bodies:
-            body["entity_name"] = names.get(body.get("entity_id"))
-        return bodies
-
-    def count(self, query: Any) -> int:
-        where, params = mat.list_where(query, "%s")
-        with self._txn() as cur:
-            cur.execute(f"SELECT COUNT(*) FROM current WHERE {where}", params)
-            return cur.fetchone()[0]
-
-    def conflicts(self, limit: int = 1000) -> list[CentralConflict]:
-        with self._txn() as cur:
-            cur.execute("SELECT change_id, kind, record_id, rev, kept_change_id, pushed_by,"
-                        " device_id, received_at, body FROM conflict"
-                        " ORDER BY received_at DESC LIMIT %s", (limit,))
-            return [CentralConflict(*r[:8], json.loads(r[8])) for r in cur.fetchall()]
-
-    # ------------------------------------------------------------------ 文号 blocks
-
-    def reserve_numbers(self, series: str, year: int, count: int, inspector_id: str,
-                        device_id: str, after: int = 0) -> tuple[int, int]:
-        """A block of `count` numbers no one else is given (see the SQLite store)."""
-        count = max(1, min(int(count), 1000))
-        with self._txn("doc_block") as cur:
-            cur.execute("SELECT COALESCE(MAX(last), 0) FROM doc_block WHERE series = %s"
-                        " AND year = %s", (series, year))
-            first = max(int(cur.fetchone()[0]), int(after)) + 1
-            cur.execute("INSERT INTO doc_block (series, year, first, last, inspector_id, device_id,"
-                        " issued_at) VALUES (%s, %s, %s, %s, %s, %s, %s)",
-                        (series, year, first, first + count - 1, inspector_id, device_id,
-                         utc_now()))
-        return first, first + count - 1
-
     # ------------------------------------------------------------------ blobs (sync/blobs.py)
-
-    def missing_blobs(self, hashes: Sequence[str]) -> list[str]:
-        """Of `hashes`, those not held whole here."""
-        held = self.held_blobs(hashes)
-        return [h for h in hashes if h not in held]
 
     def held_blobs(self, hashes: Sequence[str]) -> dict[str, int]:
         """Of `hashes`, those held whole here, with their sizes."""
@@ -759,14 +676,10 @@ class PgCentral:
 
     def read_blob(self, sha256: str) -> Iterator[bytes]:
         """The bytes of a blob held here, a chunk (one row) at a time."""
-        if self.missing_blobs([sha256]):
-            raise FieldLogError("sync.blob_missing", sha=sha256[:12])
+        self._check_held(sha256)
         with self._txn() as cur:
             chunks = list(self._chunks(cur, sha256))
         return iter(chunks)
-
-    def close(self) -> None:
-        self.conn.close()
 
 
 def _user_error(exc: psycopg.Error, url: str) -> FieldLogError:

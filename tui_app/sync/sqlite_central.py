@@ -20,14 +20,13 @@ from pathlib import Path
 from typing import Any
 
 from tui_app.domain.ids import utc_now
-from tui_app.domain.tally import Aggregate
 from tui_app.errors import FieldLogError
 from tui_app.store import merges, migrate
 from tui_app.store.blobs import Flusher, settle
 from tui_app.store.db import immediate
 from tui_app.store.records import apply_marks
 from tui_app.sync import materialize as mat
-from tui_app.sync.blobs import CHUNK, MAX_BLOB, IncomingHashes, check_sha
+from tui_app.sync.blobs import CHUNK, MAX_BLOB, check_sha
 from tui_app.sync.central import (
     Known,
     Published,
@@ -41,7 +40,8 @@ from tui_app.sync.central import (
     with_current,
 )
 from tui_app.sync.crash import crash_point
-from tui_app.sync.protocol import BUREAU, PACK_KIND, CentralConflict, Change, PullPage, PushResult
+from tui_app.sync.protocol import BUREAU, PACK_KIND, Change, PullPage, PushResult
+from tui_app.sync.sql_central import SqlCentral
 from tui_app.sync.templates import missing_templates
 
 _CHUNK = 500  # ids per IN (...) list, well under SQLite's variable limit
@@ -63,14 +63,14 @@ def folder():  # noqa: ANN201 - a Path
     return migrate.migrations_root() / "central" / "sqlite"
 
 
-class SqliteCentral:
+class SqliteCentral(SqlCentral):
     """A central store in one SQLite file."""
 
     mark = "?"
+    migrations = staticmethod(folder)
 
     def __init__(self, url: str, *, create: bool = False, catch_up_on_push: bool = True) -> None:
-        self.url = url
-        self.catch_up_on_push = catch_up_on_push
+        super().__init__(url, catch_up_on_push=catch_up_on_push)
         path = sqlite_path(url)
         if not create and not path.is_file():
             raise FieldLogError("sync.central_missing", url=url)
@@ -86,25 +86,17 @@ class SqliteCentral:
             raise FieldLogError("sync.unreachable", url=url, detail=str(exc)) from None
         self.conn = conn
         self.blob_root = path.with_name(path.stem + ".blobs")
-        self._incoming = IncomingHashes()
         self._flusher = Flusher()
         if not create:
             self._check_schema()
 
     # ------------------------------------------------------------------ schema
 
-    def _check_schema(self) -> None:
+    def _versions(self) -> set[int]:
         try:
-            done = {r[0] for r in self.conn.execute("SELECT version FROM _migrations")}
-        except sqlite3.DatabaseError:
-            raise FieldLogError("sync.central_not_initialised", url=self.url) from None
-        known = {version for version, _ in migrate.available(folder())}
-        if not done:
-            raise FieldLogError("sync.central_not_initialised", url=self.url)
-        if done - known:
-            raise FieldLogError("sync.central_newer", url=self.url)
-        if known - done:
-            raise FieldLogError("sync.central_old", url=self.url)
+            return {r[0] for r in self.conn.execute("SELECT version FROM _migrations")}
+        except sqlite3.DatabaseError:  # not a database, or no `_migrations`: not a store yet
+            return set()
 
     def upgrade(self) -> list[str]:
         try:
@@ -112,19 +104,15 @@ class SqliteCentral:
         except sqlite3.DatabaseError as exc:
             raise FieldLogError("sync.unreachable", url=self.url, detail=str(exc)) from None
 
-    def epoch(self) -> str:
-        return self.conn.execute("SELECT v FROM meta WHERE k = 'epoch'").fetchone()[0]
-
-    def renew_epoch(self) -> str:
-        import uuid
-
-        with self._write():
-            self.conn.execute("UPDATE meta SET v = ? WHERE k = 'epoch'", (uuid.uuid4().hex,))
-        return self.epoch()
+    @contextmanager
+    def _reading(self) -> Iterator[sqlite3.Connection]:
+        """Reads need no transaction: each statement sees what is committed."""
+        yield self.conn
 
     @contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
-        """BEGIN IMMEDIATE … COMMIT: one writer at a time, nothing half-written."""
+    def _writing(self, lock: str | None = None) -> Iterator[sqlite3.Connection]:
+        """BEGIN IMMEDIATE … COMMIT: one writer at a time, nothing half-written (the file
+        has one lock: `lock` names none of its own)."""
         try:
             with immediate(self.conn):
                 yield self.conn
@@ -139,14 +127,16 @@ class SqliteCentral:
         the same on both engines (tokens, owners; `sync/tokens.py`)."""
         if not write:
             return self.conn.execute(statement, args).fetchall()
-        with self._write() as conn:
+        with self._writing() as conn:
             return conn.execute(statement, args).fetchall()
 
-    def sql_steps(self, steps: Sequence[tuple[str, Sequence[Any]]]) -> None:
-        """Several statements in one write transaction."""
-        with self._write() as conn:
-            for statement, args in steps:
-                conn.execute(statement, args)
+    def _rows_in(self, cur: sqlite3.Connection, statement: str,
+                 ids: Sequence[str]) -> list[tuple[Any, ...]]:
+        """The rows of `statement` for `ids`, a bounded `IN (?, …)` list at a time."""
+        rows: list[tuple[Any, ...]] = []
+        for part in _chunks(ids):
+            rows += cur.execute(statement.format(ids=f"IN ({_marks(len(part))})"), part)
+        return rows
 
     # ------------------------------------------------------------------ push
 
@@ -183,7 +173,7 @@ class SqliteCentral:
         off: the HTTP service catches up after answering)."""
         now = utc_now()
         blobless = missing_templates(changes, self.held_blobs)  # blobs are never deleted
-        with self._write() as conn:
+        with self._writing() as conn:
             known = self._known(changes)
             known.blobless = blobless
             decision = decide(changes, inspector_id, known, role=role, strict=strict)
@@ -223,7 +213,7 @@ class SqliteCentral:
         one transaction (`central.plan_registry`); every laptop gets it on its next
         pull. Bureau-only: a laptop's own entities travel by push like any record."""
         now = utc_now()
-        with self._write():
+        with self._writing():
             by_id = by_identity(rows)
             published = plan_registry(by_id, self._current(sorted(by_id)), inspector_id,
                                       device_id, now)
@@ -236,7 +226,7 @@ class SqliteCentral:
         goes into the log (`central.plan_merge`); materialising it moves the loser's
         tally facts to the survivor, here and on every laptop that pulls it."""
         now = utc_now()
-        with self._write():
+        with self._writing():
             heads = self._current([loser, survivor])
             change = plan_merge(heads.get(loser), heads.get(survivor), reason, inspector_id,
                                 device_id, now)
@@ -276,25 +266,19 @@ class SqliteCentral:
 
     # ------------------------------------------------------------------ district figures
 
-    def pack_source(self, campaign_id: str) -> str | None:
-        row = self.conn.execute(
-            "SELECT body FROM change WHERE kind = ? AND record_id = ? ORDER BY rev DESC LIMIT 1",
-            (PACK_KIND, campaign_id)).fetchone()
-        return json.loads(row[0])["source"] if row else None
-
     def log_head(self) -> str:
         return str(self.conn.execute("SELECT COALESCE(MAX(seq), 0) FROM change").fetchone()[0])
 
     def materialize(self, chunk: int = 5000) -> int:
         """Catch current rows and tally facts up with the log; return changes read."""
         total = 0
-        with self._write() as conn:
+        with self._writing() as conn:
             counted = conn.execute("SELECT k, v FROM meta WHERE k LIKE ?",
                                    (mat.COUNTED + "%",)).fetchall()
             for campaign in mat.stale_campaigns(counted, self.pack_source):
                 self._recount(campaign)
         while True:
-            with self._write() as conn:
+            with self._writing() as conn:
                 mark = int(conn.execute(
                     "SELECT v FROM meta WHERE k = 'materialized'").fetchone()[0])
                 rows = conn.execute(
@@ -366,61 +350,6 @@ class SqliteCentral:
             "DELETE FROM tally_key WHERE campaign = ? AND tally_id = ? AND key = ? AND n = 0",
             [r[:3] for r in keyed])
 
-    def aggregate(self, campaign: str, day_from: str, day_to: str, summed: Sequence[str],
-                  distinct: Sequence[str], latest: Sequence[str] = ()) -> dict[str, Aggregate]:
-        return mat.aggregate(lambda sql, args: self.conn.execute(sql, args).fetchall(), "?",
-                             campaign, day_from, day_to, summed, distinct, latest)
-
-    def page(self, query: Any) -> list[dict[str, Any]]:
-        where, params = mat.list_where(query, "?")
-        direction = "" if query.kind == "entity" else " DESC"
-        rows = self.conn.execute(
-            f"SELECT body FROM current WHERE {where} ORDER BY sort_key{direction},"
-            f" record_id{direction} LIMIT ? OFFSET ?", [*params, query.limit, query.offset])
-        bodies = [json.loads(r[0]) for r in rows]
-        names = self._entity_names({b.get("entity_id") for b in bodies} - {None})
-        for body in bodies:
-            body["entity_name"] = names.get(body.get("entity_id"))
-        return bodies
-
-    def count(self, query: Any) -> int:
-        where, params = mat.list_where(query, "?")
-        row = self.conn.execute(f"SELECT COUNT(*) FROM current WHERE {where}", params).fetchone()
-        return row[0]
-
-    def _entity_names(self, ids: set[str]) -> dict[str, str]:
-        names: dict[str, str] = {}
-        for part in _chunks(sorted(ids)):
-            for rid, body in self.conn.execute(
-                    f"SELECT record_id, body FROM current WHERE record_id IN ({_marks(len(part))})",
-                    part):
-                names[rid] = json.loads(body).get("name")
-        return names
-
-    def conflicts(self, limit: int = 1000) -> list[CentralConflict]:
-        rows = self.conn.execute(
-            "SELECT change_id, kind, record_id, rev, kept_change_id, pushed_by, device_id,"
-            " received_at, body FROM conflict ORDER BY received_at DESC LIMIT ?", (limit,))
-        return [CentralConflict(*r[:8], json.loads(r[8])) for r in rows]
-
-    # ------------------------------------------------------------------ 文号 blocks
-
-    def reserve_numbers(self, series: str, year: int, count: int, inspector_id: str,
-                        device_id: str, after: int = 0) -> tuple[int, int]:
-        """A block of `count` numbers of `series` in `year` that no one else is given:
-        after every block handed out here, and after `after` (the laptop's highest, in
-        case this store was restored from an older copy)."""
-        count = max(1, min(int(count), 1000))
-        with self._write() as conn:
-            top = conn.execute("SELECT COALESCE(MAX(last), 0) FROM doc_block WHERE series = ?"
-                               " AND year = ?", (series, year)).fetchone()[0]
-            first = max(top, int(after)) + 1
-            conn.execute("INSERT INTO doc_block (series, year, first, last, inspector_id,"
-                         " device_id, issued_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                         (series, year, first, first + count - 1, inspector_id, device_id,
-                          utc_now()))
-        return first, first + count - 1
-
     # ------------------------------------------------------------------ blobs (sync/blobs.py)
 
     def _blob_file(self, sha256: str) -> Path:
@@ -438,11 +367,6 @@ class SqliteCentral:
         for name in sorted(os.listdir(folder)) if folder.is_dir() else []:
             waiting.setdefault(name[:64], []).append(folder / name)
         return waiting
-
-    def missing_blobs(self, hashes: Sequence[str]) -> list[str]:
-        """Of `hashes`, those not held whole here."""
-        held = self.held_blobs(hashes)
-        return [h for h in hashes if h not in held]
 
     def held_blobs(self, hashes: Sequence[str]) -> dict[str, int]:
         """Of `hashes`, those held whole here, with their sizes. A blob's file is moved
@@ -529,12 +453,8 @@ class SqliteCentral:
 
     def read_blob(self, sha256: str) -> Iterator[bytes]:
         """The bytes of a blob held here, a chunk at a time."""
-        if self.missing_blobs([sha256]):
-            raise FieldLogError("sync.blob_missing", sha=sha256[:12])
+        self._check_held(sha256)
         return _read(self._blob_file(sha256), None)
-
-    def close(self) -> None:
-        self.conn.close()
 
 
 def _start(partial: Path, data: bytes) -> None:
