@@ -17,6 +17,7 @@ from typing import Any
 from tui_app.domain.tally import Delta, MarkRow
 from tui_app.store import search
 from tui_app.store.db import Database
+from tui_app.store.merges import Conn
 from tui_app.store.search import like_literal
 
 TABLES = {
@@ -129,64 +130,71 @@ def apply(conn: sqlite3.Connection, tallies: Delta) -> None:
     apply_marks(conn, tallies.gone, tallies.added)
 
 
-def apply_facts(conn: sqlite3.Connection, facts: Mapping[tuple[str, str, str, str], int]) -> None:
+def _spelled(statement: str, mark: str) -> str:
+    """`statement` with the driver's placeholder `mark` for each `?`."""
+    return statement if mark == "?" else statement.replace("?", mark)
+
+
+def apply_facts(conn: Conn, facts: Mapping[tuple[str, str, str, str], int],
+                mark: str = "?") -> None:
     """Add fact deltas ((campaign, tally, day, key) → n) and drop rows that reach zero.
 
     Keyed facts also move their campaign-wide row in `tally_key` (see store/tallies.py).
+    The central stores keep the same tables: `conn` is then theirs (a psycopg cursor
+    with mark "%s"), as for `store.merges`.
     """
     if not facts:
         return
     rows = [(*fact, n) for fact, n in facts.items()]
-    conn.executemany(
+    conn.executemany(_spelled(
         "INSERT INTO tally_fact (campaign, tally_id, day, key, n) VALUES (?, ?, ?, ?, ?) "
-        "ON CONFLICT (campaign, tally_id, day, key) DO UPDATE SET n = n + excluded.n",
-        rows,
-    )
-    conn.executemany(
+        "ON CONFLICT (campaign, tally_id, day, key) DO UPDATE SET n = tally_fact.n + excluded.n",
+        mark), rows)
+    conn.executemany(_spelled(
         "DELETE FROM tally_fact WHERE campaign = ? AND tally_id = ? AND day = ? AND key = ? AND n = 0",
-        [row[:4] for row in rows],
-    )
+        mark), [row[:4] for row in rows])
     keyed: Counter[tuple[str, str, str]] = Counter()
     for (campaign, tally_id, _day, key), n in facts.items():
         if key:
             keyed[(campaign, tally_id, key)] += n
     key_rows = [(*k, n) for k, n in keyed.items() if n]
-    conn.executemany(
+    conn.executemany(_spelled(
         "INSERT INTO tally_key (campaign, tally_id, key, n) VALUES (?, ?, ?, ?) "
-        "ON CONFLICT (campaign, tally_id, key) DO UPDATE SET n = n + excluded.n",
-        key_rows,
-    )
-    conn.executemany(
+        "ON CONFLICT (campaign, tally_id, key) DO UPDATE SET n = tally_key.n + excluded.n",
+        mark), key_rows)
+    conn.executemany(_spelled(
         "DELETE FROM tally_key WHERE campaign = ? AND tally_id = ? AND key = ? AND n = 0",
-        [row[:3] for row in key_rows],
-    )
+        mark), [row[:3] for row in key_rows])
 
 
-def apply_marks(conn: sqlite3.Connection, gone: Iterable[MarkRow], added: Iterable[MarkRow]) -> None:
+def apply_marks(conn: Conn, gone: Iterable[MarkRow], added: Iterable[MarkRow],
+                mark: str = "?") -> None:
     """Delete, then insert, rows of `latest` tallies; then renew the latest row of every
-    key they touched (one primary-key seek each), so a whole-campaign read finds it."""
+    key they touched (one primary-key seek each), so a whole-campaign read finds it.
+    (A central store's handle and mark serve as for `apply_facts`.)"""
     gone, added = list(gone), list(added)
     if not gone and not added:
         return
-    conn.executemany(
+    conn.executemany(_spelled(
         "DELETE FROM tally_latest WHERE campaign = ? AND tally_id = ? AND key = ? AND moment = ? "
-        "AND record_id = ? AND day = ?", [row[:6] for row in gone])
-    conn.executemany(
-        "INSERT OR REPLACE INTO tally_latest (campaign, tally_id, key, moment, record_id, day, state)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?)", added)
-    renew_latest_keys(conn, sorted({row[:3] for row in gone + added}))
+        "AND record_id = ? AND day = ?", mark), [row[:6] for row in gone])
+    conn.executemany(_spelled(
+        "INSERT INTO tally_latest (campaign, tally_id, key, moment, record_id, day, state)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (campaign, tally_id, key, day, moment,"
+        " record_id) DO UPDATE SET state = excluded.state", mark), added)
+    renew_latest_keys(conn, sorted({row[:3] for row in gone + added}), mark)
 
 
-def renew_latest_keys(conn: sqlite3.Connection, keys: Iterable[tuple[str, str, str]]) -> None:
+def renew_latest_keys(conn: Conn, keys: Iterable[tuple[str, str, str]], mark: str = "?") -> None:
     """`tally_latest_key` rows of (campaign, tally, key): that key's latest mark, or none."""
     keys = list(keys)
-    conn.executemany(
-        "DELETE FROM tally_latest_key WHERE campaign = ? AND tally_id = ? AND key = ?", keys)
-    conn.executemany(
+    conn.executemany(_spelled(
+        "DELETE FROM tally_latest_key WHERE campaign = ? AND tally_id = ? AND key = ?", mark), keys)
+    conn.executemany(_spelled(
         "INSERT INTO tally_latest_key (campaign, tally_id, key, day, state) "
         "SELECT campaign, tally_id, key, day, state FROM tally_latest "
         "WHERE campaign = ? AND tally_id = ? AND key = ? "
-        "ORDER BY day DESC, moment DESC, record_id DESC LIMIT 1", keys)
+        "ORDER BY day DESC, moment DESC, record_id DESC LIMIT 1", mark), keys)
 
 
 def get(db: Database, kind: str, record_id: str) -> dict[str, Any] | None:
