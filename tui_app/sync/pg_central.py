@@ -27,8 +27,7 @@ import psycopg
 
 from tui_app.domain.ids import utc_now
 from tui_app.errors import FieldLogError
-from tui_app.store import merges, migrate
-from tui_app.sync import materialize as mat
+from tui_app.store import migrate
 from tui_app.sync.blobs import MAX_BLOB, check_sha
 from tui_app.sync.central import (
     Decision,
@@ -39,12 +38,11 @@ from tui_app.sync.central import (
     decide,
     plan_merge,
     plan_registry,
-    split_cursor,
     with_current,
 )
 from tui_app.sync.crash import crash_point
-from tui_app.sync.protocol import BUREAU, PACK_KIND, Change, PullPage, PushResult
-from tui_app.sync.sql_central import SqlCentral
+from tui_app.sync.protocol import BUREAU, PACK_KIND, Change, PushResult
+from tui_app.sync.sql_central import LOG_COLUMNS, SqlCentral
 from tui_app.sync.templates import missing_templates
 
 _VISIBLE = "xid < pg_snapshot_xmin(pg_current_snapshot())"
@@ -391,187 +389,35 @@ class PgCentral(SqlCentral):
         return {rid: Change(cid, kind, rid, rev, json.loads(body), raw=body)
                 for cid, kind, rid, rev, body in cur.fetchall()}
 
-    # ------------------------------------------------------------------ pull
+    # ------------------------------------------------------------------ the log's order
 
-    def _after(self, cur: psycopg.Cursor[Any], xid: int, seq: int,
+    positions = 2  # (xid, seq): the module docstring says why not a plain sequence
+    horizon_wait_s = HORIZON_WAIT_S
+
+    @staticmethod
+    def _after(cur: psycopg.Cursor[Any], position: tuple[int, ...],
                limit: int) -> list[tuple[Any, ...]]:
+        xid, seq = position
         cur.execute(
-            "SELECT xid::text AS xid_text, seq, change_id, kind, record_id, rev, body FROM change "
-            f"WHERE (xid, seq) > (%s::text::xid8, %s) AND {_VISIBLE} "
-            "ORDER BY change.xid, change.seq LIMIT %s", (str(xid), seq, limit))
+            f"SELECT xid::text AS xid_text, seq, {LOG_COLUMNS} FROM change"
+            f" WHERE (xid, seq) > (%s::text::xid8, %s) AND {_VISIBLE}"
+            " ORDER BY change.xid, change.seq LIMIT %s", (str(xid), seq, limit))
         return cur.fetchall()
 
-    def _held_back(self, cur: psycopg.Cursor[Any], rows: list[tuple[Any, ...]], xid: int,
-                   seq: int) -> bool:
-        """Are there committed changes after the page that the horizon still hides?"""
-        if rows:
-            xid, seq = int(rows[-1][0]), rows[-1][1]
+    @staticmethod
+    def _head(cur: psycopg.Cursor[Any]) -> tuple[int, ...] | None:
+        cur.execute("SELECT xid::text AS xid_text, seq FROM change"  # the cursor's index, backwards
+                    " ORDER BY change.xid DESC, change.seq DESC LIMIT 1")
+        row = cur.fetchone()
+        return (int(row[0]), row[1]) if row else None
+
+    @staticmethod
+    def _hidden(cur: psycopg.Cursor[Any], position: tuple[int, ...]) -> bool:
+        """Are there committed changes after `position` that the horizon still hides?"""
+        xid, seq = position
         cur.execute(f"SELECT EXISTS (SELECT 1 FROM change WHERE (xid, seq) > (%s::text::xid8, %s)"
                     f" AND NOT ({_VISIBLE}))", (str(xid), seq))
         return bool(cur.fetchone()[0])
-
-    def pull(self, cursor: str | None, limit: int = 1000) -> PullPage:
-        """Committed changes after `cursor`, in (xid, seq) order, never skipping a late one.
-
-        Committed changes above the horizon (an older transaction somewhere in the cluster
-        is still open, e.g. a push in flight, or the backend of a client that was just
-        killed) are waited for a moment, so one sync gets what is already committed; a
-        transaction open for longer only delays those changes to the next sync."""
-        deadline = time.monotonic() + HORIZON_WAIT_S
-        while True:
-            with self._txn() as cur:
-                cur.execute("SELECT v FROM meta WHERE k = 'epoch'")
-                epoch = cur.fetchone()[0]
-                position = split_cursor(cursor, epoch, 2)
-                xid, seq = position if position else (0, 0)
-                cur.execute("SELECT xid::text AS xid_text, seq FROM change"
-                            " ORDER BY change.xid DESC, change.seq DESC LIMIT 1")
-                last = cur.fetchone()
-                if (xid, seq) > ((int(last[0]), last[1]) if last else (0, 0)):
-                    xid, seq = 0, 0  # the cursor is past the end: a restored store
-                rows = self._after(cur, xid, seq, limit + 1)
-                held_back = len(rows) <= limit and self._held_back(cur, rows, xid, seq)
-            if not held_back or time.monotonic() >= deadline:
-                break
-            time.sleep(0.05)
-        more = len(rows) > limit
-        rows = rows[:limit]
-        if rows:
-            xid, seq = int(rows[-1][0]), rows[-1][1]
-        changes = [Change(cid, kind, rid, rev, json.loads(body), raw=body)
-                   for _x, _s, cid, kind, rid, rev, body in rows]
-        return PullPage(changes, f"{epoch}:{xid}:{seq}", more, epoch)
-
-    # ------------------------------------------------------------------ district figures
-
-    def log_head(self) -> str:
-        with self._txn() as cur:  # the cursor's index, read backwards: one row
-            cur.execute("SELECT xid::text || ':' || seq FROM change"
-                        " ORDER BY xid DESC, seq DESC LIMIT 1")
-            row = cur.fetchone()
-        return row[0] if row else ""
-
-    def materialize(self, chunk: int = 5000) -> int:
-        """Catch current rows and tally facts up with the log; return changes read.
-
-        As a pull does, it waits a moment for committed changes the horizon still hides
-        (another transaction in the cluster is open), so a read right after a sync
-        counts what that sync was told is stored."""
-        total = 0
-        deadline = time.monotonic() + HORIZON_WAIT_S
-        with self._txn("materialize") as cur:
-            cur.execute("SELECT k, v FROM meta WHERE k LIKE %s", (mat.COUNTED + "%",))
-            counted = cur.fetchall()
-            for campaign in mat.stale_campaigns(counted, lambda c: self._pack_in(cur, c)):
-                self._recount(cur, campaign)
-        while True:
-            with self._txn("materialize") as cur:
-                cur.execute("SELECT v FROM meta WHERE k = 'materialized'")
-                xid, seq = (int(p) for p in cur.fetchone()[0].split(":"))
-                rows = self._after(cur, xid, seq, chunk)
-                if rows:
-                    changes = [Change(cid, kind, rid, rev, json.loads(body), raw=body)
-                               for _x, _s, cid, kind, rid, rev, body in rows]
-                    self._apply_plan(cur, changes)
-                    cur.execute("UPDATE meta SET v = %s WHERE k = 'materialized'",
-                                (f"{rows[-1][0]}:{rows[-1][1]}",))
-                    total += len(rows)
-                    continue
-                if not self._held_back(cur, rows, xid, seq) or time.monotonic() >= deadline:
-                    return total
-            time.sleep(0.05)
-
-    def _apply_plan(self, cur: psycopg.Cursor[Any], changes: list[Change]) -> None:
-        packs = mat.PackCache(lambda campaign: self._pack_in(cur, campaign))
-        ids = sorted({c.record_id for c in changes if c.kind != PACK_KIND})
-        cur.execute("SELECT record_id, kind, body FROM current WHERE record_id = ANY(%s)", (ids,))
-        old = {rid: (kind, json.loads(body)) for rid, kind, body in cur.fetchall()}
-        plan = mat.plan(changes, old, packs,
-                        merges.survivors(cur, mat.referenced_entities(changes, old), "%s"))
-        if plan.current:
-            cur.executemany(
-                "INSERT INTO current (record_id, kind, rev, campaign, action, day, sort_key,"
-                " voided, entity_id, body) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
-                " ON CONFLICT (record_id) DO UPDATE SET kind = excluded.kind, rev = excluded.rev,"
-                " campaign = excluded.campaign, action = excluded.action, day = excluded.day,"
-                " sort_key = excluded.sort_key, voided = excluded.voided,"
-                " entity_id = excluded.entity_id, body = excluded.body",
-                list(plan.current.values()))
-        self._add_facts(cur, plan.facts.items())
-        self._add_marks(cur, plan.gone, plan.added)
-        merges.apply(cur, plan.merges, "%s")
-        for campaign in plan.renewed_packs:
-            self._recount(cur, campaign)
-        fresh = sorted(plan.campaigns - plan.renewed_packs)
-        if fresh:
-            cur.executemany(
-                "INSERT INTO meta (k, v) VALUES (%s, %s) ON CONFLICT (k) DO NOTHING",
-                [(mat.COUNTED + c, mat.pack_hash(self._in_force(cur, c))) for c in fresh])
-
-    def _in_force(self, cur: psycopg.Cursor[Any], campaign: str) -> str | None:
-        return mat.source_in_force(lambda c: self._pack_in(cur, c), campaign)
-
-    def _recount(self, cur: psycopg.Cursor[Any], campaign: str) -> None:
-        """A campaign's facts and marks afresh from its current rows (its pack changed)."""
-        for table in ("tally_fact", "tally_key", "tally_latest", "tally_latest_key"):
-            cur.execute(f"DELETE FROM {table} WHERE campaign = %s", (campaign,))
-        cur.execute("SELECT kind, body FROM current WHERE campaign = %s", (campaign,))
-        packs = mat.PackCache(lambda c: self._pack_in(cur, c))
-        rows = cur.fetchall()
-        facts, marks = mat.recount(packs, campaign, rows, merges.all_survivors(cur))
-        self._add_facts(cur, facts.items())
-        self._add_marks(cur, [], marks)
-        cur.execute("INSERT INTO meta (k, v) VALUES (%s, %s) ON CONFLICT (k) DO UPDATE"
-                    " SET v = excluded.v", (mat.COUNTED + campaign,
-                                            mat.pack_hash(self._in_force(cur, campaign))))
-
-    @staticmethod
-    def _add_marks(cur: psycopg.Cursor[Any], gone: Iterable[tuple[Any, ...]],
-                   added: Iterable[tuple[Any, ...]]) -> None:
-        """Rows of `latest` tallies out, then in; then each touched key's latest row
-        (as the laptop's store.records.apply_marks)."""
-        gone, added = list(gone), list(added)
-        keys = sorted({m[:3] for m in gone + added})
-        if gone:
-            cur.executemany("DELETE FROM tally_latest WHERE campaign = %s AND tally_id = %s"
-                            " AND key = %s AND moment = %s AND record_id = %s AND day = %s",
-                            [m[:6] for m in gone])
-        if added:
-            cur.executemany(
-                "INSERT INTO tally_latest (campaign, tally_id, key, moment, record_id, day, state)"
-                " VALUES (%s, %s, %s, %s, %s, %s, %s) ON CONFLICT (campaign, tally_id, key, day,"
-                " moment, record_id) DO UPDATE SET state = excluded.state",
-                added)
-        if keys:
-            cur.executemany("DELETE FROM tally_latest_key WHERE campaign = %s AND tally_id = %s"
-                            " AND key = %s", keys)
-            cur.executemany(
-                "INSERT INTO tally_latest_key (campaign, tally_id, key, day, state)"
-                " SELECT campaign, tally_id, key, day, state FROM tally_latest"
-                " WHERE campaign = %s AND tally_id = %s AND key = %s"
-                " ORDER BY day DESC, moment DESC, record_id DESC LIMIT 1", keys)
-
-    @staticmethod
-    def _add_facts(cur: psycopg.Cursor[Any],
-                   facts: Iterable[tuple[tuple[str, str, str, str], int]]) -> None:
-        rows = [(*fact, n) for fact, n in facts]
-        if not rows:
-            return
-        cur.executemany(
-            "INSERT INTO tally_fact (campaign, tally_id, day, key, n)"
-            " VALUES (%s, %s, %s, %s, %s) ON CONFLICT (campaign, tally_id, day, key)"
-            " DO UPDATE SET n = tally_fact.n + excluded.n",
-            rows)
-        cur.executemany("DELETE FROM tally_fact WHERE campaign = %s AND tally_id = %s AND day = %s"
-                        " AND key = %s AND n = 0", [r[:4] for r in rows])
-        keyed = mat.key_rows(rows)
-        if keyed:
-            cur.executemany(
-                "INSERT INTO tally_key (campaign, tally_id, key, n) VALUES (%s, %s, %s, %s)"
-                " ON CONFLICT (campaign, tally_id, key) DO UPDATE SET n = tally_key.n + excluded.n",
-                keyed)
-            cur.executemany("DELETE FROM tally_key WHERE campaign = %s AND tally_id = %s"
-                            " AND key = %s AND n = 0", [r[:3] for r in keyed])
 
     # ------------------------------------------------------------------ blobs (sync/blobs.py)
 

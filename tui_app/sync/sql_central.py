@@ -10,7 +10,12 @@ supplies its dialect in a few hooks:
   transaction for `_writing` (PostgreSQL also takes the advisory lock `lock`);
 - `_rows_in(cur, sql, ids)`: the rows of a statement whose `{ids}` is "this column is one
   of `ids`" (SQLite: `IN (?, …)` lists of bounded length; PostgreSQL: one array);
-- `_versions()`: the migrations the store records (empty when it has none).
+- `_versions()`: the migrations the store records (empty when it has none);
+- the log's order: a position is `positions` numbers (SQLite `(seq,)`, PostgreSQL
+  `(xid, seq)`); `_after(cur, position, limit)` reads the changes after one, `_head(cur)`
+  the newest, `_hidden(cur, position)` says whether committed changes after it are still
+  hidden (PostgreSQL's horizon; waited for up to `horizon_wait_s`). A pull cursor is
+  `epoch:position` and the materialised watermark is the position, numbers joined by `:`.
 
 What is the engine's alone stays in its module: SQLite's file and its locking, blobs as
 files; PostgreSQL's advisory locks, the push under the shared lock, COPY, the pull's
@@ -20,6 +25,7 @@ horizon, blobs as rows, SQLSTATE messages.
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
@@ -28,18 +34,44 @@ from typing import Any
 from tui_app.domain.ids import utc_now
 from tui_app.domain.tally import Aggregate
 from tui_app.errors import FieldLogError
-from tui_app.store import migrate
+from tui_app.store import merges, migrate
+from tui_app.store.records import apply_facts, apply_marks
 from tui_app.sync import materialize as mat
 from tui_app.sync.blobs import IncomingHashes
-from tui_app.sync.protocol import PACK_KIND, CentralConflict
+from tui_app.sync.central import split_cursor
+from tui_app.sync.protocol import PACK_KIND, CentralConflict, Change, PullPage
 
 Conn = Any  # a sqlite3 connection or a psycopg cursor: execute() → rows, executemany()
+Position = tuple[int, ...]  # where a change sits in the log's order
+# A change's columns in the log; `_after` reads its position's numbers before them.
+LOG_COLUMNS = "change_id, kind, record_id, rev, body"
+_CURRENT_UPSERT = (
+    "INSERT INTO current (record_id, kind, rev, campaign, action, day, sort_key, voided,"
+    " entity_id, body) VALUES ({marks}) ON CONFLICT (record_id) DO UPDATE SET"
+    " kind = excluded.kind, rev = excluded.rev, campaign = excluded.campaign,"
+    " action = excluded.action, day = excluded.day, sort_key = excluded.sort_key,"
+    " voided = excluded.voided, entity_id = excluded.entity_id, body = excluded.body")
+
+
+def _position(row: Sequence[Any]) -> Position:
+    return tuple(int(p) for p in row[:-5])
+
+
+def _text(position: Position) -> str:
+    return ":".join(str(p) for p in position)
+
+
+def _changes(rows: Sequence[Sequence[Any]]) -> list[Change]:
+    return [Change(cid, kind, rid, rev, json.loads(body), raw=body)
+            for *_where, cid, kind, rid, rev, body in rows]
 
 
 class SqlCentral:
     """The shared skeleton of a central store in SQL; subclasses supply the dialect."""
 
     mark: str  # the placeholder of the engine's driver
+    positions: int  # how many numbers a position in the log has
+    horizon_wait_s = 0.0  # how long a read waits for committed changes still hidden
     migrations: Callable[[], Path]  # the folder of the engine's central migrations
     conn: Any  # the engine's connection
 
@@ -62,6 +94,17 @@ class SqlCentral:
 
     def _versions(self) -> set[int]:
         raise NotImplementedError
+
+    def _after(self, cur: Conn, position: Position, limit: int) -> list[tuple[Any, ...]]:
+        raise NotImplementedError
+
+    def _head(self, cur: Conn) -> Position | None:
+        raise NotImplementedError
+
+    def _hidden(self, cur: Conn, position: Position) -> bool:
+        """Committed changes after `position` that reads cannot see yet? (None on SQLite:
+        one writer at a time, so a change is seen once committed.)"""
+        return False
 
     # ------------------------------------------------------------------ schema
 
@@ -93,7 +136,112 @@ class SqlCentral:
             for statement, args in steps:
                 cur.execute(statement, args)
 
+    # ------------------------------------------------------------------ pull
+
+    def pull(self, cursor: str | None, limit: int = 1000) -> PullPage:
+        """Committed changes after `cursor` in log order, never skipping a late one (a
+        cursor past the end means a restore: from the start).
+
+        Committed changes the engine still hides (`_hidden`) are waited for a moment, so
+        one sync gets what is already committed; hidden for longer, they come with the
+        next sync."""
+        start = (0,) * self.positions
+        deadline = time.monotonic() + self.horizon_wait_s
+        while True:
+            with self._reading() as cur:
+                epoch = cur.execute("SELECT v FROM meta WHERE k = 'epoch'").fetchone()[0]
+                after = tuple(split_cursor(cursor, epoch, self.positions) or start)
+                if after > (self._head(cur) or start):
+                    after = start  # the cursor is past the end: a restored store
+                rows = self._after(cur, after, limit + 1)
+                held_back = len(rows) <= limit and self._hidden(
+                    cur, _position(rows[-1]) if rows else after)
+            if not held_back or time.monotonic() >= deadline:
+                break
+            time.sleep(0.05)
+        more = len(rows) > limit
+        rows = rows[:limit]
+        last = _position(rows[-1]) if rows else after
+        return PullPage(_changes(rows), f"{epoch}:{_text(last)}", more, epoch)
+
+    def log_head(self) -> str:
+        with self._reading() as cur:
+            head = self._head(cur)
+        return _text(head) if head else ""
+
     # ------------------------------------------------------------------ district figures
+
+    def materialize(self, chunk: int = 5000) -> int:
+        """Catch current rows and tally facts up with the log; return changes read.
+
+        Campaigns counted with another pack than the one in force are recounted first.
+        Each chunk of the log goes in with its watermark in one write transaction. As a
+        pull does, it waits a moment for committed changes still hidden, so a read right
+        after a sync counts what that sync was told is stored."""
+        total = 0
+        deadline = time.monotonic() + self.horizon_wait_s
+        with self._writing("materialize") as cur:
+            counted = cur.execute(f"SELECT k, v FROM meta WHERE k LIKE {self.mark}",
+                                  (mat.COUNTED + "%",)).fetchall()
+            for campaign in mat.stale_campaigns(counted, lambda c: self._pack_in(cur, c)):
+                self._recount(cur, campaign)
+        while True:
+            with self._writing("materialize") as cur:
+                mark = cur.execute("SELECT v FROM meta WHERE k = 'materialized'").fetchone()[0]
+                after = tuple(int(p) for p in str(mark).split(":"))
+                rows = self._after(cur, after, chunk)
+                if rows:
+                    self._apply_plan(cur, _changes(rows))
+                    cur.execute(f"UPDATE meta SET v = {self.mark} WHERE k = 'materialized'",
+                                (_text(_position(rows[-1])),))
+                    total += len(rows)
+                    continue
+                if not self._hidden(cur, after) or time.monotonic() >= deadline:
+                    return total
+            time.sleep(0.05)
+
+    def _apply_plan(self, cur: Conn, changes: list[Change]) -> None:
+        """One chunk of the log into current rows, facts, marks and merges."""
+        m = self.mark
+        packs = mat.PackCache(lambda campaign: self._pack_in(cur, campaign))
+        ids = sorted({c.record_id for c in changes if c.kind != PACK_KIND})
+        old = {rid: (kind, json.loads(body)) for rid, kind, body in self._rows_in(
+            cur, "SELECT record_id, kind, body FROM current WHERE record_id {ids}", ids)}
+        plan = mat.plan(changes, old, packs,
+                        merges.survivors(cur, mat.referenced_entities(changes, old), m))
+        if plan.current:
+            cur.executemany(_CURRENT_UPSERT.format(marks=", ".join([m] * 10)),
+                            list(plan.current.values()))
+        apply_facts(cur, plan.facts, m)
+        apply_marks(cur, plan.gone, plan.added, m)
+        merges.apply(cur, plan.merges, m)
+        for campaign in plan.renewed_packs:
+            self._recount(cur, campaign)
+        fresh = sorted(plan.campaigns - plan.renewed_packs)
+        if fresh:
+            cur.executemany(f"INSERT INTO meta (k, v) VALUES ({m}, {m}) ON CONFLICT (k) DO NOTHING",
+                            [(mat.COUNTED + c, mat.pack_hash(self._in_force(cur, c)))
+                             for c in fresh])
+
+    def _in_force(self, cur: Conn, campaign: str) -> str | None:
+        return mat.source_in_force(lambda c: self._pack_in(cur, c), campaign)
+
+    def _recount(self, cur: Conn, campaign: str) -> None:
+        """A campaign's facts and marks afresh from its current rows (its pack changed)."""
+        m = self.mark
+        for table in ("tally_fact", "tally_key", "tally_latest", "tally_latest_key"):
+            cur.execute(f"DELETE FROM {table} WHERE campaign = {m}", (campaign,))
+        packs = mat.PackCache(lambda c: self._pack_in(cur, c))
+        packs.get(campaign)  # read before the rows stream: every row is of this campaign
+        survivors = merges.all_survivors(cur)
+        rows = cur.execute(f"SELECT kind, body FROM current WHERE campaign = {m}", (campaign,))
+        facts, marks = mat.recount(packs, campaign, rows, survivors)
+        apply_facts(cur, facts, m)
+        apply_marks(cur, [], marks, m)
+        cur.execute(f"INSERT INTO meta (k, v) VALUES ({m}, {m}) ON CONFLICT (k) DO UPDATE"
+                    " SET v = excluded.v", (mat.COUNTED + campaign,
+                                            mat.pack_hash(self._in_force(cur, campaign))))
+
 
     def pack_source(self, campaign_id: str) -> str | None:
         with self._reading() as cur:

@@ -21,11 +21,9 @@ from typing import Any
 
 from tui_app.domain.ids import utc_now
 from tui_app.errors import FieldLogError
-from tui_app.store import merges, migrate
+from tui_app.store import migrate
 from tui_app.store.blobs import Flusher, settle
 from tui_app.store.db import immediate
-from tui_app.store.records import apply_marks
-from tui_app.sync import materialize as mat
 from tui_app.sync.blobs import CHUNK, MAX_BLOB, check_sha
 from tui_app.sync.central import (
     Known,
@@ -35,13 +33,12 @@ from tui_app.sync.central import (
     decide,
     plan_merge,
     plan_registry,
-    split_cursor,
     sqlite_path,
     with_current,
 )
 from tui_app.sync.crash import crash_point
-from tui_app.sync.protocol import BUREAU, PACK_KIND, Change, PullPage, PushResult
-from tui_app.sync.sql_central import SqlCentral
+from tui_app.sync.protocol import BUREAU, Change, PushResult
+from tui_app.sync.sql_central import LOG_COLUMNS, SqlCentral
 from tui_app.sync.templates import missing_templates
 
 _CHUNK = 500  # ids per IN (...) list, well under SQLite's variable limit
@@ -244,111 +241,20 @@ class SqliteCentral(SqlCentral):
                 found[record_id] = Change(change_id, kind, record_id, rev, json.loads(body))
         return found
 
-    # ------------------------------------------------------------------ pull
+    # ------------------------------------------------------------------ the log's order
 
-    def pull(self, cursor: str | None, limit: int = 1000) -> PullPage:
-        """Changes after `cursor` in commit order (a cursor past the end means a restore)."""
-        epoch = self.epoch()
-        position = split_cursor(cursor, epoch, 1)
-        after = position[0] if position else 0
-        high = self.conn.execute("SELECT COALESCE(MAX(seq), 0) FROM change").fetchone()[0]
-        if after > high:
-            after = 0
-        rows = self.conn.execute(
-            "SELECT seq, change_id, kind, record_id, rev, body FROM change WHERE seq > ? "
-            "ORDER BY seq LIMIT ?", (after, limit + 1)).fetchall()
-        more = len(rows) > limit
-        rows = rows[:limit]
-        last = rows[-1][0] if rows else after
-        changes = [Change(cid, kind, rid, rev, json.loads(body), raw=body)
-                   for _seq, cid, kind, rid, rev, body in rows]
-        return PullPage(changes, f"{epoch}:{last}", more, epoch)
+    positions = 1  # `seq`: one writer at a time, so its order is commit order
 
-    # ------------------------------------------------------------------ district figures
+    @staticmethod
+    def _after(cur: sqlite3.Connection, position: tuple[int, ...],
+               limit: int) -> list[tuple[Any, ...]]:
+        return cur.execute(f"SELECT seq, {LOG_COLUMNS} FROM change WHERE seq > ?"
+                           " ORDER BY seq LIMIT ?", (*position, limit)).fetchall()
 
-    def log_head(self) -> str:
-        return str(self.conn.execute("SELECT COALESCE(MAX(seq), 0) FROM change").fetchone()[0])
-
-    def materialize(self, chunk: int = 5000) -> int:
-        """Catch current rows and tally facts up with the log; return changes read."""
-        total = 0
-        with self._writing() as conn:
-            counted = conn.execute("SELECT k, v FROM meta WHERE k LIKE ?",
-                                   (mat.COUNTED + "%",)).fetchall()
-            for campaign in mat.stale_campaigns(counted, self.pack_source):
-                self._recount(campaign)
-        while True:
-            with self._writing() as conn:
-                mark = int(conn.execute(
-                    "SELECT v FROM meta WHERE k = 'materialized'").fetchone()[0])
-                rows = conn.execute(
-                    "SELECT seq, change_id, kind, record_id, rev, body FROM change "
-                    "WHERE seq > ? ORDER BY seq LIMIT ?", (mark, chunk)).fetchall()
-                if not rows:
-                    return total
-                changes = [Change(cid, kind, rid, rev, json.loads(body), raw=body)
-                           for _s, cid, kind, rid, rev, body in rows]
-                self._apply_plan(changes)
-                conn.execute("UPDATE meta SET v = ? WHERE k = 'materialized'", (str(rows[-1][0]),))
-                total += len(rows)
-
-    def _apply_plan(self, changes: list[Change]) -> None:
-        conn = self.conn
-        packs = mat.PackCache(self.pack_source)
-        ids = sorted({c.record_id for c in changes if c.kind != PACK_KIND})
-        old: dict[str, tuple[str, dict[str, Any]]] = {}
-        for part in _chunks(ids):
-            for rid, kind, body in conn.execute(
-                    f"SELECT record_id, kind, body FROM current "
-                    f"WHERE record_id IN ({_marks(len(part))})", part):
-                old[rid] = (kind, json.loads(body))
-        plan = mat.plan(changes, old, packs,
-                        merges.survivors(conn, mat.referenced_entities(changes, old)))
-        conn.executemany(
-            "INSERT INTO current (record_id, kind, rev, campaign, action, day, sort_key, voided,"
-            " entity_id, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (record_id) DO"
-            " UPDATE SET kind = excluded.kind, rev = excluded.rev, campaign = excluded.campaign,"
-            " action = excluded.action, day = excluded.day, sort_key = excluded.sort_key,"
-            " voided = excluded.voided, entity_id = excluded.entity_id, body = excluded.body",
-            list(plan.current.values()))
-        self._add_facts(plan.facts.items())
-        apply_marks(conn, plan.gone, plan.added)
-        merges.apply(conn, plan.merges)
-        for campaign in plan.renewed_packs:
-            self._recount(campaign)
-        conn.executemany("INSERT OR IGNORE INTO meta (k, v) VALUES (?, ?)",
-                         [(mat.COUNTED + c, mat.pack_hash(mat.source_in_force(self.pack_source, c)))
-                          for c in sorted(plan.campaigns - plan.renewed_packs)])
-
-    def _recount(self, campaign: str) -> None:
-        """A campaign's facts and marks afresh from its current rows (its pack changed)."""
-        conn = self.conn
-        for table in ("tally_fact", "tally_key", "tally_latest", "tally_latest_key"):
-            conn.execute(f"DELETE FROM {table} WHERE campaign = ?", (campaign,))
-        rows = conn.execute("SELECT kind, body FROM current WHERE campaign = ?", (campaign,))
-        facts, marks = mat.recount(mat.PackCache(self.pack_source), campaign, rows,
-                                   merges.all_survivors(conn))
-        self._add_facts(facts.items())
-        apply_marks(conn, [], marks)
-        conn.execute("INSERT INTO meta (k, v) VALUES (?, ?) ON CONFLICT (k) DO UPDATE SET v = "
-                     "excluded.v", (mat.COUNTED + campaign,
-                                    mat.pack_hash(mat.source_in_force(self.pack_source, campaign))))
-
-    def _add_facts(self, facts: Iterable[tuple[tuple[str, str, str, str], int]]) -> None:
-        rows = [(*fact, n) for fact, n in facts]
-        self.conn.executemany(
-            "INSERT INTO tally_fact (campaign, tally_id, day, key, n) VALUES (?, ?, ?, ?, ?) "
-            "ON CONFLICT (campaign, tally_id, day, key) DO UPDATE SET n = n + excluded.n", rows)
-        self.conn.executemany(
-            "DELETE FROM tally_fact WHERE campaign = ? AND tally_id = ? AND day = ? AND key = ? "
-            "AND n = 0", [r[:4] for r in rows])
-        keyed = mat.key_rows(rows)
-        self.conn.executemany(
-            "INSERT INTO tally_key (campaign, tally_id, key, n) VALUES (?, ?, ?, ?) "
-            "ON CONFLICT (campaign, tally_id, key) DO UPDATE SET n = n + excluded.n", keyed)
-        self.conn.executemany(
-            "DELETE FROM tally_key WHERE campaign = ? AND tally_id = ? AND key = ? AND n = 0",
-            [r[:3] for r in keyed])
+    @staticmethod
+    def _head(cur: sqlite3.Connection) -> tuple[int, ...] | None:
+        seq = cur.execute("SELECT MAX(seq) FROM change").fetchone()[0]
+        return None if seq is None else (seq,)
 
     # ------------------------------------------------------------------ blobs (sync/blobs.py)
 
