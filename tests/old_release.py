@@ -98,7 +98,7 @@ def write_central(url: str, log: list[tuple[OldLaptop, Revision]]) -> tuple[str,
               " received_at) VALUES ({})")
     if kind_of_url(url) == "sqlite":
         conn = sqlite3.connect(str(sqlite_path(url)), isolation_level=None)
-        migrate.upgrade(conn, sqlite_central.folder(), upto=2)
+        migrate.upgrade(conn, sqlite_central.SqliteCentral.migrations(), upto=2)
         conn.executemany(insert.format(", ".join("?" * 8)), rows)
         conn.close()
         store: Any = sqlite_central.SqliteCentral(url, create=True)
@@ -108,7 +108,7 @@ def write_central(url: str, log: list[tuple[OldLaptop, Revision]]) -> tuple[str,
         with psycopg.connect(url, autocommit=True) as conn:
             conn.execute("CREATE TABLE _migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL,"
                          " applied_at TIMESTAMPTZ NOT NULL DEFAULT now())")
-            for version, path in migrate.available(pg_central.folder())[:2]:
+            for version, path in migrate.available(pg_central.PgCentral.migrations())[:2]:
                 conn.execute(path.read_text(encoding="utf-8"))
                 conn.execute("INSERT INTO _migrations (version, name) VALUES (%s, %s)",
                              (version, path.name))

@@ -68,3 +68,20 @@ def test_catch_up_waits_while_another_workers_pushes_move_the_log(central_url: s
         pushing.clear()
         thread.join()
         catch_up.stop()
+
+
+def test_the_log_head_is_empty_then_the_newest_changes_position(central_url: str) -> None:
+    """Both engines answer `log_head` as the read model says: "" on an empty log, then
+    the newest change's position, which is what a pull cursor ends with."""
+    assert _read(central_url, "head") == ""
+    store = open_central(central_url, catch_up_on_push=False)
+    try:
+        store.push("3201001", "laptop-a", [_change("3201001")])
+        first = store.log_head()
+        store.push("3201001", "laptop-a", [_change("3201001")])
+        second = store.log_head()
+        page = store.pull(None, 10)
+    finally:
+        store.close()
+    assert first and second != first
+    assert page.next_cursor == f"{page.epoch}:{second}" and len(page.changes) == 2

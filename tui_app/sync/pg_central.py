@@ -29,18 +29,7 @@ from tui_app.domain.ids import utc_now
 from tui_app.errors import FieldLogError
 from tui_app.store import migrate
 from tui_app.sync.blobs import MAX_BLOB, check_sha
-from tui_app.sync.central import (
-    Decision,
-    Known,
-    Published,
-    by_identity,
-    contended,
-    decide,
-    plan_merge,
-    plan_registry,
-    with_current,
-)
-from tui_app.sync.crash import crash_point
+from tui_app.sync.central import Decision, Known, contended, decide
 from tui_app.sync.protocol import BUREAU, PACK_KIND, Change, PushResult
 from tui_app.sync.sql_central import LOG_COLUMNS, SqlCentral
 from tui_app.sync.templates import missing_templates
@@ -82,15 +71,11 @@ def _plain(decision: Decision) -> bool:
                     for r in decision.results))
 
 
-def folder():  # noqa: ANN201 - a Path
-    return migrate.migrations_root() / "central" / "postgres"
-
-
 class PgCentral(SqlCentral):
     """A central store in a PostgreSQL database (the schema is the URL's search_path)."""
 
     mark = "%s"
-    migrations = staticmethod(folder)
+    engine = "postgres"
 
     def __init__(self, url: str, *, create: bool = False, catch_up_on_push: bool = True) -> None:
         super().__init__(url, catch_up_on_push=catch_up_on_push)
@@ -174,7 +159,7 @@ class PgCentral(SqlCentral):
         with self._txn("migrate") as cur:
             cur.execute("CREATE TABLE IF NOT EXISTS _migrations (version INTEGER PRIMARY KEY,"
                         " name TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())")
-        for version, path in migrate.available(folder()):
+        for version, path in migrate.available(self.migrations()):
             with self._txn("migrate") as cur:
                 cur.execute("SELECT 1 FROM _migrations WHERE version = %s", (version,))
                 if cur.fetchone():
@@ -248,9 +233,8 @@ class PgCentral(SqlCentral):
 
     def push(self, inspector_id: str, device_id: str, changes: Sequence[Change], *,
              role: str = BUREAU, strict: bool = False) -> list[PushResult]:
-        """Decide and store a batch in one transaction; answer per change after COMMIT,
-        once the district figures have caught up with it (unless `catch_up_on_push` is
-        off: the HTTP service catches up after answering)."""
+        """Decide and store a batch in one transaction; answer per change after COMMIT
+        (`SqlCentral._answer`). Under the shared lock first (module docstring)."""
         try:
             return self._push(inspector_id, device_id, changes, role, strict,
                               by_change_id=False, shared=True)
@@ -287,17 +271,10 @@ class PgCentral(SqlCentral):
                 raise
             if decision.lost:
                 self._keep_aside(cur, decision.lost, inspector_id, device_id, now)
-            stale_ids = {r.change_id for r in decision.results if r.status == "stale"}
-            current = self._current(cur, sorted({c.record_id for c in changes
-                                                 if c.change_id in stale_ids}))
+            current = self._stale_current(cur, changes, decision)
             cur.execute("SELECT pg_current_xact_id()::text")
             pushed_in = int(cur.fetchone()[0])
-        crash_point("after_central_commit")
-        if self.catch_up_on_push and decision.applied:
-            crash_point("before_catch_up")
-            self._await_horizon(pushed_in)
-            self.materialize()
-        return with_current(decision.results, changes, current)
+        return self._answer(decision, changes, current, lambda: self._await_horizon(pushed_in))
 
     def _write(self, cur: psycopg.Cursor[Any], decision: Decision, inspector_id: str,
                device_id: str, now: str) -> None:
@@ -320,6 +297,7 @@ class PgCentral(SqlCentral):
                 if int(cur.fetchone()[0]) > xid:
                     return
             time.sleep(0.02)
+
     @staticmethod
     def _log(cur: psycopg.Cursor[Any], applied: Sequence[Change], inspector_id: str,
              device_id: str, now: str) -> None:
@@ -351,36 +329,8 @@ class PgCentral(SqlCentral):
                                 inspector_id, device_id, c.body_json(), now))
         cur.execute("INSERT INTO conflict SELECT * FROM conflict_stage ON CONFLICT DO NOTHING")
 
-    # ------------------------------------------------------------------ the bureau's writes
-
-    def publish_entities(self, rows: Sequence[dict[str, Any]], inspector_id: str,
-                         device_id: str) -> Published:
-        """Write the bureau's registry (validated entity rows) straight into the log, in
-        one transaction under the push lock (`central.plan_registry`); every laptop gets
-        it on its next pull. Bureau-only: a laptop's entities travel by push."""
-        now = utc_now()
-        with self._txn("push") as cur:
-            by_id = by_identity(rows)
-            published = plan_registry(by_id, self._current(cur, sorted(by_id)), inspector_id,
-                                      device_id, now)
-            if published.changes:
-                self._log(cur, published.changes, inspector_id, device_id, now)
-        return published
-
-    def merge_entities(self, loser: str, survivor: str, reason: str, inspector_id: str,
-                       device_id: str) -> Change:
-        """Merge two central entities (ids) as the bureau: the loser's merge revision
-        goes into the log (`central.plan_merge`); materialising it moves the loser's
-        tally facts to the survivor, here and on every laptop that pulls it."""
-        now = utc_now()
-        with self._txn("push") as cur:
-            heads = self._current(cur, [loser, survivor])
-            change = plan_merge(heads.get(loser), heads.get(survivor), reason, inspector_id,
-                                device_id, now)
-            self._log(cur, [change], inspector_id, device_id, now)
-        return change
-
-    def _current(self, cur: psycopg.Cursor[Any], record_ids: list[str]) -> dict[str, Change]:
+    @staticmethod
+    def _current(cur: psycopg.Cursor[Any], record_ids: Sequence[str]) -> dict[str, Change]:
         if not record_ids:
             return {}
         cur.execute("SELECT DISTINCT ON (record_id) change_id, kind, record_id, rev, body "

@@ -11,6 +11,8 @@ supplies its dialect in a few hooks:
 - `_rows_in(cur, sql, ids)`: the rows of a statement whose `{ids}` is "this column is one
   of `ids`" (SQLite: `IN (?, …)` lists of bounded length; PostgreSQL: one array);
 - `_versions()`: the migrations the store records (empty when it has none);
+- `_log(cur, changes, …)` appends decided changes to the log (SQLite: executemany;
+  PostgreSQL: binary COPY), `_current(cur, ids)` reads records' newest revisions;
 - the log's order: a position is `positions` numbers (SQLite `(seq,)`, PostgreSQL
   `(xid, seq)`); `_after(cur, position, limit)` reads the changes after one, `_head(cur)`
   the newest, `_hidden(cur, position)` says whether committed changes after it are still
@@ -38,8 +40,17 @@ from tui_app.store import merges, migrate
 from tui_app.store.records import apply_facts, apply_marks
 from tui_app.sync import materialize as mat
 from tui_app.sync.blobs import IncomingHashes
-from tui_app.sync.central import split_cursor
-from tui_app.sync.protocol import PACK_KIND, CentralConflict, Change, PullPage
+from tui_app.sync.central import (
+    Decision,
+    Published,
+    by_identity,
+    plan_merge,
+    plan_registry,
+    split_cursor,
+    with_current,
+)
+from tui_app.sync.crash import crash_point
+from tui_app.sync.protocol import PACK_KIND, CentralConflict, Change, PullPage, PushResult
 
 Conn = Any  # a sqlite3 connection or a psycopg cursor: execute() → rows, executemany()
 Position = tuple[int, ...]  # where a change sits in the log's order
@@ -72,7 +83,7 @@ class SqlCentral:
     mark: str  # the placeholder of the engine's driver
     positions: int  # how many numbers a position in the log has
     horizon_wait_s = 0.0  # how long a read waits for committed changes still hidden
-    migrations: Callable[[], Path]  # the folder of the engine's central migrations
+    engine: str  # its central migrations are in migrations/central/<engine>/
     conn: Any  # the engine's connection
 
     def __init__(self, url: str, *, catch_up_on_push: bool) -> None:
@@ -95,6 +106,13 @@ class SqlCentral:
     def _versions(self) -> set[int]:
         raise NotImplementedError
 
+    def _log(self, cur: Conn, changes: Sequence[Change], inspector_id: str, device_id: str,
+             now: str) -> None:
+        raise NotImplementedError
+
+    def _current(self, cur: Conn, record_ids: Sequence[str]) -> dict[str, Change]:
+        raise NotImplementedError
+
     def _after(self, cur: Conn, position: Position, limit: int) -> list[tuple[Any, ...]]:
         raise NotImplementedError
 
@@ -102,11 +120,16 @@ class SqlCentral:
         raise NotImplementedError
 
     def _hidden(self, cur: Conn, position: Position) -> bool:
-        """Committed changes after `position` that reads cannot see yet? (None on SQLite:
-        one writer at a time, so a change is seen once committed.)"""
+        """Are there committed changes after `position` that reads cannot see yet? Never
+        on SQLite: one writer at a time, so a change is seen once committed."""
         return False
 
     # ------------------------------------------------------------------ schema
+
+    @classmethod
+    def migrations(cls) -> Path:
+        """The folder of the engine's central migrations."""
+        return migrate.migrations_root() / "central" / cls.engine
 
     def _check_schema(self) -> None:
         """Refuse a store whose schema this program does not know exactly."""
@@ -135,6 +158,57 @@ class SqlCentral:
         with self._writing() as cur:
             for statement, args in steps:
                 cur.execute(statement, args)
+
+    # ------------------------------------------------------------------ push: the shared ends
+
+    def _stale_current(self, cur: Conn, changes: Sequence[Change],
+                       decision: Decision) -> dict[str, Change]:
+        """The central revision of each record a change of the batch lost on (read inside
+        the push's transaction: what the stale answers carry)."""
+        stale = {r.change_id for r in decision.results if r.status == "stale"}
+        return self._current(cur, sorted({c.record_id for c in changes if c.change_id in stale}))
+
+    def _answer(self, decision: Decision, changes: Sequence[Change], current: dict[str, Change],
+                settle: Callable[[], object] | None = None) -> list[PushResult]:
+        """The answers of a committed push, once the district figures have caught up with
+        it (unless `catch_up_on_push` is off: the HTTP service catches up after answering);
+        `settle` first waits until a catch-up can see the push (PostgreSQL's horizon)."""
+        crash_point("after_central_commit")
+        if self.catch_up_on_push and decision.applied:
+            crash_point("before_catch_up")
+            if settle is not None:
+                settle()
+            self.materialize()
+        return with_current(decision.results, changes, current)
+
+    # ------------------------------------------------------------------ the bureau's writes
+
+    def publish_entities(self, rows: Sequence[dict[str, Any]], inspector_id: str,
+                         device_id: str) -> Published:
+        """Write the bureau's registry (validated entity rows) straight into the log, in
+        one transaction under the push lock (`central.plan_registry`); every laptop gets
+        it on its next pull. Bureau-only: a laptop's own entities travel by push."""
+        now = utc_now()
+        with self._writing("push") as cur:
+            by_id = by_identity(rows)
+            published = plan_registry(by_id, self._current(cur, sorted(by_id)), inspector_id,
+                                      device_id, now)
+            if published.changes:
+                self._log(cur, published.changes, inspector_id, device_id, now)
+        return published
+
+    def merge_entities(self, loser: str, survivor: str, reason: str, inspector_id: str,
+                       device_id: str) -> Change:
+        """Merge two central entities (ids) as the bureau: the loser's merge revision
+        goes into the log (`central.plan_merge`); materialising it moves the loser's
+        tally facts to the survivor, here and on every laptop that pulls it."""
+        now = utc_now()
+        with self._writing("push") as cur:
+            heads = self._current(cur, [loser, survivor])
+            change = plan_merge(heads.get(loser), heads.get(survivor), reason, inspector_id,
+                                device_id, now)
+            self._log(cur, [change], inspector_id, device_id, now)
+        return change
 
     # ------------------------------------------------------------------ pull
 
@@ -242,6 +316,7 @@ class SqlCentral:
                     " SET v = excluded.v", (mat.COUNTED + campaign,
                                             mat.pack_hash(self._in_force(cur, campaign))))
 
+    # ------------------------------------------------------------------ the read model
 
     def pack_source(self, campaign_id: str) -> str | None:
         with self._reading() as cur:

@@ -25,18 +25,7 @@ from tui_app.store import migrate
 from tui_app.store.blobs import Flusher, settle
 from tui_app.store.db import immediate
 from tui_app.sync.blobs import CHUNK, MAX_BLOB, check_sha
-from tui_app.sync.central import (
-    Known,
-    Published,
-    by_identity,
-    contended,
-    decide,
-    plan_merge,
-    plan_registry,
-    sqlite_path,
-    with_current,
-)
-from tui_app.sync.crash import crash_point
+from tui_app.sync.central import Known, contended, decide, sqlite_path
 from tui_app.sync.protocol import BUREAU, Change, PushResult
 from tui_app.sync.sql_central import LOG_COLUMNS, SqlCentral
 from tui_app.sync.templates import missing_templates
@@ -56,15 +45,11 @@ def _marks(n: int) -> str:
     return ", ".join("?" * n)
 
 
-def folder():  # noqa: ANN201 - a Path
-    return migrate.migrations_root() / "central" / "sqlite"
-
-
 class SqliteCentral(SqlCentral):
     """A central store in one SQLite file."""
 
     mark = "?"
-    migrations = staticmethod(folder)
+    engine = "sqlite"
 
     def __init__(self, url: str, *, create: bool = False, catch_up_on_push: bool = True) -> None:
         super().__init__(url, catch_up_on_push=catch_up_on_push)
@@ -97,7 +82,7 @@ class SqliteCentral(SqlCentral):
 
     def upgrade(self) -> list[str]:
         try:
-            return migrate.upgrade(self.conn, folder())
+            return migrate.upgrade(self.conn, self.migrations())
         except sqlite3.DatabaseError as exc:
             raise FieldLogError("sync.unreachable", url=self.url, detail=str(exc)) from None
 
@@ -137,109 +122,65 @@ class SqliteCentral(SqlCentral):
 
     # ------------------------------------------------------------------ push
 
-    def _known(self, changes: Sequence[Change]) -> Known:
+    def _known(self, cur: sqlite3.Connection, changes: Sequence[Change]) -> Known:
         known = Known()
         ids = [c.change_id for c in changes]
         records = sorted({c.record_id for c in changes})
-        for part in _chunks(ids):
-            known.logged.update(r[0] for r in self.conn.execute(
-                f"SELECT change_id FROM change WHERE change_id IN ({_marks(len(part))})", part))
-            known.lost.update(self.conn.execute(
-                f"SELECT change_id, kept_change_id FROM conflict "
-                f"WHERE change_id IN ({_marks(len(part))})", part))
-        for part in _chunks(records):
-            for record_id, rev, change_id in self.conn.execute(
-                    f"SELECT record_id, rev, change_id FROM change "
-                    f"WHERE record_id IN ({_marks(len(part))})", part):
-                known.slots[(record_id, rev)] = change_id
-            known.owners.update(self.conn.execute(
-                f"SELECT record_id, inspector_id FROM record_owner "
-                f"WHERE record_id IN ({_marks(len(part))})", part))
-        for part in _chunks(contended(changes, known)):
-            for change_id, kind, record_id, rev, body in self.conn.execute(
-                    f"SELECT change_id, kind, record_id, rev, body FROM change "
-                    f"WHERE change_id IN ({_marks(len(part))})", part):
-                known.held[change_id] = Change(change_id, kind, record_id, rev, json.loads(body),
-                                               raw=body)
+        known.logged.update(r[0] for r in self._rows_in(
+            cur, "SELECT change_id FROM change WHERE change_id {ids}", ids))
+        known.lost.update(self._rows_in(
+            cur, "SELECT change_id, kept_change_id FROM conflict WHERE change_id {ids}", ids))
+        for record_id, rev, change_id in self._rows_in(
+                cur, "SELECT record_id, rev, change_id FROM change WHERE record_id {ids}", records):
+            known.slots[(record_id, rev)] = change_id
+        known.owners.update(self._rows_in(
+            cur, "SELECT record_id, inspector_id FROM record_owner WHERE record_id {ids}", records))
+        for change_id, kind, record_id, rev, body in self._rows_in(
+                cur, f"SELECT {LOG_COLUMNS} FROM change WHERE change_id {{ids}}",
+                contended(changes, known)):
+            known.held[change_id] = Change(change_id, kind, record_id, rev, json.loads(body),
+                                           raw=body)
         return known
 
     def push(self, inspector_id: str, device_id: str, changes: Sequence[Change], *,
              role: str = BUREAU, strict: bool = False) -> list[PushResult]:
-        """Decide and store a batch in one transaction; answer per change after COMMIT,
-        once the district figures have caught up with it (unless `catch_up_on_push` is
-        off: the HTTP service catches up after answering)."""
+        """Decide and store a batch in one transaction; answer per change after COMMIT
+        (`SqlCentral._answer`)."""
         now = utc_now()
         blobless = missing_templates(changes, self.held_blobs)  # blobs are never deleted
         with self._writing() as conn:
-            known = self._known(changes)
+            known = self._known(conn, changes)
             known.blobless = blobless
             decision = decide(changes, inspector_id, known, role=role, strict=strict)
             conn.executemany(
                 "INSERT INTO record_owner (record_id, inspector_id, since) VALUES (?, ?, ?)",
                 [(rid, inspector_id, now) for rid in decision.owners])
-            self._append(decision.applied, inspector_id, device_id, now)
+            self._log(conn, decision.applied, inspector_id, device_id, now)
             conn.executemany(
                 "INSERT OR IGNORE INTO conflict (change_id, kind, record_id, rev, base,"
                 " kept_change_id, pushed_by, device_id, body, received_at)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [(c.change_id, c.kind, c.record_id, c.rev, c.base, kept, inspector_id, device_id,
                   c.body_json(), now) for c, kept in decision.lost])
-            stale_ids = {r.change_id for r in decision.results if r.status == "stale"}
-            current = self._current(sorted({c.record_id for c in changes
-                                            if c.change_id in stale_ids}))
-        crash_point("after_central_commit")
-        if self.catch_up_on_push and decision.applied:
-            crash_point("before_catch_up")
-            self.materialize()
-        return with_current(decision.results, changes, current)
+            current = self._stale_current(conn, changes, decision)
+        return self._answer(decision, changes, current)
 
-    def _append(self, changes: Sequence[Change], inspector_id: str, device_id: str,
-                now: str) -> None:
+    @staticmethod
+    def _log(cur: sqlite3.Connection, changes: Sequence[Change], inspector_id: str,
+             device_id: str, now: str) -> None:
         """Add decided changes to the log (inside the caller's write transaction)."""
-        self.conn.executemany(
+        cur.executemany(
             "INSERT INTO change (change_id, kind, record_id, rev, pushed_by, device_id, body,"
             " received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             [(c.change_id, c.kind, c.record_id, c.rev, inspector_id, device_id,
               c.body_json(), now) for c in changes])
 
-    # ------------------------------------------------------------------ the bureau's writes
-
-    def publish_entities(self, rows: Sequence[dict[str, Any]], inspector_id: str,
-                         device_id: str) -> Published:
-        """Write the bureau's registry (validated entity rows) straight into the log, in
-        one transaction (`central.plan_registry`); every laptop gets it on its next
-        pull. Bureau-only: a laptop's own entities travel by push like any record."""
-        now = utc_now()
-        with self._writing():
-            by_id = by_identity(rows)
-            published = plan_registry(by_id, self._current(sorted(by_id)), inspector_id,
-                                      device_id, now)
-            self._append(published.changes, inspector_id, device_id, now)
-        return published
-
-    def merge_entities(self, loser: str, survivor: str, reason: str, inspector_id: str,
-                       device_id: str) -> Change:
-        """Merge two central entities (ids) as the bureau: the loser's merge revision
-        goes into the log (`central.plan_merge`); materialising it moves the loser's
-        tally facts to the survivor, here and on every laptop that pulls it."""
-        now = utc_now()
-        with self._writing():
-            heads = self._current([loser, survivor])
-            change = plan_merge(heads.get(loser), heads.get(survivor), reason, inspector_id,
-                                device_id, now)
-            self._append([change], inspector_id, device_id, now)
-        return change
-
-    def _current(self, record_ids: Sequence[str]) -> dict[str, Change]:
-        found: dict[str, Change] = {}
-        for part in _chunks(list(record_ids)):
-            rows = self.conn.execute(
-                f"SELECT change_id, kind, record_id, rev, body FROM change AS c "
-                f"WHERE record_id IN ({_marks(len(part))}) AND rev = "
-                f"(SELECT MAX(rev) FROM change WHERE record_id = c.record_id)", part)
-            for change_id, kind, record_id, rev, body in rows:
-                found[record_id] = Change(change_id, kind, record_id, rev, json.loads(body))
-        return found
+    def _current(self, cur: sqlite3.Connection, record_ids: Sequence[str]) -> dict[str, Change]:
+        rows = self._rows_in(cur, f"SELECT {LOG_COLUMNS} FROM change AS c WHERE record_id {{ids}}"
+                             " AND rev = (SELECT MAX(rev) FROM change WHERE record_id = c.record_id)",
+                             record_ids)
+        return {rid: Change(cid, kind, rid, rev, json.loads(body))
+                for cid, kind, rid, rev, body in rows}
 
     # ------------------------------------------------------------------ the log's order
 
