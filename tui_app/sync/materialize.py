@@ -3,7 +3,8 @@
 Pushing only appends to the change log, so a push costs little more than the raw
 insert of its rows. Current rows and tally facts are derived from the log afterwards,
 in order, from a watermark kept in the same transaction as what it produced: the
-sync client catches up right after pushing, and every central read catches up first.
+store catches up itself once a push has committed (`SqlCentral.materialize`), and every
+central read catches up first.
 The tally rules are the domain's own (`domain.tally.delta`), so a district figure is
 computed exactly as a laptop computes its own.
 """
