@@ -19,6 +19,8 @@ from tui_app.domain.workdays import add_workdays, is_workday, overdue_by
 from tui_app.ui.app import FieldLogApp
 from tui_app.ui.screens.dashboard import DashboardScreen
 from tui_app.ui.screens.entry import EntryScreen, Outcome
+from tui_app.ui.screens.records import RecordsScreen
+from tui_app.ui.widgets.footer import KeysFooter
 from tui_app.ui.widgets.tally_board import TallyBoard
 
 
@@ -236,3 +238,20 @@ async def test_at_80_columns_the_board_scrolls_under_its_heading(fieldlog, tmp_p
         await pilot.press("home")
         await settle(pilot)
         assert "食品安全专项整治" in shown()[1]
+
+
+async def test_the_footer_shows_the_keys_and_a_press_on_one_works(fieldlog, tmp_path: Path) -> None:
+    """One line of keys, in binding order, the number keys as many as the pack has
+    actions; pressing the words of a key does what the key does."""
+    seed(fieldlog, tmp_path, records=False)
+    app = make_app(fieldlog)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        footer = app.dashboard.query_one(KeysFooter)
+        line = footer.render_line(0).text
+        assert re.sub(r"\s+", " ", line).strip() == (
+            "s 同步 r 工作汇报 q 退出 ? 帮助 1-7 新建检查 l 检查记录 c 案件 t 投诉举报 "
+            "a 工作记录 i 设置 ^p 命令")
+        await pilot.click(KeysFooter, offset=(cell_len(line[:line.index("检查记录")]) + 1, 0))
+        await settle(pilot)
+        assert isinstance(app.screen, RecordsScreen) and app.screen.kind == "inspection"
