@@ -22,6 +22,7 @@ from textual.worker import Worker, WorkerState
 from tui_app.domain.values import local_display
 from tui_app.errors import FieldLogError
 from tui_app.i18n import t
+from tui_app.services import central_link
 from tui_app.services import sync as sync_service
 from tui_app.ui.guard import Guarded
 from tui_app.ui.sessions import db_work
@@ -118,7 +119,7 @@ class SyncScreen(Guarded, Screen[None]):
         ctx = self.app.sessions.get()  # type: ignore[attr-defined]
         summary, error = None, ""
         try:
-            url = sync_service.central_url(ctx)
+            url = central_link.central_url(ctx)
         except FieldLogError:
             url = ""  # the screen says where to set it
         if url:

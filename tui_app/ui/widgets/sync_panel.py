@@ -1,7 +1,7 @@
 """The dashboard's sync panel: unsynced changes, last sync, online or not, auto-sync.
 
 Whether the central store can be reached is asked on a thread worker every few
-minutes with a short timeout (`services.sync.is_reachable`), so a dead share or a
+minutes with a short timeout (`services.central_link.is_reachable`), so a dead share or a
 dropped link never stalls the screen. With auto-sync on, the panel starts a sync in
 the background whenever the store is reachable and changes are waiting; the app's
 sync lock keeps it from ever running beside a manual sync.
@@ -14,7 +14,7 @@ from textual.widgets import Static
 
 from tui_app.errors import FieldLogError
 from tui_app.i18n import t
-from tui_app.services import profile
+from tui_app.services import central_link, profile
 from tui_app.services.dashboard import Snapshot
 from tui_app.ui.sessions import db_work
 
@@ -66,15 +66,13 @@ class SyncPanel(Static):
 
     @db_work(exclusive=True, group="online")
     def check(self) -> None:
-        from tui_app.services import sync as sync_service
-
         ctx = self.app.sessions.get()  # type: ignore[attr-defined]
         try:
-            url = sync_service.central_url(ctx)
+            url = central_link.central_url(ctx)
         except FieldLogError:
             self.post_message(self.Checked(UNSET))
             return
-        online = sync_service.is_reachable(url, PROBE_TIMEOUT, ctx)
+        online = central_link.is_reachable(url, PROBE_TIMEOUT, ctx)
         self.post_message(self.Checked(ONLINE if online else OFFLINE))
 
     def on_sync_panel_checked(self, message: Checked) -> None:

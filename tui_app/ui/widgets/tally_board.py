@@ -66,6 +66,8 @@ class TallyBoard(ScrollView, can_focus=True):
         self._pack: Pack | None = None
         self._shown: dict[tuple[str, str], str] = {}  # (tally, "today"/"campaign") → figure
         self._sets = 1
+        self._blocks: list[Block] = []  # the pack's lines, action by action
+        self._widths: list[int] = []  # of the four columns, in terminal cells
         self._grid: list[list[Line | None]] = []  # per board row, a line (or none) per set
         self._strips: list[Strip] | None = None  # the board's rows painted, header first
 
@@ -73,12 +75,17 @@ class TallyBoard(ScrollView, can_focus=True):
 
     def show(self, pack: Pack, today: dict[str, int | float],
              campaign: dict[str, int | float]) -> None:
-        """New figures: the lines stay where they are and only the board is repainted."""
+        """New figures: the lines stay where they are (unless a wider figure leaves room
+        for fewer sets side by side) and only the board is repainted."""
         self._shown = {(tally.id, column): shown_value(tally, values.get(tally.id, 0))
                        for tally in pack.tallies
                        for column, values in zip(FIGURES, (today, campaign), strict=True)}
-        if self._pack is None or self._pack.id != pack.id:
+        new_pack = self._pack is None or self._pack.id != pack.id
+        if new_pack:
             self._pack = pack
+            self._blocks = blocks_of(pack)
+        self._widths = self._measure()
+        if new_pack or self._fitting_sets() != self._sets:
             self._lay_out()
         self._repaint()
 
@@ -123,27 +130,15 @@ class TallyBoard(ScrollView, can_focus=True):
     def _lay_out(self) -> None:
         """The rows of the board for its width: whole actions in `sets` runs."""
         self._sets = self._fitting_sets()
-        runs = split_even(self._blocks(), self._sets)
+        runs = split_even(self._blocks, self._sets)
         height = max(len(run) for run in runs)
         self._grid = [[run[row] if row < len(run) else None for run in runs] for row in range(height)]
 
-    def _blocks(self) -> list[Block]:
-        assert self._pack is not None
-        blocks: list[Block] = []
-        previous = None
-        for tally in self._pack.tallies:
-            group = group_name(self._pack, tally)
-            if group != previous:
-                blocks.append([(group, None)])
-                previous = group
-            blocks[-1].append(("  " + pick(tally.label), tally))
-        return blocks
-
-    def _widths(self) -> list[int]:
+    def _measure(self) -> list[int]:
         """Each column as wide as its widest text (heading included), in terminal cells."""
         assert self._pack is not None
         texts = [[t(f"ui.col.{key}")] for key in COLUMNS]
-        texts[0] += [text for block in self._blocks() for text, _ in block]
+        texts[0] += [text for block in self._blocks for text, _ in block]
         for n, column in enumerate(FIGURES, 1):
             texts[n] += [shown for (_, col), shown in self._shown.items() if col == column]
         texts[3] += [shown_in_lang(tally.unit, self._pack.value_labels) for tally in self._pack.tallies]
@@ -151,14 +146,14 @@ class TallyBoard(ScrollView, can_focus=True):
 
     def _set_width(self) -> int:
         """The cells one set of the four columns takes, padding included."""
-        return sum(self._widths()) + 2 * PADDING * len(COLUMNS)
+        return sum(self._widths) + 2 * PADDING * len(COLUMNS)
 
     def _fitting_sets(self) -> int:
         width = self.size.width
         sets = 1
         while (sets + 1) * self._set_width() <= width:
             sets += 1
-        return min(sets, len(self._blocks()))
+        return min(sets, len(self._blocks))
 
     # ------------------------------------------------------------ painting
 
@@ -187,10 +182,9 @@ class TallyBoard(ScrollView, can_focus=True):
             self._strips = self._paint() if self._pack is not None else []
         return self._strips
 
-
     def _paint(self) -> list[Strip]:
         """The heading row then every board row, each the width of all its sets."""
-        widths = self._widths()
+        widths = self._widths
         base = self.rich_style
         header = self.get_component_rich_style("tally-board--header")
         even = self.get_component_rich_style("tally-board--even-row")
@@ -203,6 +197,19 @@ class TallyBoard(ScrollView, can_focus=True):
                      for line in row]
             strips.append(Strip(cell_segments(cells, widths, style)))
         return strips
+
+
+def blocks_of(pack: Pack) -> list[Block]:
+    """The pack's tallies in order, a heading line before each action's run of them."""
+    blocks: list[Block] = []
+    previous = None
+    for tally in pack.tallies:
+        group = group_name(pack, tally)
+        if group != previous:
+            blocks.append([(group, None)])
+            previous = group
+        blocks[-1].append(("  " + pick(tally.label), tally))
+    return blocks
 
 
 def cell_segments(cells: list[tuple[Cells, Style]], widths: list[int], style: Style) -> list[Segment]:
