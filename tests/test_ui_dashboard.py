@@ -21,6 +21,7 @@ from tui_app.ui.screens.dashboard import DashboardScreen
 from tui_app.ui.screens.entry import EntryScreen, Outcome
 from tui_app.ui.screens.records import RecordsScreen
 from tui_app.ui.widgets.footer import KeysFooter
+from tui_app.ui.widgets.side_panel import SidePanel
 from tui_app.ui.widgets.tally_board import TallyBoard
 
 
@@ -49,10 +50,13 @@ async def test_dashboard_shows_the_campaign_and_its_figures(fieldlog, tmp_path: 
         assert _cell(app, "food.cold_chain", "campaign") == "2"
         assert _cell(app, "drug.pharmacies", "today") == "1"
         assert _cell(app, "product.goods_value", "campaign") == "0.00"  # 万元
-        sync = text_of(app.screen.query_one("#sync", Static))
+        side = app.screen.query_one(SidePanel)
+        sync = side.section("sync")
         assert "待同步 8 条" in sync  # 2 entities + 6 inspections, none acknowledged
-        pace = text_of(app.screen.query_one("#pace-text", Static))
+        pace = side.section("pace")
         assert "今日 1 条" in pace and "累计 6 条" in pace
+        painted = "\n".join(side.render_line(y).text for y in range(side.size.height))
+        assert all(line in painted for line in (*sync.splitlines(), pace, "超期提醒", "没有超期事项"))
 
 
 async def test_the_dashboard_is_painted_once_at_start_with_its_figures(fieldlog, tmp_path: Path) -> None:
@@ -121,7 +125,7 @@ async def test_overdue_reminders_use_the_pack_rules(fieldlog, tmp_path: Path) ->
     app = FieldLogApp(fieldlog.db, clock=lambda: end)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        shown = text_of(app.screen.query_one("#reminders", Static))
+        shown = app.screen.query_one(SidePanel).section("reminders")
     case_late = overdue_by(dt.date(2026, 8, 20), dt.date(2026, 9, 15), end.date(), 15)
     complaint_late = overdue_by(dt.date(2026, 9, 15), None, end.date(), 7)
     assert case_late > 0 and complaint_late > 0
