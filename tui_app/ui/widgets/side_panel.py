@@ -68,6 +68,7 @@ class SidePanel(Widget):
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self._pace: list[int] = []
         self._sections: dict[str, str] = {"pace": "", "sync": "", "reminders": ""}
+        self._lines = 0  # the sections' lines when last laid out
         self.state = CHECKING
         self.auto = False
         self.unsynced = 0
@@ -158,7 +159,12 @@ class SidePanel(Widget):
         if self.note:
             lines.append(self.note)
         self._sections["sync"] = "\n".join(lines)
-        self.refresh(layout=True)
+        # Laid out again only when its height may change (at 80 columns it is as tall as
+        # its lines): a layout pass of the whole screen for each new sync state cost more
+        # than the repaint.
+        lines_now = sum(text.count("\n") + 1 for text in self._sections.values())
+        self.refresh(layout=lines_now != self._lines)
+        self._lines = lines_now
 
     def section(self, name: str) -> str:
         """What one section ("pace", "sync" or "reminders") says, as painted."""
