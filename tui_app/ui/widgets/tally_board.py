@@ -80,7 +80,7 @@ class TallyBoard(ScrollView, can_focus=True):
         self._shown = {(tally.id, column): shown_value(tally, values.get(tally.id, 0))
                        for tally in pack.tallies
                        for column, values in zip(FIGURES, (today, campaign), strict=True)}
-        new_pack = self._pack is None or self._pack.id != pack.id
+        new_pack = pack is not self._pack  # another campaign, or its pack changed
         if new_pack:
             self._pack = pack
             self._blocks = blocks_of(pack)
