@@ -180,7 +180,8 @@ async def test_a_failure_is_shown_and_keeps_what_was_typed(fieldlog, tmp_path: P
 
 async def test_a_wide_terminal_sets_the_actions_side_by_side(fieldlog, tmp_path: Path) -> None:
     """At 200×60 the seven actions stand in three sets of columns, whole actions each, every
-    figure where the board says; made narrower, the board is one set again."""
+    figure where the board says; made narrower, the board is one set again, and below 110
+    columns the headline is the short one."""
     seed(fieldlog, tmp_path)
     app = make_app(fieldlog)
     async with app.run_test(size=(200, 60)) as pilot:
@@ -199,6 +200,14 @@ async def test_a_wide_terminal_sets_the_actions_side_by_side(fieldlog, tmp_path:
         assert board.sets == 1 and len(board.rows()[0]) == 4
         assert len(board.rows()) > tallies and _cell(app, "food.inspections", "campaign") == "5"
         assert board.figure(last, "campaign") == before == _cell(app, last, "campaign")
+        headline = app.dashboard.query_one("#headline", Static)
+        assert "2026-09-14 至 2026-10-08" in text_of(headline)
+        await pilot.resize_terminal(80, 24)  # the short headline, then the long one again
+        await settle(pilot)
+        assert "中秋守护 09-14~10-08 | 张三 | 今天 09-21" in text_of(headline)
+        await pilot.resize_terminal(120, 36)
+        await settle(pilot)
+        assert "2026-09-14 至 2026-10-08" in text_of(headline)
 
 
 async def test_the_board_lines_up_in_terminal_cells(fieldlog, tmp_path: Path) -> None:

@@ -62,10 +62,10 @@ class DashboardScreen(Guarded, Screen[None]):
         super().__init__(id="dashboard")
         self.snapshot: dashboard_service.Snapshot | None = None
         self._after_load: list[Callable[[], object]] = []
+        self._headlines = (t("ui.loading"), t("ui.loading"))  # the long one and the short one
 
     def compose(self) -> ComposeResult:
         yield Static(t("ui.loading"), id="headline")
-        yield Static(t("ui.loading"), id="headline-short")
         with Horizontal(id="dash-body"):
             yield TallyBoard(id="tallies")
             yield SidePanel(id="dash-side")
@@ -120,13 +120,22 @@ class DashboardScreen(Guarded, Screen[None]):
             note = "\n" + t(snap.campaign_note, name=pick(pack.name),
                              start=pack.period_from, end=pack.period_to)
             headline, short = headline + note, short + note
-        self.query_one("#headline", Static).update(headline)
-        self.query_one("#headline-short", Static).update(short)
+        self._headlines = (headline, short)
+        self._fit_headline()
         self.query_one(TallyBoard).show(pack, snap.today_values, snap.campaign_values)
         self.query_one(SidePanel).show(snap)
         self._show_number_keys(min(len(pack.actions), MAX_ACTION_KEYS))
         self.query_one("#action-keys", Static).update("  ".join(
             f"[b]{n}[/b] {pick(a.name)}" for n, a in enumerate(pack.actions[:MAX_ACTION_KEYS], 1)))
+
+    def on_resize(self) -> None:
+        """Made narrower than 110 columns or wider again (the width class is set by then)."""
+        self._fit_headline()
+
+    def _fit_headline(self) -> None:
+        """The short headline below 110 columns (the -narrow class), else the long one."""
+        headline, short = self._headlines
+        self.query_one("#headline", Static).update(short if self.has_class("-narrow") else headline)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Number keys past the pack's last action do nothing, so they are not offered."""
