@@ -168,14 +168,15 @@ def test_awkward_text_travels_intact(tmp_path: Path, central_url: str) -> None:
 
 
 def test_what_a_sync_screen_needs(tmp_path: Path, central_url: str) -> None:
+    from tui_app.services import central_link
     from tui_app.services import sync as sync_service
     from tui_app.services.context import open_context
 
     a = Laptop(tmp_path / "a", "张三", "3201001")
     a.add(3)
-    assert sync_service.is_reachable(central_url, timeout=5)
-    assert not sync_service.is_reachable(f"sqlite:///{tmp_path / 'none.db'}", timeout=5)
-    assert not sync_service.is_reachable("postgresql://postgres@127.0.0.1:1/x", timeout=5)
+    assert central_link.is_reachable(central_url, timeout=5)
+    assert not central_link.is_reachable(f"sqlite:///{tmp_path / 'none.db'}", timeout=5)
+    assert not central_link.is_reachable("postgresql://postgres@127.0.0.1:1/x", timeout=5)
     seen: list[tuple[str, int, int | None]] = []
     with open_context(a.db) as ctx:
         assert sync_service.unsynced_count(ctx) == 3

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import sqlite3
 import time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from rich.cells import cell_len
 from textual.message import Message
 from textual.widgets import Static
 
@@ -17,12 +19,15 @@ from tui_app.domain.workdays import add_workdays, is_workday, overdue_by
 from tui_app.ui.app import FieldLogApp
 from tui_app.ui.screens.dashboard import DashboardScreen
 from tui_app.ui.screens.entry import EntryScreen, Outcome
+from tui_app.ui.screens.records import RecordsScreen
+from tui_app.ui.widgets.footer import KeysFooter
+from tui_app.ui.widgets.side_panel import SidePanel
 from tui_app.ui.widgets.tally_board import TallyBoard
 
 
 def _cell(app: FieldLogApp, tally: str, column: str) -> str:
     """A figure of the dashboard's board (whatever screen is on top)."""
-    return str(app.dashboard.query_one("#tallies").get_cell(tally, column)).strip()
+    return app.dashboard.query_one(TallyBoard).figure(tally, column)
 
 
 async def _back_on_dashboard(pilot, seconds: float = 10.0) -> None:  # noqa: ANN001
@@ -45,10 +50,13 @@ async def test_dashboard_shows_the_campaign_and_its_figures(fieldlog, tmp_path: 
         assert _cell(app, "food.cold_chain", "campaign") == "2"
         assert _cell(app, "drug.pharmacies", "today") == "1"
         assert _cell(app, "product.goods_value", "campaign") == "0.00"  # 万元
-        sync = text_of(app.screen.query_one("#sync", Static))
+        side = app.screen.query_one(SidePanel)
+        sync = side.section("sync")
         assert "待同步 8 条" in sync  # 2 entities + 6 inspections, none acknowledged
-        pace = text_of(app.screen.query_one("#pace-text", Static))
+        pace = side.section("pace")
         assert "今日 1 条" in pace and "累计 6 条" in pace
+        painted = "\n".join(side.render_line(y).text for y in range(side.size.height))
+        assert all(line in painted for line in (*sync.splitlines(), pace, "超期提醒", "没有超期事项"))
 
 
 async def test_the_dashboard_is_painted_once_at_start_with_its_figures(fieldlog, tmp_path: Path) -> None:
@@ -72,8 +80,8 @@ async def test_tallies_update_in_place_within_100ms_of_a_save(fieldlog, tmp_path
     async with app.run_test(size=SIZE,
                             message_hook=lambda m: seen.append((time.perf_counter(), m))) as pilot:
         await settle(pilot)
-        board = app.screen.query_one("#tallies")
-        rows_before = list(board.rows)
+        board = app.screen.query_one(TallyBoard)
+        labels_before = [row[0] for row in board.rows()]
         await pilot.press("1", "c", "g", "z")
         await settle(pilot)
         await pilot.press("enter", "enter", "down", "enter", "ctrl+s")
@@ -81,7 +89,7 @@ async def test_tallies_update_in_place_within_100ms_of_a_save(fieldlog, tmp_path
         await _back_on_dashboard(pilot)
         assert _cell(app, "food.inspections", "today") == "1"
         assert _cell(app, "food.inspections", "campaign") == "6"
-        assert list(board.rows) == rows_before  # same keyed rows: updated, not rebuilt
+        assert [row[0] for row in board.rows()] == labels_before  # in place: no line moved
     saved_at = next(at for at, m in seen if isinstance(m, Outcome) and m.saved)
     shown_at = next(at for at, m in seen
                     if isinstance(m, DashboardScreen.Loaded) and at > saved_at)
@@ -117,7 +125,7 @@ async def test_overdue_reminders_use_the_pack_rules(fieldlog, tmp_path: Path) ->
     app = FieldLogApp(fieldlog.db, clock=lambda: end)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        shown = text_of(app.screen.query_one("#reminders", Static))
+        shown = app.screen.query_one(SidePanel).section("reminders")
     case_late = overdue_by(dt.date(2026, 8, 20), dt.date(2026, 9, 15), end.date(), 15)
     complaint_late = overdue_by(dt.date(2026, 9, 15), None, end.date(), 7)
     assert case_late > 0 and complaint_late > 0
@@ -172,15 +180,16 @@ async def test_a_failure_is_shown_and_keeps_what_was_typed(fieldlog, tmp_path: P
 
 async def test_a_wide_terminal_sets_the_actions_side_by_side(fieldlog, tmp_path: Path) -> None:
     """At 200×60 the seven actions stand in three sets of columns, whole actions each, every
-    figure where the board says; made narrower, the board is one set again."""
+    figure where the board says; made narrower, the board is one set again, and below 110
+    columns the headline is the short one."""
     seed(fieldlog, tmp_path)
     app = make_app(fieldlog)
     async with app.run_test(size=(200, 60)) as pilot:
         await settle(pilot)
         board = app.dashboard.query_one(TallyBoard)
         tallies = len(app.pack.tallies)
-        assert [c.value for c in board.columns].count("tally@2") == 1  # three sets
-        assert board.row_count < tallies / 2
+        assert board.sets == 3 and len(board.rows()[0]) == 3 * 4
+        assert len(board.rows()) < tallies / 2
         assert board.region.right <= 200 - 44 and board.virtual_size.width <= board.size.width
         assert board.figure("food.inspections", "campaign") == "5"
         last = app.pack.tallies[-1].id  # in the third set
@@ -188,6 +197,74 @@ async def test_a_wide_terminal_sets_the_actions_side_by_side(fieldlog, tmp_path:
         assert board.figure("drug.pharmacies", "today") == "1"
         await pilot.resize_terminal(120, 36)
         await settle(pilot)
-        assert "tally@1" not in [c.value for c in board.columns]
-        assert board.row_count > tallies and _cell(app, "food.inspections", "campaign") == "5"
+        assert board.sets == 1 and len(board.rows()[0]) == 4
+        assert len(board.rows()) > tallies and _cell(app, "food.inspections", "campaign") == "5"
         assert board.figure(last, "campaign") == before == _cell(app, last, "campaign")
+        headline = app.dashboard.query_one("#headline", Static)
+        assert "2026-09-14 至 2026-10-08" in text_of(headline)
+        await pilot.resize_terminal(80, 24)  # the short headline, then the long one again
+        await settle(pilot)
+        assert "中秋守护 09-14~10-08 | 张三 | 今天 09-21" in text_of(headline)
+        await pilot.resize_terminal(120, 36)
+        await settle(pilot)
+        assert "2026-09-14 至 2026-10-08" in text_of(headline)
+
+
+async def test_the_board_lines_up_in_terminal_cells(fieldlog, tmp_path: Path) -> None:
+    """The figures stand right-aligned under their headings on every painted line, CJK
+    labels counted two cells a character (a label measured in characters would push its
+    figures one cell right per character)."""
+    seed(fieldlog, tmp_path)
+    async with running(fieldlog) as (app, _pilot):
+        board = app.dashboard.query_one(TallyBoard)
+        header, *lines = [board.render_line(y).text for y in range(board.size.height)]
+        edges = [cell_len(header[:header.index(title) + len(title)]) for title in ("今日", "累计")]
+        painted = {}
+        for line in lines:
+            label, *figures = re.split(r"\s{2,}", line.strip())
+            if len(figures) >= 2:
+                ends, at = [], line.index(label) + len(label)
+                for figure in figures[:2]:
+                    at = line.index(figure, at) + len(figure)
+                    ends.append(cell_len(line[:at]))
+                assert ends == edges, line
+                painted[label] = figures[:2]
+        assert painted["检查食品经营单位"] == ["0", "5"] and painted["检查药店"] == ["1", "1"]
+        assert len(painted) > 20
+
+
+async def test_at_80_columns_the_board_scrolls_under_its_heading(fieldlog, tmp_path: Path) -> None:
+    """The board does not fit 80×24: it has the focus, and the keys scroll its lines
+    while its heading row stays on top."""
+    seed(fieldlog, tmp_path)
+    app = make_app(fieldlog)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        board = app.dashboard.query_one(TallyBoard)
+        last = app.pack.tallies[-1].label["zh"]
+        shown = lambda: [board.render_line(y).text for y in range(board.size.height)]  # noqa: E731
+        assert app.focused is board and board.size.height < len(board.rows())
+        assert not any(last in line for line in shown())
+        await pilot.press("end")
+        await settle(pilot)
+        assert "统计项" in shown()[0] and last in shown()[-1]
+        await pilot.press("home")
+        await settle(pilot)
+        assert "食品安全专项整治" in shown()[1]
+
+
+async def test_the_footer_shows_the_keys_and_a_press_on_one_works(fieldlog, tmp_path: Path) -> None:
+    """One line of keys, in binding order, the number keys as many as the pack has
+    actions; pressing the words of a key does what the key does."""
+    seed(fieldlog, tmp_path, records=False)
+    app = make_app(fieldlog)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        footer = app.dashboard.query_one(KeysFooter)
+        line = footer.render_line(0).text
+        assert re.sub(r"\s+", " ", line).strip() == (
+            "s 同步 r 工作汇报 q 退出 ? 帮助 1-7 新建检查 l 检查记录 c 案件 t 投诉举报 "
+            "a 工作记录 i 设置 ^p 命令")
+        await pilot.click(KeysFooter, offset=(cell_len(line[:line.index("检查记录")]) + 1, 0))
+        await settle(pilot)
+        assert isinstance(app.screen, RecordsScreen) and app.screen.kind == "inspection"

@@ -12,6 +12,7 @@ from tests.ui_support import running, seed, settle, text_of
 from tui_app.i18n import set_lang
 from tui_app.ui.screens.dashboard import DashboardScreen
 from tui_app.ui.screens.entry import EntryScreen
+from tui_app.ui.widgets.tally_board import TallyBoard
 
 
 def _inspections(fieldlog) -> list[dict]:  # noqa: ANN001 - the conftest Fieldlog runner
@@ -30,8 +31,7 @@ async def test_routine_entry_takes_at_most_20_keystrokes(fieldlog, tmp_path: Pat
     ]
     async with running(fieldlog, *keys) as (app, pilot):
         assert isinstance(app.screen, DashboardScreen)
-        board = app.screen.query_one("#tallies")
-        assert str(board.get_cell("food.cold_chain", "today")).strip() == "1"
+        assert app.screen.query_one(TallyBoard).figure("food.cold_chain", "today") == "1"
     assert len(keys) <= 20
     [saved] = _inspections(fieldlog)
     assert saved["entity_name"] == "城关镇好又多超市"

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable
 
 from tests.test_ui_sync import central, until  # noqa: F401 - the central store fixture
-from tests.ui_support import running, seed, settle, text_of
+from tests.ui_support import running, seed, settle
 from tui_app.ui.screens.dashboard import DashboardScreen
 from tui_app.ui.screens.detail import DetailScreen
 from tui_app.ui.screens.records import RecordsScreen
+from tui_app.ui.widgets.side_panel import SidePanel
 
 
 def _row(table: DataTable, index: int = 0) -> list[str]:
@@ -58,12 +59,12 @@ async def test_a_failed_sync_turns_the_panel_offline(fieldlog, tmp_path: Path,
                                                     central: str) -> None:  # noqa: F811
     seed(fieldlog, tmp_path)
     async with running(fieldlog) as (app, pilot):
-        panel = app.screen.query_one("#sync", Static)
-        await until(pilot, lambda: "在线" in text_of(panel) and "离线" not in text_of(panel))
+        panel = app.screen.query_one(SidePanel)
+        await until(pilot, lambda: "在线" in panel.section("sync") and "离线" not in panel.section("sync"))
         (tmp_path / "central.db").unlink()  # the share is gone; the next check is minutes away
         await pilot.press("s")
         await until(pilot, lambda: not app.screen.running)  # type: ignore[attr-defined]
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, DashboardScreen)
-        assert "离线" in text_of(panel)
+        assert "离线" in panel.section("sync")

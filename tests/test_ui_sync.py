@@ -18,7 +18,7 @@ from tui_app.services import sync as sync_service
 from tui_app.services.context import open_context
 from tui_app.ui.screens.dashboard import DashboardScreen
 from tui_app.ui.screens.sync import SyncScreen
-from tui_app.ui.widgets import sync_panel
+from tui_app.ui.widgets import side_panel
 
 SEEDED = 8  # 2 entities + 6 inspections, as tests/ui_support.seed writes them
 
@@ -46,6 +46,11 @@ def shown(pilot: Pilot, selector: str) -> str:
     return text_of(pilot.app.screen.query_one(selector, Static))
 
 
+def sync_text(pilot: Pilot) -> str:
+    """The dashboard's sync section, as its side panel paints it."""
+    return pilot.app.screen.query_one(side_panel.SidePanel).section("sync")
+
+
 async def until(pilot: Pilot, condition: Callable[[], bool], seconds: float = 10.0) -> None:
     """Wait (not a keystroke) until background work has made `condition` true."""
     deadline = time.monotonic() + seconds
@@ -58,7 +63,7 @@ async def until(pilot: Pilot, condition: Callable[[], bool], seconds: float = 10
 async def test_s_syncs_and_the_dashboard_follows(fieldlog, tmp_path: Path, central: str) -> None:
     seed(fieldlog, tmp_path)
     async with running(fieldlog) as (app, pilot):
-        assert f"待同步 {SEEDED} 条，上次同步 无" in shown(pilot, "#sync")
+        assert f"待同步 {SEEDED} 条，上次同步 无" in sync_text(pilot)
         await pilot.press("s")
         await until(pilot, lambda: isinstance(app.screen, SyncScreen) and not app.screen.running)
         assert central in shown(pilot, "#sync-central")
@@ -70,7 +75,7 @@ async def test_s_syncs_and_the_dashboard_follows(fieldlog, tmp_path: Path, centr
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, DashboardScreen)
-        panel = shown(pilot, "#sync")
+        panel = sync_text(pilot)
         assert "待同步 0 条" in panel and "上次同步 2026-" in panel and "在线" in panel
     unsynced, last = local_state(fieldlog.db)
     assert unsynced == 0 and last is not None
@@ -107,7 +112,7 @@ async def test_unreachable_central_says_so_and_changes_nothing(fieldlog, tmp_pat
     seed(fieldlog, tmp_path)
     fieldlog("init", "--central", str(tmp_path / "usb" / "central.db"))  # the stick is not in
     async with running(fieldlog) as (app, pilot):
-        assert "离线" in shown(pilot, "#sync")
+        assert "离线" in sync_text(pilot)
         await pilot.press("s")
         await until(pilot, lambda: isinstance(app.screen, SyncScreen) and not app.screen.running)
         error = shown(pilot, "#sync-error").strip()
@@ -120,7 +125,7 @@ async def test_unreachable_central_says_so_and_changes_nothing(fieldlog, tmp_pat
 async def test_without_a_central_url_the_screen_says_where_to_set_it(fieldlog, tmp_path: Path) -> None:
     seed(fieldlog, tmp_path, records=False)
     async with running(fieldlog) as (app, pilot):
-        assert "未设置中心库" in shown(pilot, "#sync")
+        assert "未设置中心库" in sync_text(pilot)
         await pilot.press("s")
         await until(pilot, lambda: isinstance(app.screen, SyncScreen) and not app.screen.running)
         assert "按 i 打开设置" in shown(pilot, "#sync-central")
@@ -130,13 +135,13 @@ async def test_without_a_central_url_the_screen_says_where_to_set_it(fieldlog, t
 
 async def test_the_indicator_goes_offline_when_the_central_file_goes(
         fieldlog, tmp_path: Path, central: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(sync_panel, "CHECK_SECONDS", 0.1)
+    monkeypatch.setattr(side_panel, "CHECK_SECONDS", 0.1)
     seed(fieldlog, tmp_path, records=False)
     app = make_app(fieldlog)
     async with app.run_test(size=SIZE) as pilot:
-        await until(pilot, lambda: "在线" in shown(pilot, "#sync"))
+        await until(pilot, lambda: "在线" in sync_text(pilot))
         (tmp_path / "central.db").unlink()
-        await until(pilot, lambda: "离线" in shown(pilot, "#sync"))
+        await until(pilot, lambda: "离线" in sync_text(pilot))
 
 
 async def test_auto_sync_sends_a_saved_entry_without_pressing_s(
@@ -144,18 +149,18 @@ async def test_auto_sync_sends_a_saved_entry_without_pressing_s(
     seed(fieldlog, tmp_path, records=False)
     app = make_app(fieldlog)
     async with app.run_test(size=SIZE) as pilot:
-        await until(pilot, lambda: "在线" in shown(pilot, "#sync"))
-        assert "自动同步" not in shown(pilot, "#sync")  # off by default
+        await until(pilot, lambda: "在线" in sync_text(pilot))
+        assert "自动同步" not in sync_text(pilot)  # off by default
         await pilot.press("i")
         await settle(pilot)
         await pilot.press(*["tab"] * 7, "space", "ctrl+s")  # past the 7 texts: 自动同步 on
         await until(pilot, lambda: isinstance(app.screen, DashboardScreen))
-        await until(pilot, lambda: "待同步 0 条" in shown(pilot, "#sync"))  # the 2 entities went
-        assert "自动同步：开" in shown(pilot, "#sync")
+        await until(pilot, lambda: "待同步 0 条" in sync_text(pilot))  # the 2 entities went
+        assert "自动同步：开" in sync_text(pilot)
         await pilot.press("1", "c", "g", "z", "enter", "enter", "down", "enter", "tab", "space",
                           "ctrl+s")
         await until(pilot, lambda: len(central_inspections(fieldlog, central)) == 1)
-        await until(pilot, lambda: "待同步 0 条" in shown(pilot, "#sync"))
+        await until(pilot, lambda: "待同步 0 条" in sync_text(pilot))
     [sent] = central_inspections(fieldlog, central)
     assert sent["fields"] == {"place_type": "学校及周边", "cold_chain": True}
     assert local_state(fieldlog.db)[0] == 0

@@ -12,12 +12,11 @@ from pathlib import Path
 from textual import events
 from textual.app import App
 from textual.css.query import NoMatches
-from textual.widgets import DataTable
-from textual.widgets.data_table import CellDoesNotExist
 
 from tests.ui_support import SIZE, make_app, seed, settle
 from tui_app.ui.screens.dashboard import DashboardScreen
 from tui_app.ui.screens.entry import EntityScreen, EntryScreen
+from tui_app.ui.widgets.tally_board import TallyBoard
 
 FINDINGS = "冷柜温度正常 ok"
 ROUTINE = [
@@ -60,8 +59,8 @@ def _cold_chain_today(app: App[object]) -> str | None:
     if not app.screen_stack or not isinstance(app.screen, DashboardScreen):
         return None
     try:
-        return str(app.screen.query_one("#tallies", DataTable).get_cell("food.cold_chain", "today")).strip()
-    except (NoMatches, CellDoesNotExist):
+        return app.screen.query_one(TallyBoard).figure("food.cold_chain", "today")
+    except (NoMatches, KeyError):
         return None
 
 

@@ -206,7 +206,7 @@ def list_records(ctx: click.Context, kind: str, date: str | None, day_from: str 
                           offset=(page - 1) * limit)
         if scope == "central":
             from tui_app.services import central as central_service
-            from tui_app.services.sync import central_url
+            from tui_app.services.central_link import central_url
 
             rows, total = central_service.records(central_url(context, url), query)
         else:

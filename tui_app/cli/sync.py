@@ -6,6 +6,7 @@ import click
 
 from tui_app.cli.common import emit_json, emit_table, fail, opened, scope_options
 from tui_app.i18n import t
+from tui_app.services import central_link
 from tui_app.services import sync as sync_service
 
 
@@ -98,7 +99,7 @@ def conflicts(ctx: click.Context, scope: str, url: str | None, fmt: str) -> None
         if scope == "central":
             from tui_app.services import central as central_service
 
-            rows = central_service.conflicts(sync_service.central_url(context, url))
+            rows = central_service.conflicts(central_link.central_url(context, url))
             if fmt == "json":
                 emit_json(rows)
                 return

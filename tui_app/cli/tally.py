@@ -28,7 +28,7 @@ def tally(ctx: click.Context, campaign: str | None, day_from: str | None, day_to
         start, end = period_options(day_from, day_to)
         if scope == "central":
             from tui_app.services import central as central_service
-            from tui_app.services.sync import central_url
+            from tui_app.services.central_link import central_url
 
             result = central_service.compute_tallies(central_url(context, url),
                                                      campaign or context.campaign_id, start, end)

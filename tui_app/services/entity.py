@@ -130,7 +130,7 @@ def publish_registry(ctx: Context, path: Path, url: str | None = None, *, skip_b
 
 def _registry_target(ctx: Context, url: str | None) -> Any:
     """Where the bureau publishes: the store itself, or the service in front of it."""
-    from tui_app.services.sync import link
+    from tui_app.services.central_link import link
     from tui_app.sync.central import kind_of_url, open_central, open_replication
 
     target = link(ctx, url)
@@ -150,7 +150,7 @@ def merge(ctx: Context, loser: str, survivor: str, reason: str, url: str | None 
     """The bureau merges two records of one place in the central store: a recorded
     revision of the loser (voided, naming its survivor), never a silent rewrite; every
     figure counts the survivor, centrally at once and on each laptop after its pull."""
-    from tui_app.services.sync import central_url
+    from tui_app.services.central_link import central_url
     from tui_app.sync.central import open_central
 
     if not reason or not reason.strip():

@@ -130,9 +130,9 @@ def for_scope(ctx: Context, scope: str, campaign: str | None = None, day_from: d
     """
     if scope == "local":
         return local(ctx, campaign, day_from, day_to)
-    from tui_app.services import sync  # the central drivers load only when asked
+    from tui_app.services.central_link import central_url
 
-    return central(ctx, sync.central_url(ctx, url), campaign, day_from, day_to)
+    return central(ctx, central_url(ctx, url), campaign, day_from, day_to)
 
 
 def markdown(ctx: Context, campaign: str | None = None, day_from: dt.date | None = None,

@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any, BinaryIO
 
 from tui_app.domain import identity
@@ -20,6 +19,7 @@ from tui_app.domain.ids import utc_now
 from tui_app.domain.tally import Delta
 from tui_app.errors import FieldLogError
 from tui_app.services import attachments, backups
+from tui_app.services.central_link import link
 from tui_app.services.context import Context, shipped_packs
 from tui_app.services.documents import refill_blocks
 from tui_app.services.record import fact_delta
@@ -36,33 +36,6 @@ from tui_app.sync.protocol import PACK_KIND, Change, PullPage, PushResult, same_
 from tui_app.sync.templates import manifest_of, pulled_manifest
 
 CENTRAL_ORIGIN = "central"
-
-
-def central_url(ctx: Context, url: str | None = None) -> str:
-    """The central store: `--central`, else FIELDLOG_CENTRAL, else the `init` setting."""
-    chosen = url or os.environ.get("FIELDLOG_CENTRAL") or ctx.settings.get("central_url")
-    if not chosen:
-        raise FieldLogError("sync.no_central")
-    return chosen
-
-
-@dataclass(frozen=True)
-class Link:
-    """Where and how this laptop syncs: the URL and, for the HTTP service, the token
-    (FIELDLOG_TOKEN, else the `init --token` setting), a CA file and plain-http consent."""
-
-    url: str
-    token: str | None = None
-    ca_file: str | None = None
-    insecure: bool = False
-
-
-def link(ctx: Context, url: str | None = None, *, ca_file: str | None = None,
-         insecure: bool = False) -> Link:
-    return Link(central_url(ctx, url),
-                os.environ.get("FIELDLOG_TOKEN") or ctx.settings.get("central_token"),
-                ca_file or os.environ.get("FIELDLOG_CA_FILE") or ctx.settings.get("central_ca_file"),
-                insecure or ctx.settings.get("central_insecure") == "1")
 
 
 class LaptopSide:
@@ -325,16 +298,6 @@ def unsynced_count(ctx: Context) -> int:
 def last_sync(ctx: Context) -> str | None:
     """UTC time of the last complete sync, or None."""
     return ledger.state(ctx.db, "last_sync")
-
-
-def is_reachable(url: str, timeout: float = 2.0, ctx: Context | None = None) -> bool:
-    """Can the central store (or the service) at `url` be reached within `timeout` s?"""
-    from tui_app.sync.central import is_reachable as probe
-
-    if ctx is None:
-        return probe(url, timeout)
-    target = link(ctx, url)
-    return probe(url, timeout, ca_file=target.ca_file, insecure=target.insecure)
 
 
 def conflicts(ctx: Context, limit: int = 1000) -> list[dict[str, Any]]:

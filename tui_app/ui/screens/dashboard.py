@@ -13,17 +13,17 @@ from concurrent import futures
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Sparkline, Static
+from textual.widgets import Static
 
 from tui_app.i18n import pick, t
 from tui_app.services import dashboard as dashboard_service
 from tui_app.ui.guard import Guarded
 from tui_app.ui.sessions import db_work
 from tui_app.ui.widgets.footer import KeysFooter
-from tui_app.ui.widgets.sync_panel import SyncPanel
+from tui_app.ui.widgets.side_panel import SidePanel
 from tui_app.ui.widgets.tally_board import TallyBoard
 
 MAX_ACTION_KEYS = 9
@@ -62,20 +62,13 @@ class DashboardScreen(Guarded, Screen[None]):
         super().__init__(id="dashboard")
         self.snapshot: dashboard_service.Snapshot | None = None
         self._after_load: list[Callable[[], object]] = []
+        self._headlines = (t("ui.loading"), t("ui.loading"))  # the long one and the short one
 
     def compose(self) -> ComposeResult:
         yield Static(t("ui.loading"), id="headline")
-        yield Static(t("ui.loading"), id="headline-short")
         with Horizontal(id="dash-body"):
             yield TallyBoard(id="tallies")
-            with Vertical(id="dash-side"):
-                yield Static(t("ui.dash.pace"), classes="panel-title")
-                yield Sparkline([], id="pace")
-                yield Static("", id="pace-text")
-                yield Static(t("ui.dash.sync"), classes="panel-title")
-                yield SyncPanel(id="sync")
-                yield Static(t("ui.dash.reminders"), classes="panel-title")
-                yield Static("", id="reminders")
+            yield SidePanel(id="dash-side")
         yield Static("", id="action-keys")
         yield KeysFooter()
 
@@ -127,22 +120,22 @@ class DashboardScreen(Guarded, Screen[None]):
             note = "\n" + t(snap.campaign_note, name=pick(pack.name),
                              start=pack.period_from, end=pack.period_to)
             headline, short = headline + note, short + note
-        self.query_one("#headline", Static).update(headline)
-        self.query_one("#headline-short", Static).update(short)
+        self._headlines = (headline, short)
+        self._fit_headline()
         self.query_one(TallyBoard).show(pack, snap.today_values, snap.campaign_values)
-        self.query_one("#pace", Sparkline).data = [n for _, n in snap.per_day] or [0]
-        today_count = dict(snap.per_day).get(snap.today.isoformat(), 0)
-        self.query_one("#pace-text", Static).update(t(
-            "ui.dash.pace_text", today=today_count, total=sum(n for _, n in snap.per_day),
-            days=len(snap.per_day)))
-        self.query_one(SyncPanel).show(snap)
-        self.query_one("#reminders", Static).update(
-            "\n".join(t(f"ui.reminder.{r.kind}", subject=r.subject or "-", since=r.since,
-                        late=r.days_late) for r in snap.reminders[:8])
-            or t("ui.dash.no_reminders"))
+        self.query_one(SidePanel).show(snap)
         self._show_number_keys(min(len(pack.actions), MAX_ACTION_KEYS))
         self.query_one("#action-keys", Static).update("  ".join(
             f"[b]{n}[/b] {pick(a.name)}" for n, a in enumerate(pack.actions[:MAX_ACTION_KEYS], 1)))
+
+    def on_resize(self) -> None:
+        """Made narrower than 110 columns or wider again (the width class is set by then)."""
+        self._fit_headline()
+
+    def _fit_headline(self) -> None:
+        """The short headline below 110 columns (the -narrow class), else the long one."""
+        headline, short = self._headlines
+        self.query_one("#headline", Static).update(short if self.has_class("-narrow") else headline)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Number keys past the pack's last action do nothing, so they are not offered."""

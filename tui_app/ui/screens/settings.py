@@ -20,7 +20,7 @@ from tui_app.ui.guard import Guarded
 from tui_app.ui.sessions import db_work
 from tui_app.ui.widgets.fields import FormBody
 from tui_app.ui.widgets.footer import KeysFooter
-from tui_app.ui.widgets.sync_panel import SyncPanel
+from tui_app.ui.widgets.side_panel import SidePanel
 
 SPECS = [*(forms.spec(key, "text", f"cli.init.prompt.{key}") for key in profile.KEYS),
          *(forms.spec(key, "bool", f"ui.settings.{key}") for key in profile.FLAGS)]
@@ -79,5 +79,5 @@ class SettingsScreen(Guarded, Screen[None]):
             return
         self.app.sessions.invalidate()
         self.notify(t("ui.settings.saved"))
-        self.app.dashboard.query_one(SyncPanel).check()  # the central URL may have changed
+        self.app.dashboard.query_one(SidePanel).check()  # the central URL may have changed
         self.app.records_changed(then=self.dismiss)

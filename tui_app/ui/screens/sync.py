@@ -22,11 +22,12 @@ from textual.worker import Worker, WorkerState
 from tui_app.domain.values import local_display
 from tui_app.errors import FieldLogError
 from tui_app.i18n import t
+from tui_app.services import central_link
 from tui_app.services import sync as sync_service
 from tui_app.ui.guard import Guarded
 from tui_app.ui.sessions import db_work
 from tui_app.ui.widgets.footer import KeysFooter
-from tui_app.ui.widgets.sync_panel import SyncPanel
+from tui_app.ui.widgets.side_panel import SidePanel
 
 PHASES = ("push", "pull")
 
@@ -118,7 +119,7 @@ class SyncScreen(Guarded, Screen[None]):
         ctx = self.app.sessions.get()  # type: ignore[attr-defined]
         summary, error = None, ""
         try:
-            url = sync_service.central_url(ctx)
+            url = central_link.central_url(ctx)
         except FieldLogError:
             url = ""  # the screen says where to set it
         if url:
@@ -186,7 +187,7 @@ class SyncScreen(Guarded, Screen[None]):
             self.query_one("#sync-outcome", Static).update("\n".join(lines))
         self._show_ledgers(message.conflicts, message.quarantined)
         if message.url:
-            self.app.dashboard.query_one(SyncPanel).sync_ended(message.error)  # type: ignore[attr-defined]
+            self.app.dashboard.query_one(SidePanel).sync_ended(message.error)  # type: ignore[attr-defined]
         self.app.records_changed()  # type: ignore[attr-defined]
 
     def _show_ledgers(self, conflicts: list[dict[str, Any]], refused: list[dict[str, Any]]) -> None:

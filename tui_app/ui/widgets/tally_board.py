@@ -1,16 +1,22 @@
 """The tally board: every tally of the pack, today and to date, grouped by action.
 
-Rows are keyed by tally id and cells by column, so a refresh updates figures in
-place (the Memray pattern) and the table never jumps or flickers.
+One widget paints the whole board line by line (Textual's line API): its lines are
+computed from the figures and cropped to the scroll position, so a refresh repaints
+the figures in place (the rows never move) and the start styles one node, not a
+table's cells, rows and a dozen component nodes. Cell widths are counted in terminal
+cells (Rich's `cell_len`: a CJK character is two), so Chinese labels line up.
 """
 
 from __future__ import annotations
 
 import itertools
 
-from rich.cells import cell_len
-from rich.text import Text
-from textual.widgets import DataTable
+from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
+from rich.style import Style
+from textual.geometry import Size
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
 
 from tui_app.domain.pack import Pack, Tally
 from tui_app.domain.tally import shown_value
@@ -18,6 +24,8 @@ from tui_app.i18n import pick, t
 from tui_app.i18n import shown as shown_in_lang
 
 COLUMNS = ("tally", "today", "campaign", "unit")
+FIGURES = ("today", "campaign")
+PADDING = 1  # cells either side of every cell's text (which also parts two sets)
 
 
 def group_name(pack: Pack, tally: Tally) -> str:
@@ -26,135 +34,196 @@ def group_name(pack: Pack, tally: Tally) -> str:
     return pick(action.name) if action else t(f"ui.group.{tally.record}")
 
 
-Block = list[tuple[str, Tally | None]]  # an action's heading row, then its tallies' rows
+Line = tuple[str, Tally | None]  # an action's heading (no tally) or one tally's label
+Block = list[Line]  # an action's heading line, then its tallies' lines
+Cells = tuple[str, str, str, str]  # one line's texts in COLUMNS order, as shown
 
 
-class TallyBoard(DataTable):
-    """A read-only table of the campaign's figures: a heading row per action.
+class TallyBoard(ScrollView, can_focus=True):
+    """A read-only board of the campaign's figures: a heading line per action.
 
     When the board is wide enough (a 200-column terminal), the actions are set side by
     side in as many sets of the four columns as fit, each set a run of whole actions of
-    about equal height; at 80 or 120 columns it is one set, keyed by tally and column.
+    about equal height; at 80 or 120 columns it is one set. The heading row stays on top
+    while the lines scroll under it (arrow and page keys once focused, or the mouse).
+    """
+
+    COMPONENT_CLASSES = {"tally-board--header", "tally-board--heading", "tally-board--even-row"}
+    DEFAULT_CSS = """
+    TallyBoard {
+        background: $surface;
+        color: $foreground;
+        &:focus { background-tint: $foreground 5%; }
+        & > .tally-board--header { text-style: bold; background: $panel; color: $foreground; }
+        & > .tally-board--heading { text-style: bold; }
+        & > .tally-board--even-row { background: $surface-lighten-1 50%; }
+        &:dark > .tally-board--even-row { background: $surface-darken-1 40%; }
+    }
     """
 
     def __init__(self, **kwargs: object) -> None:
-        super().__init__(cursor_type="none", zebra_stripes=True, **kwargs)  # type: ignore[arg-type]
+        super().__init__(**kwargs)  # type: ignore[arg-type]
         self._pack: Pack | None = None
-        self._shown: dict[tuple[str, str], str] = {}
+        self._shown: dict[tuple[str, str], str] = {}  # (tally, "today"/"campaign") → figure
         self._sets = 1
-        self._cells: dict[tuple[str, str], tuple[str, str]] = {}  # (tally, column) → its cell
+        self._blocks: list[Block] = []  # the pack's lines, action by action
+        self._widths: list[int] = []  # of the four columns, in terminal cells
+        self._grid: list[list[Line | None]] = []  # per board row, a line (or none) per set
+        self._strips: list[Strip] | None = None  # the board's rows painted, header first
 
-    def on_mount(self) -> None:
-        for key in COLUMNS:
-            self.add_column(t(f"ui.col.{key}"), key=key)
+    # ------------------------------------------------------------ figures in, figures out
 
     def show(self, pack: Pack, today: dict[str, int | float],
              campaign: dict[str, int | float]) -> None:
-        """First call builds the rows with their figures; later calls change only the
-        figures that moved (one cell update each, no rebuild)."""
-        shown = {(tally.id, column): shown_value(tally, values.get(tally.id, 0))
-                 for tally in pack.tallies
-                 for column, values in (("today", today), ("campaign", campaign))}
-        if self._pack is None or self._pack.id != pack.id:
+        """New figures: the lines stay where they are (unless a wider figure leaves room
+        for fewer sets side by side) and only the board is repainted."""
+        self._shown = {(tally.id, column): shown_value(tally, values.get(tally.id, 0))
+                       for tally in pack.tallies
+                       for column, values in zip(FIGURES, (today, campaign), strict=True)}
+        new_pack = pack is not self._pack  # another campaign, or its pack changed
+        if new_pack:
             self._pack = pack
-            self._build(shown)
-            return
-        for (tally_id, column), value in shown.items():
-            if self._shown.get((tally_id, column)) != value:
-                self.update_cell(*self._cells[(tally_id, column)], Text(value, justify="right"))
-        self._shown = shown
+            self._blocks = blocks_of(pack)
+        self._widths = self._measure()
+        if new_pack or self._fitting_sets() != self._sets:
+            self._lay_out()
+        self._repaint()
 
     def figure(self, tally_id: str, column: str) -> str:
-        """The figure shown for one tally in "today" or "campaign", wherever it stands."""
-        return str(self.get_cell(*self._cells[(tally_id, column)])).strip()
+        """The figure shown for one tally in "today" or "campaign", wherever it stands
+        (KeyError before the first figures, or for a tally the board does not have)."""
+        for row in self._grid:
+            for line in row:
+                if line is not None and line[1] is not None and line[1].id == tally_id:
+                    return self._cells(line)[COLUMNS.index(column)].strip()
+        raise KeyError(tally_id)
+
+    def rows(self) -> list[tuple[str, ...]]:
+        """Every board row's texts as painted, header excluded: the four columns of each
+        set in turn, stripped of their padding and indent."""
+        return [tuple(text.strip() for line in row for text in self._cells(line)) for row in self._grid]
+
+    @property
+    def sets(self) -> int:
+        """How many sets of the four columns stand side by side."""
+        return self._sets
+
+    def _cells(self, line: Line | None) -> Cells:
+        """What one set's four cells of a row say (the same texts `figure` reads)."""
+        if line is None:
+            return ("", "", "", "")
+        text, tally = line
+        if tally is None:
+            return (text, "", "", "")
+        assert self._pack is not None
+        return (text, *(self._shown[(tally.id, column)] for column in FIGURES),  # type: ignore[return-value]
+                shown_in_lang(tally.unit, self._pack.value_labels))
+
+    # ------------------------------------------------------------ layout
 
     def on_resize(self) -> None:
         """A terminal made wider or narrower sets the actions side by side, or back."""
         if self._pack is not None and self._fitting_sets() != self._sets:
-            self._build(self._shown)
+            self._lay_out()
+            self._repaint()
 
-    def _blocks(self) -> list[Block]:
+    def _lay_out(self) -> None:
+        """The rows of the board for its width: whole actions in `sets` runs."""
+        self._sets = self._fitting_sets()
+        runs = split_even(self._blocks, self._sets)
+        height = max(len(run) for run in runs)
+        self._grid = [[run[row] if row < len(run) else None for run in runs] for row in range(height)]
+
+    def _measure(self) -> list[int]:
+        """Each column as wide as its widest text (heading included), in terminal cells."""
         assert self._pack is not None
-        blocks: list[Block] = []
-        previous = None
-        for tally in self._pack.tallies:
-            group = group_name(self._pack, tally)
-            if group != previous:
-                blocks.append([(group, None)])
-                previous = group
-            blocks[-1].append(("  " + pick(tally.label), tally))
-        return blocks
-
-    def _label_width(self) -> int:
-        # The label column gets its width from the labels themselves, set here: left to
-        # the table's own measuring (done later, when idle) it sometimes kept the width of
-        # its header on a busy start.
-        labels = [text for block in self._blocks() for text, _ in block]
-        return max(cell_len(text) for text in [t(f"ui.col.{COLUMNS[0]}"), *labels])
+        texts = [[t(f"ui.col.{key}")] for key in COLUMNS]
+        texts[0] += [text for block in self._blocks for text, _ in block]
+        for n, column in enumerate(FIGURES, 1):
+            texts[n] += [shown for (_, col), shown in self._shown.items() if col == column]
+        texts[3] += [shown_in_lang(tally.unit, self._pack.value_labels) for tally in self._pack.tallies]
+        return [max(map(cell_len, column)) for column in texts]
 
     def _set_width(self) -> int:
-        """The cells one set of the four columns takes: each column as wide as its widest
-        text, with a cell of padding on either side (which also parts two sets)."""
-        assert self._pack is not None
-        pack = self._pack
-        widths = [self._label_width()]
-        for column in ("today", "campaign"):
-            widths.append(max(cell_len(t(f"ui.col.{column}")),
-                              *(cell_len(shown) for (_, col), shown in self._shown.items() if col == column)))
-        widths.append(max(cell_len(t("ui.col.unit")),
-                          *(cell_len(shown_in_lang(tl.unit, pack.value_labels)) for tl in pack.tallies)))
-        return sum(widths) + 2 * len(widths)
+        """The cells one set of the four columns takes, padding included."""
+        return sum(self._widths) + 2 * PADDING * len(COLUMNS)
 
     def _fitting_sets(self) -> int:
         width = self.size.width
         sets = 1
         while (sets + 1) * self._set_width() <= width:
             sets += 1
-        return min(sets, len(self._blocks()))
+        return min(sets, len(self._blocks))
 
-    def _build(self, shown: dict[tuple[str, str], str]) -> None:
-        self._shown = shown
-        self._sets = self._fitting_sets()
-        columns = split_even(self._blocks(), self._sets)
-        self.clear(columns=True)
-        self._cells = {}
-        label_width = self._label_width()
-        for n in range(len(columns)):
-            for key in COLUMNS:
-                self.add_column(t(f"ui.col.{key}"), key=column_key(key, n),
-                                width=label_width if key == COLUMNS[0] else None)
-        height = max(len(column) for column in columns)
-        for row in range(height):
-            cells: list[Text | str] = []
-            for n, column in enumerate(columns):
-                cells += self._cells_of(column[row] if row < len(column) else None, row, n)
-            self.add_row(*cells, key=self._row_key(columns[0][row] if row < len(columns[0]) else None, row))
+    # ------------------------------------------------------------ painting
 
-    def _row_key(self, line: tuple[str, Tally | None] | None, row: int) -> str:
-        """A one-set board keys its rows by tally (as the tests and refreshes read it)."""
-        if self._sets == 1 and line is not None:
-            text, tally = line
-            return tally.id if tally is not None else f"group:{text}"
-        return f"row:{row}"
+    def _repaint(self) -> None:
+        """Drop the painted rows (they are painted again when next shown) and size the
+        scrolled area: every row under the heading row, every set across."""
+        self._strips = None
+        self.virtual_size = Size(self._sets * self._set_width(), len(self._grid) + 1)
+        self.refresh()
 
-    def _cells_of(self, line: tuple[str, Tally | None] | None, row: int, n: int) -> list[Text | str]:
-        if line is None:
-            return ["", "", "", ""]
-        text, tally = line
-        if tally is None:
-            return [Text(text, style="bold"), "", "", ""]
-        assert self._pack is not None
-        row_key = tally.id if self._sets == 1 else f"row:{row}"
-        for column in ("today", "campaign"):
-            self._cells[(tally.id, column)] = (row_key, column_key(column, n))
-        return [Text(text),
-                *(Text(self._shown[(tally.id, column)], justify="right") for column in ("today", "campaign")),
-                shown_in_lang(tally.unit, self._pack.value_labels)]
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._strips = None  # a theme or focus change: paint with the new colours
+
+    def render_line(self, y: int) -> Strip:
+        """Line `y` of the widget: the heading row on top, then the rows scrolled to."""
+        scroll_x, scroll_y = self.scroll_offset
+        strips = self._painted()
+        index = 0 if y == 0 else y + scroll_y
+        if index >= len(strips):
+            return Strip.blank(self.size.width, self.rich_style)
+        return strips[index].crop_extend(scroll_x, scroll_x + self.size.width, self.rich_style)
+
+    def _painted(self) -> list[Strip]:
+        if self._strips is None:
+            self._strips = self._paint() if self._pack is not None else []
+        return self._strips
+
+    def _paint(self) -> list[Strip]:
+        """The heading row then every board row, each the width of all its sets."""
+        widths = self._widths
+        base = self.rich_style
+        header = self.get_component_rich_style("tally-board--header")
+        even = self.get_component_rich_style("tally-board--even-row")
+        heading = self.get_component_rich_style("tally-board--heading", partial=True)
+        titles: Cells = tuple(t(f"ui.col.{key}") for key in COLUMNS)  # type: ignore[assignment]
+        strips = [Strip(cell_segments([(titles, header)] * self._sets, widths, header))]
+        for n, row in enumerate(self._grid):
+            style = even if n % 2 else base
+            cells = [(self._cells(line), style + heading if line and line[1] is None else style)
+                     for line in row]
+            strips.append(Strip(cell_segments(cells, widths, style)))
+        return strips
 
 
-def column_key(key: str, n: int) -> str:
-    """The first set keeps the plain keys ("today"); the sets beside it are numbered."""
-    return key if n == 0 else f"{key}@{n}"
+def blocks_of(pack: Pack) -> list[Block]:
+    """The pack's tallies in order, a heading line before each action's run of them."""
+    blocks: list[Block] = []
+    previous = None
+    for tally in pack.tallies:
+        group = group_name(pack, tally)
+        if group != previous:
+            blocks.append([(group, None)])
+            previous = group
+        blocks[-1].append(("  " + pick(tally.label), tally))
+    return blocks
+
+
+def cell_segments(cells: list[tuple[Cells, Style]], widths: list[int], style: Style) -> list[Segment]:
+    """One row of the board: each set's four cells padded to their column's width in
+    terminal cells, figures to the right; a set's label in the style given with it (a
+    heading's is bold), the other cells in the row's `style`."""
+    pad = " " * PADDING
+    segments = []
+    for texts, label_style in cells:
+        for n, (text, width) in enumerate(zip(texts, widths, strict=True)):
+            room = width - cell_len(text)
+            fitted = " " * room + text if COLUMNS[n] in FIGURES else set_cell_size(text, width)
+            segments.append(Segment(pad + fitted + pad, label_style if n == 0 else style))
+    return segments
 
 
 def split_even(blocks: list[Block], sets: int) -> list[Block]:
