@@ -300,13 +300,14 @@ def write_xlsx(tables: Sequence[Table], path: Path, progress: Progress | None = 
     cannot run anything.
     """
     try:
-        xlsx.write(path, (_sheet(tab, progress) for tab in tables))
+        xlsx.write(path, [_sheet(tab, progress) for tab in tables])
     except xlsx.TooManyRows as exc:
         raise FieldLogError("ledger.too_many_rows", sheet=exc.sheet,
                             limit=f"{xlsx.MAX_ROWS - 1:,}") from None
 
 
 def _sheet(tab: Table, progress: Progress | None) -> xlsx.Sheet:
-    widths, rows = _widths(tab, _reported(tab.name, tab.rows, progress))
-    return xlsx.Sheet(tab.name[:31], tab.headers, widths,
-                      [_NUMBER_FORMATS.get(kind) for kind in tab.kinds], rows)
+    """The table as a sheet whose rows (and the widths read from their first ones) are
+    taken, and reported to `progress`, only when the sheet is written."""
+    return xlsx.Sheet(tab.name[:31], tab.headers, [_NUMBER_FORMATS.get(kind) for kind in tab.kinds],
+                      lambda: _widths(tab, _reported(tab.name, tab.rows, progress)))

@@ -1,63 +1,46 @@
-"""A streaming .xlsx writer for plain typed tables: one bold frozen header row, column
-widths, and rows of text, numbers and dates, written straight into the zip as they come.
+"""Plain typed tables into an .xlsx, streamed: one bold, centred, frozen header row,
+column widths, and rows of text, numbers and dates.
 
-Why not xlsxwriter: its constant-memory mode costs about 9 µs a cell in Python calls
-(checks, an attribute list and three regular expressions per cell), so writing the
-cells of 1M inspections alone takes it 90 s or more on this kind of machine, past the
-60 s the whole export may take (README, "Big ledgers stream"). Here a row is one
-f-string per cell, and the zip's compression runs in a second thread (zlib lets go of
-the GIL), beside the rows being read and built.
+rustpy-xlsxwriter (a binding of rust_xlsxwriter) writes the workbook in its
+constant-memory mode, pulling each sheet's rows from a generator as it writes them, so
+memory stays flat however long a sheet is, and a cell costs Rust time, not Python
+calls. A text is only ever a text cell there: never a formula, a link or markup,
+whatever it starts with or contains.
 
-What is written is what xlsxwriter wrote (the same parts, styles, inline strings and
-number formats, minus the theme and document properties, which Excel does not need),
-and a text is only ever a text cell: never a formula, a link or markup, whatever it
-starts with or contains.
+What is left here is what the library leaves to its caller:
+- its rows are dicts keyed by header, written in the dict's order and headed by the
+  first row's keys, so a heading that repeats in a sheet is numbered as Excel numbers a
+  repeated table header (金额, 金额2), and an empty table gets one empty row for its
+  header to be written;
+- a text longer than a cell holds stops it, so such a text is cut where Excel cuts it;
+- past Excel's last row it fails naming no sheet, so TooManyRows is raised here first.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import queue
-import re
-import threading
-import zipfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape, quoteattr
 
 MAX_ROWS = 1_048_576  # rows in a sheet, header included (Excel's limit)
-MAX_TEXT = 32_767  # characters in a cell (UTF-16 units)
-CHUNK_ROWS = 2000  # rows encoded and handed to the compressing thread at a time
+MAX_TEXT = 32_767  # characters in a cell, as Excel counts them (UTF-16 units)
 
-_MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-_REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-_PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
-_XML_HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-_SHEET_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
-
-# What a text needs beyond copying: XML's specials, control characters (written as
-# _xHHHH_, as Excel does, and a literal _xHHHH_ escaped as _x005F_xHHHH_), the two
-# non-characters, and white space at either end (kept with xml:space="preserve").
-_SPECIAL = re.compile(r"[&<>\x00-\x08\x0b-\x1f\ufffe\uffff]|_x[0-9a-fA-F]{4}_|^\s|\s$")
-_ESCAPED_ESCAPE = re.compile(r"(_x[0-9a-fA-F]{4}_)")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\ufffe\uffff]")
-_EDGE_SPACE = re.compile(r"^\s|\s$")
-_EPOCH = dt.datetime(1899, 12, 31)
+Rows = Iterable[Sequence[Any]]
 
 
 @dataclass(frozen=True)
 class Sheet:
     """A sheet to write. `formats` gives each column's number format (or None): it
-    applies to numbers and dates in that column, never to text."""
+    applies to numbers and dates in that column, never to text. `content` is called
+    when the sheet's turn comes, not before, and gives the column widths and the rows:
+    so a sheet's first rows can size its columns without any sheet being read ahead of
+    the ones written before it."""
 
     name: str
     header: Sequence[str]
-    widths: Sequence[int]
     formats: Sequence[str | None]
-    rows: Iterable[Sequence[Any]]
+    content: Callable[[], tuple[Sequence[float], Rows]]
 
 
 class TooManyRows(ValueError):
@@ -68,241 +51,67 @@ class TooManyRows(ValueError):
         self.sheet = sheet
 
 
-def column_letters(n: int) -> list[str]:
-    """A, B, …, Z, AA, … for the first `n` columns."""
+def distinct(headers: Sequence[str]) -> list[str]:
+    """The headers with each repeat numbered (金额, 金额2, 金额3), as Excel does in a
+    table: the library keys a row's cells by header, so two columns need two names."""
+    seen: set[str] = set()
     out = []
-    for i in range(1, n + 1):
-        name = ""
-        while i:
-            i, rest = divmod(i - 1, 26)
-            name = chr(65 + rest) + name
+    for header in headers:
+        name, n = header, 1
+        while name in seen:
+            n += 1
+            name = f"{header}{n}"
+        seen.add(name)
         out.append(name)
     return out
 
 
-def text_xml(text: str) -> str:
-    """`<t>…</t>` for a text, escaped the way xlsxwriter and Excel do (see _SPECIAL);
-    longer than a cell holds, it is cut as xlsxwriter cut it."""
-    if len(text) > MAX_TEXT // 2 and len(text.encode("utf-16-le")) // 2 > MAX_TEXT:
-        text = _utf16_cut(text)
-    if _SPECIAL.search(text) is None:
-        return f"<t>{text}</t>"
-    text = _ESCAPED_ESCAPE.sub(r"_x005F\1", text)
-    text = _CONTROL.sub(lambda m: f"_x{ord(m.group()):04X}_", text)
-    spaced = _EDGE_SPACE.search(text) is not None
-    return f'<t xml:space="preserve">{escape(text)}</t>' if spaced else f"<t>{escape(text)}</t>"
+def fit(text: str) -> str:
+    """`text` cut to what a cell holds (MAX_TEXT UTF-16 units, a character never
+    split), as Excel cuts a longer paste; anything shorter is returned as it is."""
+    if len(text) <= MAX_TEXT // 2:
+        return text
+    units = text.encode("utf-16-le")
+    return text if len(units) <= MAX_TEXT * 2 else units[:MAX_TEXT * 2].decode("utf-16-le", "ignore")
 
 
-def _utf16_cut(text: str) -> str:
-    cut = text.encode("utf-16-le")[:MAX_TEXT * 2]
-    return cut.decode("utf-16-le", errors="ignore")
-
-
-def excel_serial(moment: dt.date) -> float:
-    """A date or a naive date-time as Excel's serial number (1900 system, Excel's phantom
-    29 Feb 1900 included), computed as xlsxwriter computes it."""
-    if not isinstance(moment, dt.datetime):
-        moment = dt.datetime(moment.year, moment.month, moment.day)
-    delta = moment - _EPOCH
-    serial = delta.days + (delta.seconds + delta.microseconds / 1e6) / 86400
-    return serial + 1 if serial > 59 else serial
-
-
-def rows_xml(rows: Iterable[Sequence[Any]], first: int, letters: Sequence[str],
-             styles: Sequence[str]) -> Iterator[str]:
-    """`<row>` elements for `rows`, numbered from `first`. `styles[c]` is the ` s="N"`
-    attribute that numbers and dates of column c take ('' for none). The innermost loop
-    of an export: one f-string per cell, dispatched on the value's type."""
-    serials: dict[dt.date, float] = {}  # an export's times repeat (by the minute)
-    for n, row in enumerate(rows, start=first):
-        cells = [f'<row r="{n}">']
-        for letter, style, value in zip(letters, styles, row, strict=True):
-            kind = type(value)
-            if kind is str:
-                cells.append(f'<c r="{letter}{n}" t="inlineStr"><is>{text_xml(value)}</is></c>')
-            elif kind is int or kind is float or kind is bool:
-                cells.append(f'<c r="{letter}{n}"{style}><v>{value:.16G}</v></c>')
-            elif kind is Decimal:
-                cells.append(f'<c r="{letter}{n}"{style}><v>{float(value):.16G}</v></c>')
-            elif kind is dt.datetime or kind is dt.date:
-                serial = serials.get(value)
-                if serial is None:
-                    serial = serials[value] = excel_serial(value)
-                cells.append(f'<c r="{letter}{n}"{style}><v>{serial:.16G}</v></c>')
-            elif value is not None:
-                raise TypeError(f"no .xlsx cell for {kind.__name__}")
-        cells.append("</row>")
-        yield "".join(cells)
-
-
-def _stored_width(width: float) -> float:
-    """A width in characters as Excel stores it (with its 5-pixel padding, in 1/256
-    of a character of 7 pixels): what xlsxwriter writes for `set_column(width)`."""
-    return int((int(width * 7 + 0.5) + 5) / 7 * 256) / 256
-
-
-class _Styles:
-    """The cell formats of a workbook: 0 plain, 1 the header (bold, centred), then one
-    per number format in order of first use (custom number formats from id 164)."""
-
-    def __init__(self) -> None:
-        self.formats: list[str] = []
-
-    def attribute(self, number_format: str | None) -> str:
-        if number_format is None:
-            return ""
-        if number_format not in self.formats:
-            self.formats.append(number_format)
-        return f' s="{self.formats.index(number_format) + 2}"'
-
-    def xml(self) -> str:
-        font = '<sz val="11"/><name val="Calibri"/><family val="2"/>'
-        num_fmts = "".join(f'<numFmt numFmtId="{164 + i}" formatCode={quoteattr(code)}/>'
-                           for i, code in enumerate(self.formats))
-        xfs = "".join(f'<xf numFmtId="{164 + i}" fontId="0" fillId="0" borderId="0" xfId="0" '
-                      'applyNumberFormat="1"/>' for i in range(len(self.formats)))
-        return (
-            f'{_XML_HEAD}<styleSheet xmlns="{_MAIN_NS}">'
-            f'<numFmts count="{len(self.formats)}">{num_fmts}</numFmts>'
-            f'<fonts count="2"><font>{font}</font><font><b/>{font}</font></fonts>'
-            '<fills count="2"><fill><patternFill patternType="none"/></fill>'
-            '<fill><patternFill patternType="gray125"/></fill></fills>'
-            '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border>'
-            '</borders><cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" '
-            f'borderId="0"/></cellStyleXfs><cellXfs count="{len(self.formats) + 2}">'
-            '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
-            '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1" '
-            'applyAlignment="1"><alignment horizontal="center" vertical="center"/></xf>'
-            f'{xfs}</cellXfs><cellStyles count="1"><cellStyle name="Normal" xfId="0" '
-            'builtinId="0"/></cellStyles><dxfs count="0"/><tableStyles count="0" '
-            'defaultTableStyle="TableStyleMedium9" defaultPivotStyle="PivotStyleLight16"/>'
-            "</styleSheet>")
-
-
-def _sheet_head(sheet: Sheet, letters: Sequence[str], selected: bool) -> str:
-    cols = "".join(f'<col min="{i}" max="{i}" width="{_stored_width(w)}" customWidth="1"/>'
-                   for i, w in enumerate(sheet.widths, start=1))
-    header = "".join(f'<c r="{letter}1" s="1" t="inlineStr"><is>{text_xml(text)}</is></c>'
-                     for letter, text in zip(letters, sheet.header, strict=True))
-    tab = ' tabSelected="1"' if selected else ""
-    return (f'{_XML_HEAD}<worksheet xmlns="{_MAIN_NS}" xmlns:r="{_REL_NS}"><sheetViews>'
-            f'<sheetView{tab} workbookViewId="0"><pane ySplit="1" topLeftCell="A2" '
-            'activePane="bottomLeft" state="frozen"/><selection pane="bottomLeft"/>'
-            '</sheetView></sheetViews><sheetFormatPr defaultRowHeight="15"/>'
-            f'<cols>{cols}</cols><sheetData><row r="1">{header}</row>')
-
-
-_SHEET_TAIL = ('</sheetData><pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" '
-               'header="0.3" footer="0.3"/></worksheet>')
-
-
-def _chunks(sheet: Sheet, styles: _Styles, selected: bool) -> Iterator[bytes]:
-    """The sheet's XML, as UTF-8 in chunks of CHUNK_ROWS rows."""
-    letters = column_letters(len(sheet.header))
-    yield _sheet_head(sheet, letters, selected).encode()
-    attributes = [styles.attribute(f) for f in sheet.formats]
-    chunk: list[str] = []
-    for n, row in enumerate(rows_xml(sheet.rows, 2, letters, attributes), start=2):
-        if n > MAX_ROWS:
+def _records(sheet: Sheet, keys: Sequence[str], widths: list[float]) -> Iterator[dict[str, Any]]:
+    """The sheet's rows as the library's records, when it asks for them. Fills
+    `widths` first (the library reads them once the rows are written)."""
+    sized, rows = sheet.content()
+    widths.extend(sized)
+    texts = [i for i, number_format in enumerate(sheet.formats) if number_format is None]
+    half = MAX_TEXT // 2
+    count = 0
+    for count, row in enumerate(rows, start=2):
+        if count > MAX_ROWS:
             raise TooManyRows(sheet.name)
-        chunk.append(row)
-        if len(chunk) == CHUNK_ROWS:
-            yield "".join(chunk).encode()
-            chunk.clear()
-    yield ("".join(chunk) + _SHEET_TAIL).encode()
+        for i in texts:  # the one per-cell step in Python: Excel's text limit
+            value = row[i]
+            if value.__class__ is str and len(value) > half:
+                row = (*row[:i], fit(value), *row[i + 1:])
+        yield dict(zip(keys, row, strict=True))
+    if not count:
+        yield dict.fromkeys(keys)  # no row: still the header
 
 
-class _Compressor:
-    """Writes chunks into one zip member from a second thread, so that deflating them
-    (zlib lets go of the GIL) overlaps building the next ones. A few chunks at most
-    wait in between, so memory stays flat."""
-
-    def __init__(self, book: zipfile.ZipFile) -> None:
-        self.book = book
-        self.pending: queue.Queue[tuple[str, bytes] | None] = queue.Queue(maxsize=4)
-        self.failure: BaseException | None = None
-        self.thread = threading.Thread(target=self._run, daemon=True)
-        self.thread.start()
-
-    def _run(self) -> None:
-        name, member = None, None
-        try:
-            while (item := self.pending.get()) is not None:
-                if item[0] != name:
-                    if member is not None:
-                        member.close()
-                    name, member = item[0], self.book.open(item[0], "w", force_zip64=True)
-                member.write(item[1])
-            if member is not None:
-                member.close()
-        except BaseException as exc:  # handed to the writing thread, which raises it
-            self.failure = exc
-            while self.pending.get() is not None:  # let the producer finish its puts
-                pass
-
-    def put(self, name: str, data: bytes) -> None:
-        if self.failure is not None:
-            raise self.failure
-        self.pending.put((name, data))
-
-    def close(self) -> None:
-        self.pending.put(None)
-        self.thread.join()
-        if self.failure is not None:
-            raise self.failure
-
-
-def _package(names: Sequence[str]) -> dict[str, str]:
-    """Every part but the sheets: content types, relationships, the workbook."""
-    count = len(names)
-    overrides = "".join(f'<Override PartName="/xl/worksheets/sheet{i}.xml" '
-                        f'ContentType="{_SHEET_TYPE}"/>' for i in range(1, count + 1))
-    sheets = "".join(f'<sheet name={quoteattr(name)} sheetId="{i}" r:id="rId{i}"/>'
-                     for i, name in enumerate(names, start=1))
-    links = "".join(f'<Relationship Id="rId{i}" Type="{_REL_NS}/worksheet" '
-                    f'Target="worksheets/sheet{i}.xml"/>' for i in range(1, count + 1))
-    return {
-        "[Content_Types].xml": (
-            f'{_XML_HEAD}<Types xmlns="http://schemas.openxmlformats.org/package/2006/'
-            'content-types"><Default Extension="rels" ContentType="application/'
-            'vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" '
-            'ContentType="application/xml"/><Override PartName="/xl/styles.xml" '
-            'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.'
-            'styles+xml"/><Override PartName="/xl/workbook.xml" ContentType="application/'
-            'vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
-            f"{overrides}</Types>"),
-        "_rels/.rels": (
-            f'{_XML_HEAD}<Relationships xmlns="{_PKG_REL_NS}"><Relationship Id="rId1" '
-            f'Type="{_REL_NS}/officeDocument" Target="xl/workbook.xml"/></Relationships>'),
-        "xl/workbook.xml": (
-            f'{_XML_HEAD}<workbook xmlns="{_MAIN_NS}" xmlns:r="{_REL_NS}"><bookViews>'
-            f'<workbookView/></bookViews><sheets>{sheets}</sheets>'
-            '<calcPr calcId="124519" fullCalcOnLoad="1"/></workbook>'),
-        "xl/_rels/workbook.xml.rels": (
-            f'{_XML_HEAD}<Relationships xmlns="{_PKG_REL_NS}">{links}'
-            f'<Relationship Id="rId{count + 1}" Type="{_REL_NS}/styles" '
-            'Target="styles.xml"/></Relationships>'),
-    }
-
-
-def write(path: Path, sheets: Iterable[Sheet], level: int = 1) -> None:
+def write(path: Path, sheets: Sequence[Sheet]) -> None:
     """Write `sheets` into a new .xlsx at `path`, each sheet's rows read once, as they
-    come. Deflate `level` 1 is 2–3× faster than zlib's default for a file about a
-    third larger. On any failure (TooManyRows included) no half-written file is left."""
-    styles, names = _Styles(), []
+    come. On any failure (TooManyRows included) no half-written file is left."""
+    import rustpy_xlsxwriter as rx  # loads with an export, not with every command
+
+    header = rx.Format().set_bold().set_align("center").set_align("vcenter")
+    formats = {code: rx.Format().set_num_format(code)
+               for sheet in sheets for code in sheet.formats if code is not None}
+    widths: dict[str, list[float]] = {sheet.name: [] for sheet in sheets}
+    records = [(sheet.name, _records(sheet, distinct(sheet.header), widths[sheet.name]))
+               for sheet in sheets]
     try:
-        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=level) as book:
-            compressor = _Compressor(book)
-            try:
-                for i, sheet in enumerate(sheets, start=1):
-                    names.append(sheet.name)
-                    for data in _chunks(sheet, styles, selected=i == 1):
-                        compressor.put(f"xl/worksheets/sheet{i}.xml", data)
-            finally:
-                compressor.close()
-            for name, text in _package(names).items():
-                book.writestr(name, text)
-            book.writestr("xl/styles.xml", styles.xml())
+        rx.write_worksheets(
+            records, path, freeze_panes={"general": {"row": 1, "col": 0}}, autofit=False,
+            header_format={"general": header}, column_widths=widths,
+            column_formats={sheet.name: [formats.get(code) for code in sheet.formats]
+                            for sheet in sheets})
     except BaseException:
         path.unlink(missing_ok=True)
         raise
