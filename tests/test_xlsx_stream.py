@@ -97,12 +97,20 @@ def test_an_empty_table_still_has_its_header(tmp_path: Path) -> None:
     assert ws.freeze_panes == "A2"
 
 
-def test_each_sheet_is_read_when_it_is_written(tmp_path: Path) -> None:
+def test_each_sheet_is_read_when_it_is_written(tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001
     """Progress runs sheet after sheet: no sheet's rows (nor its width sample) are read
     before the sheets ahead of it are written."""
+    monkeypatch.setattr(ledgers, "WIDTH_SAMPLE", 1)  # a sample shorter than the sheets
     seen: list[tuple[str, int, bool]] = []
     tables = [ledgers.Table(name, ("序号",), ("int",), ((i,) for i in range(n)))
               for name, n in (("一", 3), ("二", 0), ("三", 2))]
     ledgers.write_xlsx(tables, tmp_path / "p.xlsx", progress=lambda *told: seen.append(told))
     assert seen == [("一", 0, False), ("一", 3, True), ("二", 0, False), ("二", 0, True),
                     ("三", 0, False), ("三", 2, True)]
+
+
+def test_a_long_table_name_is_cut_to_a_sheet_name(tmp_path: Path) -> None:
+    """Excel (and the library) take 31 characters at most in a sheet's name."""
+    name = "Inspections of the whole district, autumn campaign"
+    ledgers.write_xlsx([ledgers.Table(name, ("序号",), ("int",), [(1,)])], tmp_path / "n.xlsx")
+    assert load_workbook(tmp_path / "n.xlsx").sheetnames == [name[:31]]
