@@ -1,5 +1,6 @@
 """The .xlsx ledger writer as FieldLog had it before issue 12 (openpyxl's write-only
-mode): the reference the streaming xlsxwriter writer must match cell for cell."""
+mode), and the xlsxwriter one that followed it: the references the streaming writer of
+report/xlsx.py must match cell for cell."""
 
 from __future__ import annotations
 
@@ -44,3 +45,37 @@ def _formatted(sheet: Any, value: Cell, fmt: str, make: Any) -> Any:
     out = make(sheet, value=value)
     out.number_format = fmt
     return out
+
+
+def xlsxwriter_xlsx(tables: Sequence[Table], path: Path) -> None:
+    """The ledger writer as it was before the streaming writer of report/xlsx.py:
+    xlsxwriter in constant-memory mode, a typed `write_*` call per cell."""
+    import datetime as dt
+    from decimal import Decimal
+
+    import xlsxwriter
+
+    book = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_formulas": False,
+                                           "strings_to_urls": False, "strings_to_numbers": False})
+    header = book.add_format({"bold": True, "align": "center", "valign": "vcenter"})
+    number_formats = {kind: book.add_format({"num_format": fmt})
+                      for kind, fmt in _NUMBER_FORMATS.items()}
+    for tab in tables:
+        sheet = book.add_worksheet(tab.name[:31])
+        widths, rows = _widths(tab, iter(tab.rows))
+        for i, width in enumerate(widths):
+            sheet.set_column(i, i, width)
+        sheet.freeze_panes(1, 0)
+        for i, text in enumerate(tab.headers):
+            sheet.write_string(0, i, text, header)
+        formats = [number_formats.get(kind) for kind in tab.kinds]
+        for r, row in enumerate(rows, start=1):
+            for c, value in enumerate(row):
+                if isinstance(value, str):
+                    sheet.write_string(r, c, value)
+                elif isinstance(value, dt.date):
+                    sheet.write_datetime(r, c, value, formats[c])
+                elif value is not None:
+                    number = float(value) if isinstance(value, Decimal) else value
+                    sheet.write_number(r, c, number, formats[c])
+    book.close()

@@ -1,4 +1,4 @@
-"""The streaming .xlsx writer (xlsxwriter, constant memory) writes the cells and formats
+"""The streaming .xlsx writer (rustpy-xlsxwriter, constant memory) writes the cells and formats
 the openpyxl writer wrote before it, and no ledger cell can be a live formula."""
 
 from __future__ import annotations

@@ -100,8 +100,8 @@ def test_a_pack_without_template_says_so_in_english(fieldlog, tmp_path: Path) ->
 
 def test_cli_start_loads_no_report_engines() -> None:
     code = ("import sys, tui_app.cli, tui_app.services.report, tui_app.report.ledgers\n"
-            "print(' '.join(m for m in ('textual', 'docx', 'jinja2', 'openpyxl') "
-            "if m in sys.modules))")
+            "print(' '.join(m for m in ('textual', 'docx', 'jinja2', 'openpyxl', "
+            "'rustpy_xlsxwriter') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
 

@@ -60,6 +60,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "ledger.col.tally": ("统计项", "Figure"),
     "ledger.col.figure": ("数值", "Value"),
     "ledger.col.tally_id": ("统计项编号", "Tally id"),
+    "ledger.too_many_rows": ("{sheet}超过 Excel 一张表的上限（{limit} 行），无法写入 .xlsx："
+                             "请缩短导出的日期范围，或导出为 CSV",
+                             "{sheet} has more rows than an Excel sheet holds ({limit}): "
+                             "export a shorter period, or export CSV"),
     "ledger.yes": ("是", "yes"),
     "ledger.no": ("否", "no"),
     "ledger.col.seq": ("序号", "No."),

@@ -20,7 +20,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from tui_app.domain.pack import Tally
+from tui_app.errors import FieldLogError
 from tui_app.i18n import pick, t
+from tui_app.report import xlsx
 from tui_app.report.numbers import yuan
 
 Cell = str | int | Decimal | dt.date | dt.datetime | None
@@ -123,21 +125,42 @@ def _local(utc_text: str | None, tz: ZoneInfo) -> dt.datetime | None:
     return moment.astimezone(tz).replace(tzinfo=None)
 
 
-def cell(kind: str, value: Any, tz: ZoneInfo, action_name: Callable[[str], str]) -> Cell:
-    """One stored value as the cell a bureau expects (dates as dates, money in 元)."""
-    if value is None or value == "":
-        return None
+def converter(kind: str, tz: ZoneInfo, action_name: Callable[[str], str],
+              ) -> Callable[[Any], Cell]:
+    """How a stored value of `kind` becomes the cell a bureau expects (dates as dates,
+    money in 元; None or "" is an empty cell). One function per column, chosen once:
+    a ledger converts millions of values, and an export's instants repeat (by the
+    minute), so each distinct one is converted once."""
     if kind == "date":
-        return dt.date.fromisoformat(value)
-    if kind == "instant":
-        return _local(value, tz)
-    if kind == "money":
-        return yuan(int(value))
-    if kind == "bool":
-        return t("ledger.yes") if value else t("ledger.no")
-    if kind == "action":
-        return action_name(value)
-    return value
+        convert: Callable[[Any], Cell] = dt.date.fromisoformat
+    elif kind == "instant":
+        convert = lru_cache(maxsize=4096)(lambda value: _local(value, tz))
+    elif kind == "money":
+        def convert(value: Any) -> Cell:
+            return yuan(int(value))
+    elif kind == "bool":
+        yes, no = t("ledger.yes"), t("ledger.no")
+
+        def convert(value: Any) -> Cell:
+            return yes if value else no
+    elif kind == "action":
+        convert = action_name
+    else:
+        return _as_is
+
+    def cell_of(value: Any) -> Cell:
+        return None if value is None or value == "" else convert(value)
+
+    return cell_of
+
+
+def _as_is(value: Any) -> Cell:
+    return None if value is None or value == "" else value
+
+
+def cell(kind: str, value: Any, tz: ZoneInfo, action_name: Callable[[str], str]) -> Cell:
+    """One stored value as its cell (`converter`), for the short tables."""
+    return converter(kind, tz, action_name)(value)
 
 
 def table(spec: LedgerSpec, rows: Iterable[Mapping[str, Any]], tz: ZoneInfo,
@@ -145,7 +168,8 @@ def table(spec: LedgerSpec, rows: Iterable[Mapping[str, Any]], tz: ZoneInfo,
     """A ledger's rows as a table, numbered (序号) from 1."""
     kinds = ("int", *(c.kind for c in spec.columns))
     headers = (t("ledger.col.seq"), *(t(c.header) for c in spec.columns))
-    body = ((i, *(cell(c.kind, row.get(c.id), tz, action_name) for c in spec.columns))
+    columns = [(c.id, converter(c.kind, tz, action_name)) for c in spec.columns]
+    body = ((i, *[convert(row.get(key)) for key, convert in columns])
             for i, row in enumerate(rows, start=1))
     return Table(t(spec.title), headers, kinds, body)
 
@@ -270,39 +294,20 @@ def _widths(tab: Table, rows: Iterator[tuple[Cell, ...]],
 def write_xlsx(tables: Sequence[Table], path: Path, progress: Progress | None = None) -> None:
     """One sheet per table: bold frozen header, CJK-aware widths, typed cells.
 
-    xlsxwriter in constant-memory mode writes each row to disk as it comes, so memory
-    stays flat however long the ledgers are, at several times openpyxl's speed (README,
-    Performance). Every text is written as a text cell, never as a formula or a link,
-    whatever it starts with (`=HYPERLINK(…)`, `=cmd|…`): a ledger cannot run anything.
+    Streamed (report/xlsx.py): each row goes into the file as it comes, so memory stays
+    flat however long the ledgers are. Every text is written as a text cell, never as a
+    formula or a link, whatever it starts with (`=HYPERLINK(…)`, `=cmd|…`): a ledger
+    cannot run anything.
     """
-    import xlsxwriter
-
-    book = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_formulas": False,
-                                           "strings_to_urls": False, "strings_to_numbers": False})
-    header = book.add_format({"bold": True, "align": "center", "valign": "vcenter"})
-    number_formats = {kind: book.add_format({"num_format": fmt})
-                      for kind, fmt in _NUMBER_FORMATS.items()}
-    for tab in tables:
-        sheet = book.add_worksheet(tab.name[:31])
-        widths, rows = _widths(tab, _reported(tab.name, tab.rows, progress))
-        for i, width in enumerate(widths):
-            sheet.set_column(i, i, width)
-        sheet.freeze_panes(1, 0)
-        for i, text in enumerate(tab.headers):
-            sheet.write_string(0, i, text, header)
-        formats = [number_formats.get(kind) for kind in tab.kinds]
-        for r, row in enumerate(rows, start=1):
-            for c, value in enumerate(row):
-                if value is not None:
-                    _put(sheet, r, c, value, formats[c])
-    book.close()
+    try:
+        xlsx.write(path, [_sheet(tab, progress) for tab in tables])
+    except xlsx.TooManyRows as exc:
+        raise FieldLogError("ledger.too_many_rows", sheet=exc.sheet,
+                            limit=f"{xlsx.MAX_ROWS - 1:,}") from None
 
 
-def _put(sheet: Any, row: int, col: int, value: Cell, fmt: Any) -> None:
-    """One typed cell: text as text (never a formula), dates as dates, numbers as numbers."""
-    if isinstance(value, str):
-        sheet.write_string(row, col, value)
-    elif isinstance(value, dt.date):  # dt.datetime is a dt.date too
-        sheet.write_datetime(row, col, value, fmt)
-    else:
-        sheet.write_number(row, col, float(value) if isinstance(value, Decimal) else value, fmt)
+def _sheet(tab: Table, progress: Progress | None) -> xlsx.Sheet:
+    """The table as a sheet whose rows (and the widths read from their first ones) are
+    taken, and reported to `progress`, only when the sheet is written."""
+    return xlsx.Sheet(tab.name[:31], tab.headers, [_NUMBER_FORMATS.get(kind) for kind in tab.kinds],
+                      lambda: _widths(tab, _reported(tab.name, tab.rows, progress)))
