@@ -20,13 +20,14 @@ import datetime as dt
 import queue
 import re
 import threading
-import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
-from xml.sax.saxutils import escape, quoteattr
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import zipfile
 
 MAX_ROWS = 1_048_576  # rows in a sheet, header included (Excel's limit)
 MAX_TEXT = 32_767  # characters in a cell (UTF-16 units)
@@ -46,6 +47,16 @@ _ESCAPED_ESCAPE = re.compile(r"(_x[0-9a-fA-F]{4}_)")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\ufffe\uffff]")
 _EDGE_SPACE = re.compile(r"^\s|\s$")
 _EPOCH = dt.datetime(1899, 12, 31)
+
+
+def escape(text: str) -> str:
+    """XML's three specials in element text (quotes need no escape there)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def quoteattr(text: str) -> str:
+    """`text` as a double-quoted XML attribute value."""
+    return '"' + escape(text).replace('"', "&quot;") + '"'
 
 
 @dataclass(frozen=True)
@@ -289,6 +300,8 @@ def write(path: Path, sheets: Iterable[Sheet], level: int = 1) -> None:
     """Write `sheets` into a new .xlsx at `path`, each sheet's rows read once, as they
     come. Deflate `level` 1 is 2–3× faster than zlib's default for a file about a
     third larger. On any failure (TooManyRows included) no half-written file is left."""
+    import zipfile  # here, not at import: commands that write no .xlsx start faster
+
     styles, names = _Styles(), []
     try:
         with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=level) as book:
