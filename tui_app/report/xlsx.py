@@ -130,7 +130,10 @@ def rows_xml(rows: Iterable[Sequence[Any]], first: int, letters: Sequence[str],
         for letter, style, value in zip(letters, styles, row, strict=True):
             kind = type(value)
             if kind is str:
-                cells.append(f'<c r="{letter}{n}" t="inlineStr"><is>{text_xml(value)}</is></c>')
+                if len(value) <= MAX_TEXT // 2 and _SPECIAL.search(value) is None:  # usual
+                    cells.append(f'<c r="{letter}{n}" t="inlineStr"><is><t>{value}</t></is></c>')
+                else:
+                    cells.append(f'<c r="{letter}{n}" t="inlineStr"><is>{text_xml(value)}</is></c>')
             elif kind is int or kind is float or kind is bool:
                 cells.append(f'<c r="{letter}{n}"{style}><v>{value:.16G}</v></c>')
             elif kind is Decimal:
