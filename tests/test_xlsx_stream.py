@@ -38,7 +38,8 @@ def _edge_tables() -> list[ledgers.Table]:
 
 
 def _cells(path: Path) -> list[list[tuple]]:
-    """Every sheet's cells as (ref, type, style's number format, text kept spaced, value)."""
+    """Every sheet's range (<dimension>), then its cells as (ref, type, style's number
+    format, text kept spaced, value)."""
     with zipfile.ZipFile(path) as book:
         styles = ElementTree.fromstring(book.read("xl/styles.xml"))
         codes = {f.get("numFmtId"): f.get("formatCode") for f in styles.iterfind(".//m:numFmt", NS)}
@@ -47,7 +48,7 @@ def _cells(path: Path) -> list[list[tuple]]:
         out = []
         for name in sheets:
             root = ElementTree.fromstring(book.read(name))
-            out.append([(c.get("r"), c.get("t"), xfs[int(c.get("s", 0))],
+            out.append([root.find("m:dimension", NS).get("ref")] + [(c.get("r"), c.get("t"), xfs[int(c.get("s", 0))],
                          [t.get(SPACE) for t in c.iterfind(".//m:t", NS)],
                          "".join(c.itertext())) for c in root.iterfind(".//m:c", NS)])
     return out
@@ -57,7 +58,8 @@ def test_cells_are_the_ones_xlsxwriter_wrote(tmp_path: Path) -> None:
     ledgers.write_xlsx(_edge_tables(), tmp_path / "new.xlsx")
     xlsxwriter_xlsx(_edge_tables(), tmp_path / "old.xlsx")
     new, old = _cells(tmp_path / "new.xlsx"), _cells(tmp_path / "old.xlsx")
-    assert [len(sheet) for sheet in new] == [len(sheet) for sheet in old] == [33, 28]
+    assert [sheet[0] for sheet in new] == ["A1:C13", "A1:D9"]
+    assert [len(sheet) for sheet in new] == [len(sheet) for sheet in old] == [34, 29]
     for new_sheet, old_sheet in zip(new, old, strict=True):
         for new_cell, old_cell in zip(new_sheet, old_sheet, strict=True):
             assert new_cell == old_cell

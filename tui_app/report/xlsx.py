@@ -1,12 +1,12 @@
 """A streaming .xlsx writer for plain typed tables: one bold frozen header row, column
-widths, and rows of text, numbers and dates, written straight into the zip as they come.
+widths, and rows of text, numbers and dates, each row written out as it comes.
 
 Why not xlsxwriter: its constant-memory mode costs about 9 µs a cell in Python calls
 (checks, an attribute list and three regular expressions per cell), so writing the
 cells of 1M inspections alone takes it 90 s or more on this kind of machine, past the
 60 s the whole export may take (README, "Big ledgers stream"). Here a row is one
-f-string per cell, and the zip's compression runs in a second thread (zlib lets go of
-the GIL), beside the rows being read and built.
+f-string per cell; the rows are spooled to a temporary file (the sheet's size comes
+before them), then deflated in a second thread (zlib lets go of the GIL).
 
 What is written is what xlsxwriter wrote (the same parts, styles, inline strings and
 number formats, minus the theme and document properties, which Excel does not need),
@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import queue
 import re
+import tempfile
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -31,7 +32,8 @@ if TYPE_CHECKING:
 
 MAX_ROWS = 1_048_576  # rows in a sheet, header included (Excel's limit)
 MAX_TEXT = 32_767  # characters in a cell (UTF-16 units)
-CHUNK_ROWS = 2000  # rows encoded and handed to the compressing thread at a time
+CHUNK_ROWS = 2000  # rows encoded and spooled at a time
+SPOOL_READ = 1 << 20  # bytes of spooled rows handed to the compressing thread at a time
 
 _MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -193,13 +195,20 @@ class _Styles:
             "</styleSheet>")
 
 
-def _sheet_head(sheet: Sheet, letters: Sequence[str], selected: bool) -> str:
+def _dimension(letters: Sequence[str], last_row: int) -> str:
+    """The range the sheet's cells span, as Excel and xlsxwriter write it ("A1" for one)."""
+    end = f"{letters[-1]}{last_row}"
+    return "A1" if end == "A1" else f"A1:{end}"
+
+
+def _sheet_head(sheet: Sheet, letters: Sequence[str], selected: bool, last_row: int) -> str:
     cols = "".join(f'<col min="{i}" max="{i}" width="{_stored_width(w)}" customWidth="1"/>'
                    for i, w in enumerate(sheet.widths, start=1))
     header = "".join(f'<c r="{letter}1" s="1" t="inlineStr"><is>{text_xml(text)}</is></c>'
                      for letter, text in zip(letters, sheet.header, strict=True))
     tab = ' tabSelected="1"' if selected else ""
-    return (f'{_XML_HEAD}<worksheet xmlns="{_MAIN_NS}" xmlns:r="{_REL_NS}"><sheetViews>'
+    return (f'{_XML_HEAD}<worksheet xmlns="{_MAIN_NS}" xmlns:r="{_REL_NS}">'
+            f'<dimension ref="{_dimension(letters, last_row)}"/><sheetViews>'
             f'<sheetView{tab} workbookViewId="0"><pane ySplit="1" topLeftCell="A2" '
             'activePane="bottomLeft" state="frozen"/><selection pane="bottomLeft"/>'
             '</sheetView></sheetViews><sheetFormatPr defaultRowHeight="15"/>'
@@ -211,19 +220,26 @@ _SHEET_TAIL = ('</sheetData><pageMargins left="0.7" right="0.7" top="0.75" botto
 
 
 def _chunks(sheet: Sheet, styles: _Styles, selected: bool) -> Iterator[bytes]:
-    """The sheet's XML, as UTF-8 in chunks of CHUNK_ROWS rows."""
+    """The sheet's XML, as UTF-8 in chunks. The rows are spooled to a temporary file
+    first, as xlsxwriter spooled them: the sheet's <dimension> (which readers such as
+    openpyxl's read-only mode take for its size) comes before them and needs their count."""
     letters = column_letters(len(sheet.header))
-    yield _sheet_head(sheet, letters, selected).encode()
     attributes = [styles.attribute(f) for f in sheet.formats]
-    chunk: list[str] = []
-    for n, row in enumerate(rows_xml(sheet.rows, 2, letters, attributes), start=2):
-        if n > MAX_ROWS:
-            raise TooManyRows(sheet.name)
-        chunk.append(row)
-        if len(chunk) == CHUNK_ROWS:
-            yield "".join(chunk).encode()
-            chunk.clear()
-    yield ("".join(chunk) + _SHEET_TAIL).encode()
+    with tempfile.TemporaryFile() as spool:
+        last, chunk = 1, []
+        for last, row in enumerate(rows_xml(sheet.rows, 2, letters, attributes), start=2):
+            if last > MAX_ROWS:
+                raise TooManyRows(sheet.name)
+            chunk.append(row)
+            if len(chunk) == CHUNK_ROWS:
+                spool.write("".join(chunk).encode())
+                chunk.clear()
+        spool.write("".join(chunk).encode())
+        yield _sheet_head(sheet, letters, selected, last).encode()
+        spool.seek(0)
+        while data := spool.read(SPOOL_READ):
+            yield data
+    yield _SHEET_TAIL.encode()
 
 
 class _Compressor:
