@@ -93,3 +93,20 @@ def test_a_sheet_past_excels_rows_is_an_error_and_leaves_no_file(tmp_path: Path,
         ledgers.write_xlsx([fits, over], tmp_path / "over.xlsx")
     assert caught.value.key == "ledger.too_many_rows" and "超" in caught.value.message()
     assert not (tmp_path / "over.xlsx").exists()
+
+
+def test_json_columns_parse_as_json_does() -> None:
+    """The ledgers read their JSON columns with orjson, and with json whatever orjson
+    refuses: the values are json's, but for an integer past 64 bits (a float)."""
+    import json
+
+    from tui_app.store.ledgers import parsed
+
+    texts = ['{"directives": 2, "seized": [{"value_fen": 12345, "item": "电热板"}]}',
+             '[{"name": "张三", "badge": "3201001"}]', '{"big": 18446744073709551615}',
+             '{"x": NaN, "y": -Infinity}', '{"s": "\\ud800 lone"}', '{"f": 0.1, "g": 1e308}',
+             '{"dup": 1, "dup": 2}', "[]", "{}"]
+    for text in texts:
+        got, want = parsed(text), json.loads(text)
+        assert repr(got) == repr(want), text  # repr: NaN is not equal to itself
+    assert parsed('{"n": 123456789012345678901234567890}') == {"n": 1.2345678901234568e29}
