@@ -110,3 +110,21 @@ def test_json_columns_parse_as_json_does() -> None:
         got, want = parsed(text), json.loads(text)
         assert repr(got) == repr(want), text  # repr: NaN is not equal to itself
     assert parsed('{"n": 123456789012345678901234567890}') == {"n": 1.2345678901234568e29}
+
+
+def test_a_write_failing_in_the_compressing_thread_is_raised_and_leaves_no_file(
+        tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001
+    """A full disk while a sheet is deflated (in the second thread) reaches the caller as
+    the OSError it is (the export service words it for the user), and no half-written
+    file is left."""
+    import errno
+
+    def full(*_args: object, **_kwargs: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(zipfile.ZipFile, "open", full)
+    tab = ledgers.Table("表", ("序号",), ("int",), [(i,) for i in range(10_000)])
+    with pytest.raises(OSError) as caught:
+        ledgers.write_xlsx([tab, tab], tmp_path / "full.xlsx")
+    assert caught.value.errno == errno.ENOSPC
+    assert not (tmp_path / "full.xlsx").exists()
