@@ -14,6 +14,7 @@ from tui_app.sync.central import open_central
 from tui_app.sync.protocol import Change
 
 INSPECTOR, DEVICE = "3201001", "dev-1"
+OTHER = "3209999"  # another inspector of the district
 
 
 def _change(record_id: str, rev: int, base: str | None = None, *, change_id: str | None = None,
@@ -27,20 +28,24 @@ def _change(record_id: str, rev: int, base: str | None = None, *, change_id: str
     return Change(change_id or new_id(), "inspection", record_id, rev, body, base)
 
 
-def _scenario() -> list[list[Change]]:
-    """Batches that meet every answer: applied, duplicate (in the batch and logged),
-    stale (the slot is taken, or made on a version that lost), rejected (not the owner),
-    a replay of the lot, and a change id reused under another record."""
+def _scenario() -> list[tuple[str, list[Change]]]:
+    """Batches, each with who pushes it, that meet every answer: applied, duplicate (in
+    the batch and logged), stale (the slot is taken, or made on a version that lost),
+    rejected (not the owner: of a new record, and of a stored one, pushed by another
+    inspector), a replay of the lot, and a change id reused under another record."""
     r1, r2, r3 = new_id(), new_id(), new_id()
     first = _change(r1, 1)
     second = _change(r2, 1)
     edit = _change(r1, 2, first.change_id, findings="复查")
     rival = _change(r1, 2, first.change_id, findings="另一台电脑的复查")
     on_rival = _change(r1, 3, rival.change_id, findings="在输掉的版本上再改")
-    foreign = _change(r3, 1, owner="3209999")
+    foreign = _change(r3, 1, owner=OTHER)
     batch_one = [first, second, first, edit, rival, on_rival, foreign]
     reused = Change(second.change_id, "inspection", r3, 1, _change(r3, 1).body)
-    return [batch_one, [_change(r2, 2, second.change_id)], batch_one, [reused]]
+    intruder = _change(r1, 3, edit.change_id, owner=OTHER)  # r1 is INSPECTOR's
+    return [(INSPECTOR, batch) for batch in
+            (batch_one, [_change(r2, 2, second.change_id)], batch_one, [reused])] + [
+        (OTHER, [intruder, _change(new_id(), 1, owner=OTHER)])]
 
 
 def _central(kind: str, tmp_path: Path, request: pytest.FixtureRequest) -> str:
@@ -50,11 +55,11 @@ def _central(kind: str, tmp_path: Path, request: pytest.FixtureRequest) -> str:
     return url
 
 
-def _answers(url: str, batches: list[list[Change]]) -> tuple[list, list]:
+def _answers(url: str, batches: list[tuple[str, list[Change]]]) -> tuple[list, list]:
     store = open_central(url)
     try:
         answers = [[(r.status, r.reason, r.kept_change_id, r.current and r.current.change_id)
-                    for r in store.push(INSPECTOR, DEVICE, batch)] for batch in batches]
+                    for r in store.push(pusher, DEVICE, batch)] for pusher, batch in batches]
         log, cursor = [], None
         while True:
             page = store.pull(cursor)
@@ -81,5 +86,6 @@ def test_postgresql_push_answers_as_the_sqlite_file_does(tmp_path: Path,
     assert statuses[2] == ["duplicate", "duplicate", "duplicate", "duplicate", "stale", "stale",
                            "rejected"]
     assert statuses[3] == ["duplicate"]  # the id is logged, under another record
+    assert [a[:2] for a in pg_answers[4]] == [("rejected", "not_owner"), ("applied", None)]
     log, kept = pg_state
-    assert len(log) == 4 and len(kept) == 2
+    assert len(log) == 5 and len(kept) == 2

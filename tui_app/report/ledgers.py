@@ -144,7 +144,7 @@ def converter(kind: str, tz: ZoneInfo, action_name: Callable[[str], str],
         def convert(value: Any) -> Cell:
             return yes if value else no
     elif kind == "action":
-        convert = action_name
+        convert = lru_cache(maxsize=256)(action_name)
     else:
         return _as_is
 

@@ -13,9 +13,23 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
+import orjson
+
 from tui_app.store.db import Database
 
 Row = dict[str, Any]
+
+
+def parsed(text: str) -> Any:
+    """A JSON column's value. orjson parses the ledgers' JSON about twice as fast as
+    json (officers and measures of every row: 10 % of a 1M-row export's CPU); what it
+    refuses and json reads (NaN, a lone surrogate) goes to json. The one difference:
+    orjson reads an integer past 64 bits as a float, where input never lets one in
+    (`values.MAX_NUMBER` is 10**12) and a sheet holds numbers as floats anyway."""
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return json.loads(text)
 
 _ENTITY = "LEFT JOIN entity AS e ON e.id = r.entity_id"
 _SCOPE = "r.campaign = ? AND r.day BETWEEN ? AND ? AND r.voided = 0"
@@ -46,7 +60,7 @@ def _scan_hint(db: Database, table: str, day_from: str, day_to: str) -> str:
 
 
 def _officers(text: str | None) -> tuple[str, str]:
-    officers = json.loads(text) if text else []
+    officers = parsed(text) if text else []
     return ("、".join(o.get("name", "") for o in officers),
             "、".join(o.get("badge", "") for o in officers if o.get("badge")))
 
@@ -67,7 +81,7 @@ def inspections(db: Database, campaign: str, day_from: str, day_to: str) -> Iter
     for (rid, action, started_at, day, place, officers, _fields, findings, measures, result,
          name, uscc, township, attachments, documents) in _inspections(
             db, campaign, day_from, day_to, more=", r.attachments, r.documents"):
-        m = json.loads(measures) if measures else {}
+        m = parsed(measures) if measures else {}
         names, badges = _officers(officers)
         evidence, numbers = _paperwork(attachments, documents)
         yield {
@@ -85,10 +99,10 @@ def _paperwork(attachments: str | None, documents: str | None) -> tuple[int, str
     neither: their empty JSON is not parsed)."""
     count = 0
     if attachments and attachments != "[]":
-        count = sum(1 for a in json.loads(attachments) if not a.get("removed_at"))
+        count = sum(1 for a in parsed(attachments) if not a.get("removed_at"))
     numbers = ""
     if documents and documents != "{}":
-        numbers = "、".join(d["number"] for d in json.loads(documents).values())
+        numbers = "、".join(d["number"] for d in parsed(documents).values())
     return count, numbers
 
 
@@ -129,7 +143,7 @@ def seizures(db: Database, campaign: str, day_from: str, day_to: str) -> Iterato
             db, campaign, day_from, day_to,
             " AND (json_extract(r.measures, '$.sealed_units') > 0"
             " OR json_array_length(r.measures, '$.seized') > 0)"):
-        m = json.loads(measures)
+        m = parsed(measures)
         base = {"day": day, "action": action, "entity": name or place, "uscc": uscc,
                 "inspection_id": rid}
         if m.get("sealed_units"):
@@ -146,12 +160,12 @@ def directives(db: Database, campaign: str, day_from: str, day_to: str) -> Itera
          name, uscc, _township) in _inspections(
             db, campaign, day_from, day_to,
             " AND json_extract(r.measures, '$.directives') > 0"):
-        form = json.loads(fields) if fields else {}
+        form = parsed(fields) if fields else {}
         equipment = form.get("equipment_types") or []
         yield {
             "day": day, "action": action, "entity": name or place, "uscc": uscc,
             "equipment": "、".join(equipment) if isinstance(equipment, list) else str(equipment),
-            "directives": json.loads(measures)["directives"], "findings": findings,
+            "directives": parsed(measures)["directives"], "findings": findings,
             "officers": _officers(officers)[0], "inspection_id": rid,
         }
 

@@ -131,13 +131,13 @@ class PgCentral(SqlCentral):
         log whose statistics lag its growth (a fresh district loading fast, before
         autovacuum's ANALYZE) the planner reads the whole log for `record_id = ANY(…)`."""
         with self._errors(), self.conn.cursor() as cur, self.conn.cursor() as found:
-            with self.conn.pipeline():
-                cur.execute("BEGIN")
-                cur.execute((_SHARED_LOCK if shared else _LOCK)
-                            + ", set_config('enable_seqscan', 'off', true)", ("push",))
-                # a generic plan cannot see the arrays' size: 5-25x slower at 1M changes
-                found.execute(lookup, params, prepare=False)
             try:
+                with self.conn.pipeline():
+                    cur.execute("BEGIN")
+                    cur.execute((_SHARED_LOCK if shared else _LOCK)
+                                + ", set_config('enable_seqscan', 'off', true)", ("push",))
+                    # a generic plan cannot see the arrays' size: 5-25x slower at 1M changes
+                    found.execute(lookup, params, prepare=False)
                 yield cur, found.fetchall()
             except BaseException:
                 if not self.conn.broken:
@@ -193,17 +193,27 @@ class PgCentral(SqlCentral):
         A logged change is one of its record's revisions, so the revisions tell which of
         the batch's change ids are logged, and the log's key is probed only when
         `by_change_id`: after a change id logged under another record (a laptop that
-        reuses ids) made the COPY fail on that key. That saves a third of the lookups."""
+        reuses ids) made the COPY fail on that key. That saves a third of the lookups.
+
+        A record has an owner only once the log holds one of its changes (a push stores
+        both in one transaction, migration 005 took the owners from the log, and the log
+        is never pruned), so owners are probed for the records found in the log only: a
+        batch of new records probes nothing more (LATERAL: one key probe per found record,
+        never a scan)."""
         ids = _joined(c.change_id for c in changes)
         records = _joined({c.record_id for c in changes})
         by_id = (" UNION ALL SELECT 'logged', change_id, NULL, NULL FROM change"
                  f" WHERE change_id = ANY({_SPLIT})") if by_change_id else ""
-        return (f"SELECT 'slot', change_id, record_id, rev FROM change WHERE record_id = ANY({_SPLIT})"
+        return ("WITH slot AS MATERIALIZED (SELECT change_id, record_id, rev FROM change"
+                f" WHERE record_id = ANY({_SPLIT}))"
+                " SELECT 'slot', change_id, record_id, rev FROM slot"
                 " UNION ALL SELECT 'lost', change_id, kept_change_id, NULL FROM conflict"
                 f" WHERE change_id = ANY({_SPLIT})"
-                " UNION ALL SELECT 'owner', inspector_id, record_id, NULL FROM record_owner"
-                f" WHERE record_id = ANY({_SPLIT}){by_id}",
-                [records, ids, records, *([ids] if by_change_id else [])])
+                " UNION ALL SELECT 'owner', o.inspector_id, o.record_id, NULL"
+                " FROM (SELECT DISTINCT record_id FROM slot) AS s, LATERAL (SELECT inspector_id,"
+                " record_id FROM record_owner WHERE record_id = s.record_id) AS o"
+                f"{by_id}",
+                [records, ids, *([ids] if by_change_id else [])])
 
     @staticmethod
     def _known(cur: psycopg.Cursor[Any], changes: Sequence[Change],
@@ -272,8 +282,10 @@ class PgCentral(SqlCentral):
             if decision.lost:
                 self._keep_aside(cur, decision.lost, inspector_id, device_id, now)
             current = self._stale_current(cur, changes, decision)
-            cur.execute("SELECT pg_current_xact_id()::text")
-            pushed_in = int(cur.fetchone()[0])
+            pushed_in = 0
+            if self.catch_up_on_push and decision.applied:  # the catch-up waits for this
+                cur.execute("SELECT pg_current_xact_id()::text")  # transaction's horizon
+                pushed_in = int(cur.fetchone()[0])
         return self._answer(decision, changes, current, lambda: self._await_horizon(pushed_in))
 
     def _write(self, cur: psycopg.Cursor[Any], decision: Decision, inspector_id: str,
