@@ -18,6 +18,7 @@ import argparse
 import datetime as dt
 import json
 import random
+import re
 import subprocess
 import sys
 import tempfile
@@ -39,6 +40,8 @@ STAMP = "2026-09-14T00:00:00Z"
 COLUMNS = ("change_id", "kind", "record_id", "rev", "pushed_by", "device_id", "body",
            "received_at")
 END = dt.date(2026, 10, 8)
+FIRST_PULL_PAGE = 5000  # what a pull from nothing asks for (services/sync.py)
+FIRST_PULL_TARGET_S = 30.0  # issue 12: a new laptop's first full pull of a 1M-row district
 CAMPAIGN = "zhongqiu"
 
 
@@ -100,6 +103,84 @@ def fill_pg(url: str, rows: int) -> float:
     return time.perf_counter() - started
 
 
+def _log_pages(url: str, size: int) -> Iterator[list[tuple]]:
+    """The change log's rows (change id, kind, record id, rev, body text), `size` at a
+    time in log order, read with plain SQL: what a pull moves, without parsing a byte."""
+    columns = "change_id, kind, record_id, rev, body"
+    if url.startswith("sqlite:"):
+        import sqlite3
+
+        conn = sqlite3.connect(url.removeprefix("sqlite:///"))
+        after = 0
+        while rows := conn.execute(f"SELECT seq, {columns} FROM change WHERE seq > ? "
+                                   "ORDER BY seq LIMIT ?", (after, size)).fetchall():
+            after = rows[-1][0]
+            yield [r[1:] for r in rows]
+        conn.close()
+        return
+    import psycopg
+
+    with psycopg.connect(url) as conn:
+        after = 0
+        while rows := conn.execute(f"SELECT seq, {columns} FROM change WHERE seq > %s "
+                                   "ORDER BY seq LIMIT %s", (after, size)).fetchall():
+            after = rows[-1][0]
+            yield [r[1:] for r in rows]
+
+
+def raw_copy_anchor(url: str, folder: Path, size: int = FIRST_PULL_PAGE) -> float:
+    """The first pull's in-run anchor: the same rows read page by page from the central
+    log and written by one executemany per page into a bare table of a laptop-like file
+    (WAL, synchronous=FULL, one transaction per page), with no parsing and no decision."""
+    import sqlite3
+
+    path = folder / "anchor.db"
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=FULL")
+    conn.execute("CREATE TABLE pulled (change_id TEXT, kind TEXT, record_id TEXT, rev INTEGER,"
+                 " body TEXT)")
+    started = time.perf_counter()
+    for page in _log_pages(url, size):
+        conn.execute("BEGIN IMMEDIATE")
+        conn.executemany("INSERT INTO pulled VALUES (?, ?, ?, ?, ?)", page)
+        conn.execute("COMMIT")
+    seconds = time.perf_counter() - started
+    conn.close()
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    return seconds
+
+
+def first_pull(name: str, url: str, folder: Path) -> dict[str, float]:
+    """A new laptop's first full pull: `fieldlog init`, then `fieldlog sync` timed as a
+    user runs it (a fresh process, its progress bar, its backup after the sync),
+    between two runs of the raw-copy anchor."""
+    laptop = folder / "new-laptop.db"
+    command = [sys.executable, "-m", "tui_app", "--lang", "en", "--db", str(laptop)]
+    subprocess.run([*command, "init", "--name", "王五", "--badge", "3201005"], check=True,
+                   capture_output=True)
+    before = raw_copy_anchor(url, folder)
+    started = time.perf_counter()
+    done = subprocess.run([*command, "sync", "--central", url], check=True, capture_output=True,
+                          text=True)
+    sync_s = time.perf_counter() - started
+    after = raw_copy_anchor(url, folder)
+    found = re.search(r"pulled (\d+), conflicts \d+, ([\d.]+) s", done.stdout)
+    assert found, done.stdout
+    pulled, loop_s = int(found.group(1)), float(found.group(2))
+    anchor = (before + after) / 2
+    laptop.unlink()
+    print(f"{name}: a new laptop's first full pull of {pulled:,} changes")
+    print(f"  `fieldlog sync`, new process: {sync_s:.1f} s (push + pull {loop_s:.1f} s, "
+          f"{pulled / loop_s:,.0f} changes/s); target <= {FIRST_PULL_TARGET_S:.0f} s "
+          f"{'OK' if sync_s <= FIRST_PULL_TARGET_S else 'MISSED'}")
+    print(f"  anchor, raw read + executemany of the same rows: {before:.1f} s before, "
+          f"{after:.1f} s after = {sync_s / anchor:.1f}x its mean", flush=True)
+    return {"first_pull_s": sync_s, "first_pull_loop_s": loop_s, "first_pull_changes": pulled,
+            "first_pull_anchor_s": anchor}
+
+
 def measure(name: str, url: str, rows: int, filled: float, folder: Path) -> dict[str, float]:
     started = time.perf_counter()
     read = central_service.catch_up(url)
@@ -138,6 +219,8 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--pg", help="PostgreSQL URL (a scratch schema is made and dropped)")
     parser.add_argument("--no-sqlite", action="store_true")
+    parser.add_argument("--first-pull", action="store_true",
+                        help="also time a new laptop's first full pull of the district")
     figures.add_option(parser)
     args = parser.parse_args()
     out: dict[str, float] = {}
@@ -147,14 +230,16 @@ def main() -> None:
             path = folder / "central.db"
             print(f"filling {args.rows:,} inspections into {path} ...", flush=True)
             filled = fill_sqlite(path, args.rows)
-            found = measure("central SQLite", f"sqlite:///{path}", args.rows, filled, folder)
+            found = first_pull("central SQLite", f"sqlite:///{path}", folder) if args.first_pull else {}
+            found.update(measure("central SQLite", f"sqlite:///{path}", args.rows, filled, folder))
             out.update({f"sqlite_{name}": value for name, value in found.items()})
         if args.pg:
             with figures.scratch_schema(args.pg) as url:
                 print(f"filling {args.rows:,} inspections into a scratch PostgreSQL schema ...",
                       flush=True)
                 filled = fill_pg(url, args.rows)
-                found = measure("central PostgreSQL", url, args.rows, filled, folder)
+                found = first_pull("central PostgreSQL", url, folder) if args.first_pull else {}
+                found.update(measure("central PostgreSQL", url, args.rows, filled, folder))
                 out.update({f"pg_{name}": value for name, value in found.items()})
     figures.write(args.json, out)
 
