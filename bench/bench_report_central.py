@@ -243,12 +243,11 @@ def _log_pages(url: str, size: int) -> Iterator[list[tuple]]:
         return
     import psycopg
 
-    with psycopg.connect(url) as conn:
-        after = 0
-        while rows := conn.execute(f"SELECT seq, {columns} FROM change WHERE seq > %s "
-                                   "ORDER BY seq LIMIT %s", (after, size)).fetchall():
-            after = rows[-1][0]
-            yield [r[1:] for r in rows]
+    # one server-side cursor down the pull's own index (xid, seq), as a pull reads it
+    with psycopg.connect(url) as conn, conn.cursor(name="anchor") as cur:
+        cur.execute(f"SELECT {columns} FROM change ORDER BY xid, seq")
+        while rows := cur.fetchmany(size):
+            yield rows
 
 
 def raw_copy_anchor(url: str, folder: Path, size: int = FIRST_PULL_PAGE) -> float:
