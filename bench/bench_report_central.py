@@ -342,6 +342,8 @@ def measure(name: str, url: str, rows: int, filled: float, folder: Path,
     count_s = _count_anchor(url)
     cli_s = _command(local, "report", *central, "--to", END.isoformat(), "--format", "docx",
                      "-o", str(folder / "central.docx"))
+    local_report_s = _command(local, "report", "--campaign", CAMPAIGN, "--to", END.isoformat(),
+                              "--format", "docx", "-o", str(folder / "local.docx"))
     period = ("--campaign", CAMPAIGN, "--from", START.isoformat(), "--to", END.isoformat(),
               "--format", "json")
     tally_cli_s = _median(lambda: _command(local, "tally", *central, *period[2:]), runs=3)
@@ -364,11 +366,12 @@ def measure(name: str, url: str, rows: int, filled: float, folder: Path,
     print(f"  report (tallies + template → Markdown), median of 5: {md_s * 1000:.1f} ms")
     print(f"  `fieldlog report --scope central --format docx`, new process: "
           f"{cli_s * 1000:.0f} ms")
+    print(f"  the same command over the empty laptop's own records: {local_report_s * 1000:.0f} ms")
     print(f"  target ≤ {TARGET_S:.1f} s: whole command at {cli_s / TARGET_S:.2f}× the target",
           flush=True)
     return {"rows": rows, "fill_s": filled, "catch_up_s": caught_up, "derive_s": derived,
             "tallies_s": tallies_s, "tally_cli_s": tally_cli_s, "count_anchor_s": count_s,
-            "tally_local_cli_s": local_cli_s,
+            "tally_local_cli_s": local_cli_s, "report_local_cli_s": local_report_s,
             "report_md_s": md_s, "report_cli_s": cli_s}
 
 
