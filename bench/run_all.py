@@ -36,7 +36,10 @@ BENCHES: dict[str, tuple[str, list[str], list[str]]] = {
               ["--rows", "20000", "--entities", "500", "--saves", "50", "--runs", "3", "--starts", "3"]),
     "sync": ("bench_sync.py", ["--records", "100000", "--pg-big", "1000000"],
              ["--records", "5000", "--pg-big", "20000"]),
-    "report_central": ("bench_report_central.py", ["--rows", "1000000"], ["--rows", "20000"]),
+    "report_central": ("bench_report_central.py", ["--rows", "1000000", "--first-pull"],
+                       ["--rows", "20000", "--first-pull"]),
+    "report_central_10m": ("bench_report_central.py", ["--rows", "10000000", "--bulk-derive"],
+                           ["--rows", "30000", "--bulk-derive"]),
     "report": ("bench_report.py", ["--rows", "1000000"], ["--rows", "20000"]),
     "tui": ("bench_tui.py", [], ["--quick", "--runs", "2"]),
     "service": ("bench_service.py", ["--laptops", "20", "--records", "5000"],
@@ -189,6 +192,19 @@ def issue12_rows(figures: Figures, why: Callable[[str], str], pg_note: str) -> l
                    f"raw COPY into a table like `change` {copy:.2f} s (into a bare keyed table "
                    f"{bare:.2f} s)", f"{ratio:.2f}×", ratio <= 1.25))
           for label, prefix in (("100k", "pg"), ("1M", "pgbig"))),
+        *(_row(f"a new laptop's first full pull of a 1M-row district — {label} (issue 12)",
+               "≤ 30 s, with progress page by page",
+               _get(figures, "report_central", f"{engine}_first_pull_s",
+                    f"{engine}_first_pull_anchor_s", f"{engine}_first_pull_changes"),
+               pg_note if engine == "pg" and "report_central" in figures else why("report_central"),
+               lambda pull, raw, n: (f"{pull:.1f} s, the whole `fieldlog sync` ({n:,.0f} changes)",
+                                     f"the same rows read and executemany'd raw {raw:.1f} s",
+                                     f"{pull / raw:.1f}×", pull <= 30.0))
+          for engine, label in (("sqlite", "central SQLite"), ("pg", "PostgreSQL"))),
+        *(row for engine, label in (("sqlite", "central SQLite"), ("pg", "PostgreSQL"))
+          for row in central_10m_rows(figures, engine, label,
+                                      pg_note if engine == "pg" and "report_central_10m" in figures
+                                      else why("report_central_10m"))),
         _row("text filter of the records list, first page, 1M local rows (issue 12)", "≤ 100 ms",
              _get(figures, "local", "search_page_worst_ms", "search_scan_anchor_ms"), why("local"),
              lambda worst, scan: (f"{worst:.1f} ms, the slowest of six kinds of text",
@@ -198,6 +214,29 @@ def issue12_rows(figures: Figures, why: Callable[[str], str], pg_note: str) -> l
              lambda s, rss, bare, n: (f"{s:.1f} s, {rss:.0f} MB ({n:,.0f} inspections)",
                                       f"xlsxwriter alone, same cells {bare:.1f} s", f"{s / bare:.2f}×",
                                       s <= 60 and rss <= 300)),
+    ]
+
+
+def central_10m_rows(figures: Figures, engine: str, label: str, missing: str) -> list[Row]:
+    """The district report and `tally --scope central` over 10M central rows, each beside
+    a bare `SELECT count(*)` of the same current rows."""
+    def count(seconds: float) -> str:
+        return f"bare `SELECT count(*)` of the current rows {seconds * 1000:,.0f} ms"
+
+    return [
+        _row(f"district report at 10M central rows — {label} (issue 12)", "≤ 1 s",
+             _get(figures, "report_central_10m", f"{engine}_report_cli_s",
+                  f"{engine}_count_anchor_s", f"{engine}_rows"), missing,
+             lambda cli, anchor, rows: (f"{cli:.2f} s, the whole `fieldlog report --scope central "
+                                        f"--format docx` ({rows:,.0f} rows)", count(anchor),
+                                        f"{cli / anchor:.2f}×", cli <= 1.0)),
+        _row(f"`fieldlog tally --scope central` at 10M central rows — {label} (issue 12)",
+             "≤ 200 ms",
+             _get(figures, "report_central_10m", f"{engine}_tally_cli_s", f"{engine}_tallies_s",
+                  f"{engine}_count_anchor_s"), missing,
+             lambda cli, tallies, anchor: (f"{cli * 1000:.0f} ms, the whole command (its tallies "
+                                           f"{tallies * 1000:.0f} ms)", count(anchor),
+                                           f"{cli / anchor:.2f}×", cli <= 0.2)),
     ]
 
 
@@ -305,7 +344,8 @@ def main() -> None:
             if bench == "scale" and pg_problem:
                 notes[bench] = pg_problem
                 continue
-            if bench in ("report_central", "registry", "attach") and not pg_problem:
+            if bench in ("report_central", "report_central_10m", "registry", "attach") \
+                    and not pg_problem:
                 argv += ["--pg", args.pg]
             if bench == "service":
                 if pg_problem:

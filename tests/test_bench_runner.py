@@ -38,6 +38,12 @@ DESIGN_ROWS = [
     "(also) report for 1M local rows, docs/report.md",
     "push 100k records into PostgreSQL at COPY speed (issue 12)",
     "push 1M records into PostgreSQL at COPY speed (issue 12)",
+    "a new laptop's first full pull of a 1M-row district — central SQLite (issue 12)",
+    "a new laptop's first full pull of a 1M-row district — PostgreSQL (issue 12)",
+    "district report at 10M central rows — central SQLite (issue 12)",
+    "`fieldlog tally --scope central` at 10M central rows — central SQLite (issue 12)",
+    "district report at 10M central rows — PostgreSQL (issue 12)",
+    "`fieldlog tally --scope central` at 10M central rows — PostgreSQL (issue 12)",
     "text filter of the records list, first page, 1M local rows (issue 12)",
     "full-campaign ledgers of 1M inspections to .xlsx (issue 12)",
     "merge a registry of 200k entities — central SQLite (issue 8)",
@@ -60,7 +66,15 @@ FIGURES = {
              "pgbig_records": 1_000_000, "pgbig_push_s": 13.0, "pgbig_raw_copy_s": 10.0,
              "pgbig_ratio": 1.3, "pgbig_raw_copy_bare_s": 8.0},
     "report_central": {"sqlite_rows": 1_000_000, "sqlite_report_cli_s": 0.72, "sqlite_tallies_s": 0.032,
-                       "pg_rows": 1_000_000, "pg_report_cli_s": 1.3, "pg_tallies_s": 0.1},
+                       "pg_rows": 1_000_000, "pg_report_cli_s": 1.3, "pg_tallies_s": 0.1,
+                       "sqlite_first_pull_s": 286.0, "sqlite_first_pull_anchor_s": 16.8,
+                       "sqlite_first_pull_changes": 1_020_000, "pg_first_pull_s": 29.0,
+                       "pg_first_pull_anchor_s": 12.0, "pg_first_pull_changes": 1_020_000},
+    "report_central_10m": {"sqlite_rows": 10_000_000, "sqlite_report_cli_s": 0.9,
+                           "sqlite_tally_cli_s": 0.3, "sqlite_tallies_s": 0.04,
+                           "sqlite_count_anchor_s": 1.5, "pg_rows": 10_000_000,
+                           "pg_report_cli_s": 1.2, "pg_tally_cli_s": 0.15, "pg_tallies_s": 0.1,
+                           "pg_count_anchor_s": 0.8},
     "report": {"rows": 1_000_000, "report_cli_s": 0.9, "report_md_s": 0.2},
     "tui": {"start_rows": 100_000, "bare_textual_s": 0.5, "fieldlog_start_s": 1.0, "start_ratio": 2.0,
             "memory_rows": 1_000_000, "rss_mb": 60, "form_open_max_ms": 40, "form_open_cold_ms": 900,
@@ -77,8 +91,9 @@ FIGURES = {
                "pg_sync_s": 5.0, "pg_ratio": 1.6, "pg_second_blob_bytes": 0},
 }
 
-VERDICTS = ["✗", "✓", "✓", "✗", "✓", "✗", "✓", "✓", "✓", "✗", "✓", "✓", "✓", "✓", "✗", "✗", "✓", "✗",
-            "✗", "✓", "✓", "✗"]
+VERDICTS = ["✗", "✓", "✓", "✗", "✓", "✗", "✓", "✓", "✓", "✗", "✓", "✓", "✓", "✓", "✗", "✗",
+            "✗", "✓", "✓", "✗", "✗", "✓",
+            "✓", "✗", "✗", "✓", "✓", "✗"]
 
 
 def _verdicts(rows: list) -> dict[str, str]:
@@ -115,10 +130,15 @@ def test_every_design_row_is_there_and_judged_right() -> None:
     ("report", "report_cli_s", 1.2, 13, "✗"),
     ("sync", "pg_ratio", 1.25, 14, "✓"),
     ("sync", "pgbig_ratio", 1.2, 15, "✓"),
-    ("registry", "sqlite_merge_s", 10.0, 18, "✓"),
-    ("registry", "pg_merge_s", 10.01, 19, "✗"),
-    ("attach", "sqlite_second_blob_bytes", 1, 20, "✗"),  # a blob sent twice fails the row
-    ("attach", "pg_ratio", 1.5, 21, "✓"),
+    ("report_central", "pg_first_pull_s", 30.01, 17, "✗"),
+    ("report_central", "sqlite_first_pull_s", 30.0, 16, "✓"),
+    ("report_central_10m", "sqlite_tally_cli_s", 0.2, 19, "✓"),
+    ("report_central_10m", "pg_report_cli_s", 1.0, 20, "✓"),
+    ("report_central_10m", "pg_tally_cli_s", 0.21, 21, "✗"),
+    ("registry", "sqlite_merge_s", 10.0, 24, "✓"),
+    ("registry", "pg_merge_s", 10.01, 25, "✗"),
+    ("attach", "sqlite_second_blob_bytes", 1, 26, "✗"),  # a blob sent twice fails the row
+    ("attach", "pg_ratio", 1.5, 27, "✓"),
 ])
 def test_each_verdict_follows_its_figure(bench: str, name: str, value: float, row: int, verdict: str) -> None:
     figures = {key: dict(found) for key, found in FIGURES.items()}

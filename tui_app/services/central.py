@@ -14,8 +14,8 @@ from contextlib import contextmanager
 from typing import Any
 
 from tui_app.domain import tally as tally_rules
-from tui_app.domain.pack import parse_pack
 from tui_app.errors import FieldLogError
+from tui_app.services.context import parsed
 from tui_app.services.tally import TallyResult
 from tui_app.store.records import ListQuery
 from tui_app.sync.central import CentralStore, open_central
@@ -51,7 +51,7 @@ def compute_tallies(url: str, campaign_id: str, day_from: dt.date | None = None,
         source = store.pack_source(campaign_id) or shipped_pack(campaign_id)
         if source is None:
             raise FieldLogError("campaign.unknown", id=campaign_id)
-        pack = parse_pack(source, campaign_id)
+        pack = parsed(source, campaign_id)  # the text the local context parsed: once
         first, last = pack.span(day_to or day_from or dt.date.today())
         start = day_from or first
         end = day_to or last

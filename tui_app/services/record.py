@@ -73,8 +73,12 @@ def save(ctx: Context, kind: str, row: Mapping[str, Any], old: Mapping[str, Any]
 
 
 def fact_delta(ctx: Context, kind: str, old: Mapping[str, Any] | None,
-               new: Mapping[str, Any] | None) -> tally_rules.Delta:
-    """Tally changes (facts and `latest` marks, keyed by campaign) when `old` becomes `new`."""
+               new: Mapping[str, Any] | None,
+               known: Mapping[str, str] | None = None) -> tally_rules.Delta:
+    """Tally changes (facts and `latest` marks, keyed by campaign) when `old` becomes `new`.
+
+    Merged entities' facts are keyed on their survivors, looked up here unless `known`
+    (loser → survivor, read once for many records) is given."""
     if kind == "entity":
         return tally_rules.Delta()
     parts = []
@@ -86,7 +90,9 @@ def fact_delta(ctx: Context, kind: str, old: Mapping[str, Any] | None,
         parts.append(tally_rules.delta(
             pack, kind, old if old and old.get("campaign") == campaign else None,
             new if new and new.get("campaign") == campaign else None))
-    survivors = merges.survivors(ctx.db.conn, [r.get("entity_id") for r in (old, new) if r])
+    entities = [r.get("entity_id") for r in (old, new) if r]
+    survivors = (merges.survivors(ctx.db.conn, entities) if known is None
+                 else {e: known[e] for e in entities if e in known})
     return identity.rekey_delta(tally_rules.merge(parts), survivors)
 
 

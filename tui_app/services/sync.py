@@ -17,6 +17,7 @@ from typing import Any, BinaryIO
 from tui_app.domain import identity
 from tui_app.domain.ids import utc_now
 from tui_app.domain.tally import Delta
+from tui_app.domain.tally import merge as merge_deltas
 from tui_app.errors import FieldLogError
 from tui_app.services import attachments, backups
 from tui_app.services.central_link import link
@@ -175,20 +176,60 @@ class LaptopSide:
     def apply_page(self, page: PullPage) -> Acknowledged:
         """Apply a pulled page and move the cursor, in one transaction.
 
+        The page is applied in its order, in runs: a run of records new to this laptop
+        (a first pull is all of them) is written set-based (`_apply_new`), every other
+        change one by one (`_apply_change`); both leave the same rows.
         Foreign keys are off for it: the central store's order is the truth, and a
         reference to a record it does not hold must not stall every later pull."""
         ack = Acknowledged()
         now = utc_now()
         with self.db.foreign_keys_off(), self.db.transaction():
-            for change in page.changes:
-                outcome = self._apply_change(change, now, flag=True)
-                if outcome == "applied":
-                    ack.settled += 1
-                elif isinstance(outcome, Note):
-                    ack.conflicts.append(outcome)
+            for new, run in self._runs(page.changes):
+                if new:
+                    self._apply_new(run)
+                    ack.settled += len(run)
+                    continue
+                for change in run:
+                    outcome = self._apply_change(change, now, flag=True)
+                    if outcome == "applied":
+                        ack.settled += 1
+                    elif isinstance(outcome, Note):
+                        ack.conflicts.append(outcome)
             crash_point("mid_pull")
             ledger.set_state(self.db, {"epoch": page.epoch, "cursor": page.next_cursor})
         return ack
+
+    def _runs(self, changes: Sequence[Change]) -> list[tuple[bool, list[Change]]]:
+        """`changes` in order, cut into runs; a run is new (True) when each of its changes
+        is the first of its record this laptop sees: no revision or outbox change of it
+        here, none earlier in the page, and not an entity merge (which moves facts).
+        For such a change `_apply_change` finds nothing to adopt, skip or flag, and
+        writes it over no current row."""
+        records = [c.record_id for c in changes if c.kind != PACK_KIND]
+        seen = ledger.held_records(self.db, records)
+        logged = ledger.held_changes(self.db, [c.change_id for c in changes])
+        runs: list[tuple[bool, list[Change]]] = []
+        for change in changes:
+            new = (change.kind != PACK_KIND and change.record_id not in seen
+                   and change.change_id not in logged
+                   and not (change.kind == "entity" and identity.merged_into(change.body)))
+            if change.kind != PACK_KIND:
+                seen.add(change.record_id)
+            if runs and runs[-1][0] == new:
+                runs[-1][1].append(change)
+            else:
+                runs.append((new, [change]))
+        return runs
+
+    def _apply_new(self, changes: Sequence[Change]) -> None:
+        """Records new to this laptop, set-based: their survivors read once, their tally
+        deltas summed, each table written by one executemany (`records.write_many_in`)."""
+        survivors = merge_store.survivors(self.db.conn, [c.body.get("entity_id") for c in changes])
+        tallies = merge_deltas(fact_delta(self.ctx, c.kind, None, c.body, survivors)
+                               for c in changes if c.kind != "entity")
+        record_store.write_many_in(
+            self.db.conn, [record_store.Change(c.kind, c.body, c.change_id) for c in changes],
+            tallies)
 
     def _apply_change(self, change: Change, now: str, *, flag: bool) -> str | Note:
         """One central change into the local store: 'applied', 'skipped' or a conflict."""
@@ -271,7 +312,8 @@ def run_sync(ctx: Context, url: str | None = None,
                                insecure=target.insecure, inspector_id=ctx.inspector_id)
     try:
         summary = client.run(LaptopSide(ctx), central, ctx.inspector_id, ctx.device_id,
-                             progress_callback, batch=size, page=size)
+                             progress_callback, batch=size, page=size,
+                             first_page=first_pull_page())
         refill_blocks(ctx, central.reserve_numbers, central.epoch())
     finally:
         central.close()
@@ -288,6 +330,15 @@ def batch_size() -> int:
         return max(1, min(5000, int(os.environ.get("FIELDLOG_SYNC_BATCH", "1000"))))
     except ValueError:
         return 1000
+
+
+FIRST_PULL_PAGE = 5000  # the most a request may carry (sync/wire.py: HARD_MAX_BATCH)
+
+
+def first_pull_page() -> int:
+    """Changes per page of a pull from nothing: FIELDLOG_SYNC_BATCH when it is set (a poor
+    link asks for small pages), else FIRST_PULL_PAGE."""
+    return batch_size() if os.environ.get("FIELDLOG_SYNC_BATCH") else FIRST_PULL_PAGE
 
 
 def unsynced_count(ctx: Context) -> int:

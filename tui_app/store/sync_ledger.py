@@ -63,6 +63,23 @@ def quarantined(db: Database, limit: int = 1000) -> list[tuple[Any, ...]]:
         "ORDER BY quarantined_at DESC LIMIT ?", (limit,)).fetchall()
 
 
+def held_records(db: Database, record_ids: Sequence[str]) -> set[str]:
+    """Of `record_ids`, those this laptop holds a revision or an outbox change of (one
+    statement for a whole pulled page: the ids travel as one JSON array)."""
+    ids = json.dumps(list(record_ids))
+    return {row[0] for row in db.conn.execute(
+        "SELECT id FROM revision WHERE id IN (SELECT value FROM json_each(?)) UNION "
+        "SELECT record_id FROM outbox WHERE record_id IN (SELECT value FROM json_each(?))",
+        (ids, ids))}
+
+
+def held_changes(db: Database, change_ids: Sequence[str]) -> set[str]:
+    """Of `change_ids`, those this laptop holds as revisions."""
+    return {row[0] for row in db.conn.execute(
+        "SELECT change_id FROM revision WHERE change_id IN (SELECT value FROM json_each(?))",
+        (json.dumps(list(change_ids)),))}
+
+
 def has_revision(db: Database, change_id: str) -> bool:
     return db.conn.execute(
         "SELECT 1 FROM revision WHERE change_id = ?", (change_id,)).fetchone() is not None

@@ -100,8 +100,13 @@ def _merge(summary: SyncSummary, ack: Acknowledged) -> None:
 
 
 def run(local: Local, central: Central, inspector_id: str, device_id: str,
-        progress: Progress | None = None, *, batch: int = 1000, page: int = 1000) -> SyncSummary:
-    """Push everything, then pull everything; return what happened."""
+        progress: Progress | None = None, *, batch: int = 1000, page: int = 1000,
+        first_page: int | None = None) -> SyncSummary:
+    """Push everything, then pull everything; return what happened.
+
+    A pull that starts from nothing (a new laptop, a new epoch) asks for pages of
+    `first_page` when given: each page is one local transaction, and a first pull of a
+    district is all pages, so fewer and bigger ones cost less per change."""
     report = progress or (lambda _phase, _done, _total: None)
     started = time.monotonic()
     summary = SyncSummary(central.url)
@@ -136,8 +141,9 @@ def run(local: Local, central: Central, inspector_id: str, device_id: str,
     summary.blobs = push_blobs(local, central, epoch, report, into=summary.blobs)
 
     pulled = 0
+    size = first_page if cursor is None and first_page else page
     while True:
-        result = central.pull(cursor, page)
+        result = central.pull(cursor, size)
         ack = local.apply_page(result)
         _merge(summary, ack)
         summary.pulled += ack.settled

@@ -45,7 +45,9 @@ FactKey = tuple[str, str, str, str]  # (campaign, tally id, day, key)
 def shipped_pack(campaign_id: str) -> str | None:
     """The TOML of a pack shipped inside the package, for a central store none was pushed to."""
     folder = resources.files("tui_app") / "packs"
-    for item in folder.iterdir():
+    # a shipped pack's file is named after its id: read that one first, not every pack
+    items = sorted(folder.iterdir(), key=lambda item: item.name != f"{campaign_id}.toml")
+    for item in items:
         if item.name.endswith(".toml"):
             text = item.read_text(encoding="utf-8")
             try:
