@@ -236,6 +236,22 @@ async def test_a_resize_within_a_width_class_leaves_the_headline(fieldlog, tmp_p
         assert len(updates) == 2 and "09-14~10-08" in updates[-1]
 
 
+async def test_no_central_store_is_known_from_the_first_figures(fieldlog, tmp_path: Path,
+                                                                 monkeypatch) -> None:  # noqa: ANN001
+    """With no central store set, the first figures say so: no reachability check (a
+    thread opening a second connection) and no second paint of the sync section."""
+    seed(fieldlog, tmp_path)
+    monkeypatch.delenv("FIELDLOG_CENTRAL", raising=False)
+    checks: list[int] = []
+    monkeypatch.setattr(SidePanel, "check", lambda self: checks.append(1))
+    app = make_app(fieldlog)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        side = app.dashboard.query_one(SidePanel)
+        assert side.state == "unset" and checks == []
+        assert "未设置中心库" in side.section("sync")
+
+
 async def test_the_board_lines_up_in_terminal_cells(fieldlog, tmp_path: Path) -> None:
     """The figures stand right-aligned under their headings on every painted line, CJK
     labels counted two cells a character (a label measured in characters would push its
