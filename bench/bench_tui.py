@@ -23,6 +23,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
 from statistics import median
 
@@ -271,11 +272,11 @@ def timed(code: str, tree: Path = ROOT) -> tuple[float, float]:
     return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
-def start_ratio(db: Path, runs: int, against: Path | None = None) -> dict[str, float]:
+def start_ratio(db: Path, runs: int, against: Sequence[Path] = ()) -> dict[str, float]:
     """Medians of `runs` starts of the bare app and FieldLog, interleaved; with `against`
-    (another checkout, say the code before a change) its starts are interleaved too."""
+    (other checkouts, say the code before a change) their starts are interleaved too."""
     code = FIELDLOG_APP.format(db=str(db), today=TODAY)
-    trees = {"fieldlog": ROOT} | ({"against": against} if against else {})
+    trees = {"fieldlog": ROOT} | {f"against{n}": tree for n, tree in enumerate(against)}
     timed(BARE_APP)  # warm the disk cache (and the bytecode cache) for every tree
     for tree in trees.values():
         timed(code, tree)
@@ -307,8 +308,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--memory-only", action="store_true", help="skip the start ratio")
     parser.add_argument("--start-only", action="store_true", help="skip the memory run")
-    parser.add_argument("--against", type=Path, help="another checkout (e.g. a `git worktree` of "
-                        "main) whose start is timed interleaved with this one's and the bare app's")
+    parser.add_argument("--against", type=Path, action="append", default=[],
+                        help="another checkout (e.g. a `git worktree` of main) whose start is timed "
+                        "interleaved with this one's and the bare app's; may be given again")
     figures.add_option(parser)
     args = parser.parse_args()
     out: dict[str, float] = {}
@@ -334,9 +336,10 @@ def main() -> None:
                   f"= {start['fieldlog_ratio']:.2f}x, medians of {args.runs} (best of each: "
                   f"{start['best_ratio']:.2f}x; CPU {start['fieldlog_cpu_s']:.3f}s vs {start['bare_cpu_s']:.3f}s "
                   f"= {start['fieldlog_cpu_ratio']:.2f}x; target <= {TARGET_RATIO}x; load {os.getloadavg()[0]:.1f})")
-            if args.against:
-                print(f"  {args.against} in the same runs: {start['against_s']:.3f}s = {start['against_ratio']:.2f}x "
-                      f"(CPU {start['against_cpu_s']:.3f}s = {start['against_cpu_ratio']:.2f}x)")
+            for n, tree in enumerate(args.against):
+                name = f"against{n}"
+                print(f"  {tree} in the same runs: {start[f'{name}_s']:.3f}s = {start[f'{name}_ratio']:.2f}x "
+                      f"(CPU {start[f'{name}_cpu_s']:.3f}s = {start[f'{name}_cpu_ratio']:.2f}x)")
         if not args.start_only:
             began = time.perf_counter()
             generate(big, memory_rows)

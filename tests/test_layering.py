@@ -48,3 +48,29 @@ def test_faces_call_services_never_the_store_sync_or_report() -> None:
                                                ["tui_app", "report"]) or "sqlite3" in name:
                         offenders.append(f"{path.relative_to(root)}: {name}")
     assert offenders == []
+
+
+def test_the_dashboard_start_loads_only_what_it_shows(tmp_path) -> None:  # noqa: ANN001
+    """The app's start (its imports, opening the database, the first snapshot) leaves
+    out what it does not show: the official calendar (only an open case or complaint is
+    timed), entity identity and merges (a facts rebuild), and an unused shipped pack's
+    parse (a later start finds both installed as shipped; with a campaign chosen, only
+    its pack is read)."""
+    from tui_app.services.context import open_context
+
+    db = tmp_path / "start.db"
+    with open_context(db) as first:  # the first start installs the packs
+        first.update_settings({"campaign": "zhongqiu"})
+    code = (
+        "import datetime as dt, sys\n"
+        "import tui_app.ui.app\n"
+        "from tui_app.services import context, dashboard\n"
+        f"ctx = context.open_context({str(db)!r})\n"
+        "dashboard.snapshot(ctx, dt.date(2026, 9, 21))\n"
+        "print(context.parsed.cache_info().misses)\n"
+        "print('\\n'.join(sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    parses, *loaded = out.stdout.split()
+    assert parses == "1"  # the chosen campaign's pack only
+    assert {"chinese_calendar", "tui_app.domain.identity", "tui_app.store.merges"}.isdisjoint(loaded)

@@ -210,6 +210,48 @@ async def test_a_wide_terminal_sets_the_actions_side_by_side(fieldlog, tmp_path:
         assert "2026-09-14 至 2026-10-08" in text_of(headline)
 
 
+async def test_a_resize_within_a_width_class_leaves_the_headline(fieldlog, tmp_path: Path,
+                                                                monkeypatch) -> None:  # noqa: ANN001
+    """The headline changes only when its text does: an update lays the whole screen out
+    again and resizes it, which came back to the headline (two extra layouts at start)."""
+    seed(fieldlog, tmp_path)
+    app = make_app(fieldlog)
+    updates: list[str] = []
+    original = Static.update
+
+    def update(self: Static, content: object = "", **kwargs: object) -> None:
+        if self.id == "headline":
+            updates.append(str(content))
+        original(self, content, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Static, "update", update)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert len(updates) == 1  # the snapshot's headline, once
+        await pilot.resize_terminal(130, 40)
+        await settle(pilot)
+        assert len(updates) == 1
+        await pilot.resize_terminal(80, 24)
+        await settle(pilot)
+        assert len(updates) == 2 and "09-14~10-08" in updates[-1]
+
+
+async def test_no_central_store_is_known_from_the_first_figures(fieldlog, tmp_path: Path,
+                                                                 monkeypatch) -> None:  # noqa: ANN001
+    """With no central store set, the first figures say so: no reachability check (a
+    thread opening a second connection) and no second paint of the sync section."""
+    seed(fieldlog, tmp_path)
+    monkeypatch.delenv("FIELDLOG_CENTRAL", raising=False)
+    checks: list[int] = []
+    monkeypatch.setattr(SidePanel, "check", lambda self: checks.append(1))
+    app = make_app(fieldlog)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        side = app.dashboard.query_one(SidePanel)
+        assert side.state == "unset" and checks == []
+        assert "未设置中心库" in side.section("sync")
+
+
 async def test_the_board_lines_up_in_terminal_cells(fieldlog, tmp_path: Path) -> None:
     """The figures stand right-aligned under their headings on every painted line, CJK
     labels counted two cells a character (a label measured in characters would push its

@@ -18,9 +18,14 @@ from tui_app.services.context import Context
 def central_url(ctx: Context, url: str | None = None) -> str:
     """The central store: `--central`, else FIELDLOG_CENTRAL, else the `init` setting."""
     chosen = url or os.environ.get("FIELDLOG_CENTRAL") or ctx.settings.get("central_url")
-    if not chosen:
+    if not chosen:  # is_set says so beforehand
         raise FieldLogError("sync.no_central")
     return chosen
+
+
+def is_set(ctx: Context) -> bool:
+    """Whether a central store is set at all (`central_url` would answer)."""
+    return bool(os.environ.get("FIELDLOG_CENTRAL") or ctx.settings.get("central_url"))
 
 
 @dataclass(frozen=True)

@@ -160,6 +160,8 @@ def install_shipped(ctx: Context) -> list[str]:
     """Install or refresh the shipped packs; a pack imported by the user is left alone."""
     changed = []
     for name, text in shipped_packs().items():
+        if text in pack_store.sources_from(ctx.db, name):
+            continue  # installed as shipped: `Context.pack` parses only the packs used
         pack = parsed(text, name)
         stored = pack_store.get(ctx.db, pack.id)
         if stored is None or (stored[1] == name and stored[0] != text):

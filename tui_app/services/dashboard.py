@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from tui_app.domain.pack import Pack
 from tui_app.domain.values import local_display
-from tui_app.services import profile
+from tui_app.services import central_link, profile
 from tui_app.services import reminders as reminder_service
 from tui_app.services import tally as tally_service
 from tui_app.services.context import Context
@@ -36,6 +36,7 @@ class Snapshot:
     per_day: list[tuple[str, int]]  # (day, inspections) from the campaign start to today
     unsynced: int
     auto_sync: bool  # sync in the background whenever the central store is reachable
+    central_set: bool  # a central store is set (without one, there is nothing to probe)
     last_sync: str  # local wall-clock time of the last complete sync, "" if never
     reminders: list[reminder_service.Reminder]
 
@@ -75,6 +76,7 @@ def snapshot(ctx: Context, today: dt.date | None = None) -> Snapshot:
         per_day=per_day,
         unsynced=ledger.pending_count(ctx.db),
         auto_sync=profile.flag(ctx, "auto_sync"),
+        central_set=central_link.is_set(ctx),
         last_sync=local_display(ledger.state(ctx.db, "last_sync"), ctx.tz),
         reminders=reminder_service.overdue(ctx, today),
     )

@@ -5,11 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from tui_app.domain import identity
 from tui_app.domain import tally as tally_rules
 from tui_app.domain.pack import Pack, Tally
 from tui_app.services.context import Context
-from tui_app.store import merges
 from tui_app.store import records as record_store
 from tui_app.store import tallies as tally_store
 
@@ -56,6 +54,10 @@ def compute(ctx: Context, campaign: str | None = None, day_from: dt.date | None 
 
 def rebuild_facts(ctx: Context, campaign: str) -> int:
     """Recompute a campaign's facts from its records (after its pack's tallies change)."""
+    # Imported here: only a rebuild needs them, not the dashboard's figures at start.
+    from tui_app.domain import identity
+    from tui_app.store import merges
+
     pack = ctx.pack(campaign)
     survivors = merges.all_survivors(ctx.db.conn)  # merged entities count as their survivor
     rows: list[tuple[str, str, str, str, int]] = []

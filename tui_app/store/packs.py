@@ -21,6 +21,12 @@ def get(db: Database, pack_id: str) -> tuple[str, str] | None:
     return (row[0], row[1]) if row else None
 
 
+def sources_from(db: Database, origin: str) -> list[str]:
+    """The sources of the packs installed from `origin` (a shipped file's name)."""
+    return [row[0] for row in db.conn.execute(
+        "SELECT source FROM campaign_pack WHERE origin = ?", (origin,))]
+
+
 def all_sources(db: Database) -> list[tuple[str, str, str]]:
     return db.conn.execute("SELECT id, source, origin FROM campaign_pack ORDER BY id").fetchall()
 

@@ -63,6 +63,7 @@ class DashboardScreen(Guarded, Screen[None]):
         self.snapshot: dashboard_service.Snapshot | None = None
         self._after_load: list[Callable[[], object]] = []
         self._headlines = (t("ui.loading"), t("ui.loading"))  # the long one and the short one
+        self._headline_shown = t("ui.loading")
 
     def compose(self) -> ComposeResult:
         yield Static(t("ui.loading"), id="headline")
@@ -135,7 +136,10 @@ class DashboardScreen(Guarded, Screen[None]):
     def _fit_headline(self) -> None:
         """The short headline below 110 columns (the -narrow class), else the long one."""
         headline, short = self._headlines
-        self.query_one("#headline", Static).update(short if self.has_class("-narrow") else headline)
+        text = short if self.has_class("-narrow") else headline
+        if text != self._headline_shown:  # an update lays the screen out again, and resizes it
+            self._headline_shown = text
+            self.query_one("#headline", Static).update(text)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Number keys past the pack's last action do nothing, so they are not offered."""

@@ -74,7 +74,7 @@ class SidePanel(Widget):
         self.unsynced = 0
         self.last_sync = ""
         self.note = ""
-        self._asked = False  # the first reachability check has been started
+        self._asked = False  # the first figures are in (and the first check started, if any)
 
     def on_mount(self) -> None:
         self.set_interval(CHECK_SECONDS, self.check)
@@ -89,12 +89,15 @@ class SidePanel(Widget):
             t(f"ui.reminder.{r.kind}", subject=r.subject or "-", since=r.since, late=r.days_late)
             for r in snap.reminders[:MAX_REMINDERS]) or t("ui.dash.no_reminders")
         self.unsynced, self.last_sync, self.auto = snap.unsynced, snap.last_sync, snap.auto_sync
+        first = not self._asked
+        self._asked = True
+        if first and not snap.central_set:
+            self.state = UNSET  # known from the snapshot: no thread, no second paint
         self._paint()
         self._maybe_sync()
-        if not self._asked:
+        if first and snap.central_set:
             # The first check waits for the first figures to be painted: its thread (the
-            # sync machinery's import, a probe) raced the dashboard's first paint.
-            self._asked = True
+            # probe's import, a probe) raced the dashboard's first paint.
             self.call_after_refresh(self.check)
 
     @db_work(exclusive=True, group="online")
