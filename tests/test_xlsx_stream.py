@@ -77,6 +77,21 @@ def test_a_sheet_past_excels_rows_is_an_error_and_leaves_no_file(tmp_path: Path,
     assert not (tmp_path / "over.xlsx").exists()
 
 
+def test_a_failed_export_keeps_the_earlier_one_at_its_path(tmp_path: Path,
+                                                           monkeypatch) -> None:  # noqa: ANN001
+    """The same campaign and day give the same file name: a second export that fails
+    must leave the first one whole, and nothing of its own."""
+    target = tmp_path / "台账.xlsx"
+    ledgers.write_xlsx([ledgers.Table("表", ("序号",), ("int",), [(1,), (2,)])], target)
+    earlier = target.read_bytes()
+    monkeypatch.setattr(xlsx, "MAX_ROWS", 3)
+    with pytest.raises(FieldLogError):
+        ledgers.write_xlsx([ledgers.Table("表", ("序号",), ("int",), [(i,) for i in range(9)])],
+                           target)
+    assert target.read_bytes() == earlier
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["台账.xlsx"]
+
+
 def test_a_repeated_heading_keeps_both_columns(tmp_path: Path) -> None:
     """The library keys a row's cells by heading: two columns headed alike stay two
     columns, the second numbered as Excel numbers a repeated table header."""

@@ -18,6 +18,8 @@ What is left here is what the library leaves to its caller:
 
 from __future__ import annotations
 
+import os
+import secrets
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -96,8 +98,12 @@ def _records(sheet: Sheet, keys: Sequence[str], widths: list[float]) -> Iterator
 
 
 def write(path: Path, sheets: Sequence[Sheet]) -> None:
-    """Write `sheets` into a new .xlsx at `path`, each sheet's rows read once, as they
-    come. On any failure (TooManyRows included) no half-written file is left."""
+    """Write `sheets` into an .xlsx at `path`, each sheet's rows read once, as they come.
+
+    The workbook is written beside `path` under a name of its own and moved onto `path`
+    only once whole: on any failure (TooManyRows, a full disk, Ctrl-C) no half-written
+    file is left, and an earlier export at `path` (the same campaign and day give the
+    same name) is still there."""
     import rustpy_xlsxwriter as rx  # loads with an export, not with every command
 
     header = rx.Format().set_bold().set_align("center").set_align("vcenter")
@@ -106,12 +112,14 @@ def write(path: Path, sheets: Sequence[Sheet]) -> None:
     widths: dict[str, list[float]] = {sheet.name: [] for sheet in sheets}
     records = [(sheet.name, _records(sheet, distinct(sheet.header), widths[sheet.name]))
                for sheet in sheets]
+    partial = path.with_name(f".{path.stem}-{secrets.token_hex(4)}.partial{path.suffix}")
     try:
         rx.write_worksheets(
-            records, path, freeze_panes={"general": {"row": 1, "col": 0}}, autofit=False,
+            records, partial, freeze_panes={"general": {"row": 1, "col": 0}}, autofit=False,
             header_format={"general": header}, column_widths=widths,
             column_formats={sheet.name: [formats.get(code) for code in sheet.formats]
                             for sheet in sheets})
+        os.replace(partial, path)
     except BaseException:
-        path.unlink(missing_ok=True)
+        partial.unlink(missing_ok=True)
         raise
