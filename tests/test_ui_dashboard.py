@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 import sqlite3
@@ -10,12 +11,15 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from rich.cells import cell_len
+from textual.app import App, ComposeResult
 from textual.message import Message
 from textual.widgets import Static
 
 from tests.conftest import SUPERMARKET
 from tests.ui_support import SIZE, make_app, running, seed, settle, text_of
+from tui_app.domain.pack import parse_pack
 from tui_app.domain.workdays import add_workdays, is_workday, overdue_by
+from tui_app.services.context import shipped_packs
 from tui_app.ui.app import FieldLogApp
 from tui_app.ui.screens.dashboard import DashboardScreen
 from tui_app.ui.screens.entry import EntryScreen, Outcome
@@ -310,3 +314,22 @@ async def test_the_footer_shows_the_keys_and_a_press_on_one_works(fieldlog, tmp_
         await pilot.click(KeysFooter, offset=(cell_len(line[:line.index("检查记录")]) + 1, 0))
         await settle(pilot)
         assert isinstance(app.screen, RecordsScreen) and app.screen.kind == "inspection"
+
+
+class _BoardOnly(App[None]):
+    def compose(self) -> ComposeResult:
+        yield TallyBoard()
+
+
+async def test_a_pack_without_tallies_shows_an_empty_board_at_any_width() -> None:
+    """A pack may list no tallies (the parser allows `tallies = []`): the board is empty,
+    and neither its first figures nor a resize fails (it used to ask for 0 sets)."""
+    shipped = parse_pack(shipped_packs()["zhongqiu.toml"], "zhongqiu.toml")
+    empty = dataclasses.replace(shipped, tallies=())
+    app = _BoardOnly()
+    async with app.run_test(size=(80, 24)) as pilot:
+        board = app.query_one(TallyBoard)
+        board.show(empty, {}, {})
+        await pilot.resize_terminal(200, 60)
+        await pilot.pause()
+        assert board.rows() == [] and board.sets == 1

@@ -153,7 +153,7 @@ class TallyBoard(ScrollView, can_focus=True):
         sets = 1
         while (sets + 1) * self._set_width() <= width:
             sets += 1
-        return min(sets, len(self._blocks))
+        return max(1, min(sets, len(self._blocks)))  # a pack may list no tallies
 
     # ------------------------------------------------------------ painting
 
