@@ -333,3 +333,20 @@ async def test_a_pack_without_tallies_shows_an_empty_board_at_any_width() -> Non
         await pilot.resize_terminal(200, 60)
         await pilot.pause()
         assert board.rows() == [] and board.sets == 1
+
+
+async def test_at_80_columns_the_side_panel_grows_with_a_longer_note(fieldlog, tmp_path: Path) -> None:
+    """A sync failure's note replaced by a longer one that wraps: the panel, as tall as
+    its wrapped lines at 80 columns, grows with it (it used to keep the old height while
+    the count of its lines stayed the same, and cut the text)."""
+    seed(fieldlog, tmp_path, records=False)
+    app = make_app(fieldlog)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        panel = app.dashboard.query_one(SidePanel)
+        panel.sync_ended("连接失败")
+        await settle(pilot)
+        short = panel.size.height
+        panel.sync_ended("连接失败：" + "中心库无法访问" * 12)
+        await settle(pilot)
+        assert panel.size.height > short

@@ -12,13 +12,15 @@ import sqlite3
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tui_app.domain.tally import Delta, MarkRow
 from tui_app.store import search
 from tui_app.store.db import Database
-from tui_app.store.merges import Conn
 from tui_app.store.search import like_literal
+
+if TYPE_CHECKING:  # merges loads only for a facts rebuild, not with every start
+    from tui_app.store.merges import Conn
 
 TABLES = {
     "entity": "entity",

@@ -163,11 +163,19 @@ class SidePanel(Widget):
             lines.append(self.note)
         self._sections["sync"] = "\n".join(lines)
         # Laid out again only when its height may change (at 80 columns it is as tall as
-        # its lines): a layout pass of the whole screen for each new sync state cost more
-        # than the repaint.
-        lines_now = sum(text.count("\n") + 1 for text in self._sections.values())
+        # its lines, wrapped): a layout pass of the whole screen for each new sync state
+        # cost more than the repaint.
+        lines_now = self._wrapped_lines()
         self.refresh(layout=lines_now != self._lines)
         self._lines = lines_now
+
+    def _wrapped_lines(self) -> int:
+        """The lines its texts take at its width (before its first layout, their count)."""
+        width = self.content_size.width
+        texts = [line for text in self._sections.values() for line in text.split("\n")]
+        if not width:
+            return len(texts)
+        return sum(len(Text(line).wrap(self.app.console, width)) for line in texts)
 
     def section(self, name: str) -> str:
         """What one section ("pace", "sync" or "reminders") says, as painted."""
