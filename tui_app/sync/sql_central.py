@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import json
 import time
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
@@ -77,7 +78,7 @@ def _changes(rows: Sequence[Sequence[Any]]) -> list[Change]:
             for *_where, cid, kind, rid, rev, body in rows]
 
 
-class SqlCentral:
+class SqlCentral(ABC):
     """The shared skeleton of a central store in SQL; subclasses supply the dialect."""
 
     mark: str  # the placeholder of the engine's driver
@@ -94,30 +95,38 @@ class SqlCentral:
 
     # ------------------------------------------------------------------ dialect hooks
 
+    @abstractmethod
     def _reading(self) -> AbstractContextManager[Conn]:
-        raise NotImplementedError
+        """A handle for one read-only unit of work."""
 
+    @abstractmethod
     def _writing(self, lock: str | None = None) -> AbstractContextManager[Conn]:
-        raise NotImplementedError
+        """A handle for one write transaction (PostgreSQL also takes the advisory lock `lock`)."""
 
+    @abstractmethod
     def _rows_in(self, cur: Conn, statement: str, ids: Sequence[str]) -> list[tuple[Any, ...]]:
-        raise NotImplementedError
+        """The rows of `statement`, whose `{ids}` stands for "this column is one of `ids`"."""
 
+    @abstractmethod
     def _versions(self) -> set[int]:
-        raise NotImplementedError
+        """The migrations the store records (empty when it has none)."""
 
+    @abstractmethod
     def _log(self, cur: Conn, changes: Sequence[Change], inspector_id: str, device_id: str,
              now: str) -> None:
-        raise NotImplementedError
+        """Append decided changes to the log (SQLite: executemany; PostgreSQL: binary COPY)."""
 
+    @abstractmethod
     def _current(self, cur: Conn, record_ids: Sequence[str]) -> dict[str, Change]:
-        raise NotImplementedError
+        """The records' newest revisions, by record id."""
 
+    @abstractmethod
     def _after(self, cur: Conn, position: Position, limit: int) -> list[tuple[Any, ...]]:
-        raise NotImplementedError
+        """Up to `limit` log rows after `position`, in the log's order."""
 
+    @abstractmethod
     def _head(self, cur: Conn) -> Position | None:
-        raise NotImplementedError
+        """The newest position in the log (None when it is empty)."""
 
     def _hidden(self, cur: Conn, position: Position) -> bool:
         """Are there committed changes after `position` that reads cannot see yet? Never
@@ -384,8 +393,9 @@ class SqlCentral:
 
     # ------------------------------------------------------------------ blobs (sync/blobs.py)
 
+    @abstractmethod
     def held_blobs(self, hashes: Sequence[str]) -> dict[str, int]:
-        raise NotImplementedError
+        """Of `hashes`, those held whole here, with their sizes."""
 
     def missing_blobs(self, hashes: Sequence[str]) -> list[str]:
         """Of `hashes`, those not held whole here."""
