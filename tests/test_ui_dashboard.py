@@ -316,6 +316,25 @@ async def test_the_footer_shows_the_keys_and_a_press_on_one_works(fieldlog, tmp_
         assert isinstance(app.screen, RecordsScreen) and app.screen.kind == "inspection"
 
 
+async def test_at_80_columns_the_footer_shows_only_whole_keys(fieldlog, tmp_path: Path) -> None:
+    """The keys that do not fit are left out whole: a key cut mid-word ("t 投诉举") reads
+    as another word. A press still lands on the key under the pointer."""
+    seed(fieldlog, tmp_path, records=False)
+    app = make_app(fieldlog)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        footer = app.dashboard.query_one(KeysFooter)
+        line = footer.render_line(0).text
+        words = ("s 同步 r 工作汇报 q 退出 ? 帮助 1-7 新建检查 l 检查记录 c 案件 t 投诉举报 "
+                 "a 工作记录 i 设置 ^p 命令").split(" ")
+        shown = re.sub(r"\s+", " ", line).strip().split(" ")
+        assert len(shown) % 2 == 0 and shown == words[:len(shown)]
+        assert 8 <= len(shown) < len(words) and cell_len(line.rstrip()) <= 80
+        await pilot.click(KeysFooter, offset=(cell_len(line[:line.index("检查记录")]) + 1, 0))
+        await settle(pilot)
+        assert isinstance(app.screen, RecordsScreen) and app.screen.kind == "inspection"
+
+
 class _BoardOnly(App[None]):
     def compose(self) -> ComposeResult:
         yield TallyBoard()

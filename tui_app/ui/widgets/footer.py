@@ -68,11 +68,25 @@ class KeysFooter(Widget):
             self._shown = tuple(shown.values())
             self.refresh()
 
+    def _fitting(self) -> list[tuple[tuple[str, str, str, bool], int]]:
+        """The keys that fit the line whole, each with the cell where it ends.
+
+        A key cut mid-word ("t 投诉举") reads as another word, so the line stops at
+        the last key that fits; the rest are in `?` help and the command palette."""
+        fitting, end = [], 0
+        for shown in self._shown:
+            _key, display, description, _enabled = shown
+            end += cell_len(f" {display} {description} " if description else f" {display} ")
+            if end > self.size.width:
+                break
+            fitting.append((shown, end))
+        return fitting
+
     def render(self) -> Text:
         key_style = self.get_component_rich_style("keys-footer--key")
         description_style = self.get_component_rich_style("keys-footer--description")
         line = Text(no_wrap=True, overflow="crop", end="")
-        for _key, display, description, enabled in self._shown:
+        for (_key, display, description, enabled), _end in self._fitting():
             dim = Style(dim=not enabled)
             line.append(f" {display} ", key_style + dim)
             line.append(f"{description} " if description else "", description_style + dim)
@@ -80,9 +94,7 @@ class KeysFooter(Widget):
 
     def on_mouse_down(self, event: events.MouseDown) -> None:
         """A press on a key (its letter or its words) presses it; a disabled one rings."""
-        end = 0
-        for key, display, description, enabled in self._shown:
-            end += cell_len(f" {display} {description} " if description else f" {display} ")
+        for (key, _display, _description, enabled), end in self._fitting():
             if event.x < end:
                 if enabled:
                     self.app.simulate_key(key)
