@@ -18,6 +18,7 @@ from typing import Any, Protocol
 from tui_app.domain.identity import entity_id_of, merge_revision, merged_into
 from tui_app.domain.tally import Aggregate
 from tui_app.errors import FieldLogError
+from tui_app.sync.snapshot import SnapshotInfo
 from tui_app.sync.protocol import (
     AUTHORIZATION_REASONS,
     BUREAU,
@@ -89,6 +90,10 @@ class CentralReadModel(Protocol):
                         device_id: str, after: int = 0) -> tuple[int, int]: ...
 
     # attachment bytes, by hash (sync/blobs.py says how they are used)
+    def latest_snapshot(self) -> SnapshotInfo | None: ...
+
+    def record_snapshot(self, info: SnapshotInfo) -> None: ...
+
     def missing_blobs(self, hashes: Sequence[str]) -> list[str]: ...
 
     def blob_received(self, sha256: str) -> int: ...

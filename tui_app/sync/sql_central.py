@@ -52,6 +52,7 @@ from tui_app.sync.central import (
 )
 from tui_app.sync.crash import crash_point
 from tui_app.sync.protocol import PACK_KIND, CentralConflict, Change, PullPage, PushResult
+from tui_app.sync.snapshot import SNAPSHOT_COLUMNS, SnapshotInfo
 
 Conn = Any  # a sqlite3 connection or a psycopg cursor: execute() → rows, executemany()
 Position = tuple[int, ...]  # where a change sits in the log's order
@@ -390,6 +391,23 @@ class SqlCentral(ABC):
                         (series, year, first, first + count - 1, inspector_id, device_id,
                          utc_now()))
         return first, first + count - 1
+
+    # ------------------------------------------------------------------ first-pull snapshots
+
+    def latest_snapshot(self) -> SnapshotInfo | None:
+        """The newest first-pull snapshot recorded here (`services/snapshot.py`), if any."""
+        with self._reading() as cur:
+            row = cur.execute(f"SELECT {SNAPSHOT_COLUMNS} FROM snapshot"
+                              " ORDER BY built_at DESC LIMIT 1").fetchone()
+        return SnapshotInfo.of_row(row) if row else None
+
+    def record_snapshot(self, info: SnapshotInfo) -> None:
+        """Record a built snapshot, whose blobs are held, in place of the ones before it
+        (a laptop takes only the newest)."""
+        with self._writing() as cur:
+            cur.execute("DELETE FROM snapshot")
+            cur.execute(f"INSERT INTO snapshot ({SNAPSHOT_COLUMNS}) VALUES"
+                        f" ({', '.join([self.mark] * 7)})", info.row())
 
     # ------------------------------------------------------------------ blobs (sync/blobs.py)
 
