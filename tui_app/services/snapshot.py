@@ -30,6 +30,7 @@ from tui_app.services.context import Context, open_context
 from tui_app.store import migrate
 from tui_app.store import snapshot as snapshot_store
 from tui_app.store.db import Database
+from tui_app.sync.crash import crash_point
 from tui_app.sync.snapshot import Report, SnapshotInfo, SnapshotPort, download, upload
 
 Notice = tuple[str, dict[str, str]]  # a catalog key and its parameters (SyncSummary.notices)
@@ -99,15 +100,22 @@ def take(ctx: Context, central: SnapshotPort, epoch: str, report: Report) -> Tak
     try:
         if not download(central, info, path, report):
             return Taken(notices=[("sync.snapshot_damaged", {"sha": info.sha256[:12]})])
+        crash_point("snapshot_downloaded")
         problem = _upgraded(path)
         if problem:
             return Taken(notices=[problem])
-        records = snapshot_store.take(ctx.db.path, path,
-                                      lambda done, total: report("snapshot_copy", done, total))
+        records = snapshot_store.take(ctx.db.path, path, lambda done, total: _copied(
+            report, done, total))
     finally:
         _clear_leftovers(ctx.db.path)
     ctx.forget_packs()
     return Taken(info.cursor, records, info.built_at)
+
+
+def _copied(report: Report, done: int, total: int) -> None:
+    """A table copied (inside the take's transaction: a crash here must undo it all)."""
+    crash_point("snapshot_copy")
+    report("snapshot_copy", done, total)
 
 
 _PREFIX = ".fieldlog-snapshot-"  # a download beside the database, gone once taken

@@ -18,7 +18,6 @@ from typing import Any, Protocol
 from tui_app.domain.identity import entity_id_of, merge_revision, merged_into
 from tui_app.domain.tally import Aggregate
 from tui_app.errors import FieldLogError
-from tui_app.sync.snapshot import SnapshotInfo
 from tui_app.sync.protocol import (
     AUTHORIZATION_REASONS,
     BUREAU,
@@ -30,6 +29,7 @@ from tui_app.sync.protocol import (
     check_change,
     same_content,
 )
+from tui_app.sync.snapshot import SnapshotInfo
 
 _PACK_NAMESPACE = uuid.UUID("6f1c2a52-6f0e-4d7e-9a55-3f2b8c1d9e10")
 
