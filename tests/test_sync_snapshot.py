@@ -242,3 +242,23 @@ def test_a_kill_while_taking_the_snapshot_leaves_the_old_database_or_the_whole_n
     slow = Laptop(tmp_path / "slow", "王五", "3201003")
     _plain(slow, central_url, monkeypatch)
     _assert_same(laptop, slow)
+
+
+def test_a_new_snapshot_keeps_the_one_before_and_drops_older_ones_with_their_blobs(
+        tmp_path: Path, central_url: str) -> None:
+    a = Laptop(tmp_path / "a", "张三", "3201001")
+    built = []
+    for _round in range(3):
+        a.add(5)
+        a.sync(central_url)
+        _build(central_url)
+        built.append(_snapshot_row(central_url))
+    store = open_central(central_url)
+    try:
+        assert [s.sha256 for s in store.snapshots()] == [built[2]["sha256"], built[1]["sha256"]]
+        first = [sha for sha, _size in built[0]["parts"]]
+        assert store.missing_blobs(first) == first
+        kept = [sha for record in built[1:] for sha, _size in record["parts"]]
+        assert store.missing_blobs(kept) == []
+    finally:
+        store.close()

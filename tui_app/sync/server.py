@@ -643,8 +643,9 @@ def blob_read(parts: Shared, sha256: ShaPath, _token: Caller) -> Response:
 
 
 def _in_snapshot(store: CentralStore, sha256: str) -> bool:
-    snapshot = store.latest_snapshot()
-    return snapshot is not None and any(sha == sha256 for sha, _size in snapshot.parts)
+    """Is `sha256` a part of a kept snapshot (the newest, or the one a laptop may still
+    be downloading)?"""
+    return any(sha == sha256 for found in store.snapshots() for sha, _size in found.parts)
 
 
 @router.get("/v1/snapshot", response_model=SnapshotAnswer, responses=_UNAUTHORIZED,
