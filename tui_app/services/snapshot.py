@@ -104,12 +104,23 @@ def take(ctx: Context, central: SnapshotPort, epoch: str, report: Report) -> Tak
         problem = _upgraded(path)
         if problem:
             return Taken(notices=[problem])
-        records = snapshot_store.take(ctx.db.path, path, lambda done, total: _copied(
-            report, done, total))
+        records = _taken_alone(ctx, path, report)
     finally:
         _clear_leftovers(ctx.db.path)
     ctx.forget_packs()
     return Taken(info.cursor, records, info.built_at)
+
+
+def _taken_alone(ctx: Context, path: Path, report: Report) -> int:
+    """Copy the snapshot in with the context's own connection closed meanwhile (so the
+    copy may use the rollback journal: `store/snapshot.py: take`), then open it again."""
+    db_path = ctx.db.path
+    ctx.db.close()
+    try:
+        return snapshot_store.take(db_path, path, lambda done, total: _copied(
+            report, done, total))
+    finally:
+        ctx.db = Database(db_path)
 
 
 def _copied(report: Report, done: int, total: int) -> None:

@@ -181,7 +181,10 @@ class LaptopSide:
         """A new laptop starts from the district's snapshot (`services/snapshot.py`)."""
         if not self.snapshots:
             return Taken()
-        return snapshots.take(self.ctx, central, epoch, report)
+        try:
+            return snapshots.take(self.ctx, central, epoch, report)
+        finally:
+            self.db = self.ctx.db  # opened again when a snapshot was copied in
 
     def apply_page(self, page: PullPage) -> Acknowledged:
         """Apply a pulled page and move the cursor, in one transaction.

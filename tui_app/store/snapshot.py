@@ -71,30 +71,48 @@ def strip_own(path: Path) -> None:
 def take(db_path: Path, snapshot: Path, step: Step) -> int:
     """Copy the snapshot file into the laptop database at `db_path` in one transaction, on
     a connection of its own (so the FTS5 tables of every other connection see a changed
-    database and read their index afresh); return the revisions taken."""
+    database and read their index afresh); return the revisions taken.
+
+    When no other connection has the database open (the caller closed its own), the copy
+    runs in rollback-journal mode: the laptop's pages are new, so the journal holds
+    almost nothing and each byte is written once, where WAL would write it to the log
+    and again at the checkpoint. Otherwise (the TUI's other threads) it runs in WAL mode,
+    as every write does. Either way it is one transaction: a kill rolls it back whole at
+    the next open."""
     conn = sqlite3.connect(db_path, isolation_level=None, timeout=30)
     try:
+        conn.execute("PRAGMA busy_timeout=5000")
+        alone = conn.execute("PRAGMA journal_mode=DELETE").fetchone()[0] == "delete"
         conn.execute("PRAGMA synchronous=FULL")
         conn.execute("PRAGMA cache_size=-262144")  # 256 MiB: the index builds sort in memory
         conn.execute("ATTACH DATABASE ? AS " + _ALIAS, (str(snapshot),))
-        conn.execute("BEGIN IMMEDIATE")
         try:
-            tables = _copied_tables(conn)
-            rebuilt = _drop_extras(conn, tables)
-            for done, table in enumerate(tables, 1):
-                _copy(conn, table)
-                step(done, len(tables))
-            for statement in rebuilt:
-                conn.execute(statement)
-            taken = conn.execute("SELECT COUNT(*) FROM main.revision").fetchone()[0]
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        conn.execute("DETACH DATABASE " + _ALIAS)
-        return int(taken)
+            return _copy_all(conn, step)
+        finally:
+            conn.execute("DETACH DATABASE " + _ALIAS)
+            if alone:
+                conn.execute("PRAGMA journal_mode=WAL")
     finally:
         conn.close()
+
+
+def _copy_all(conn: sqlite3.Connection, step: Step) -> int:
+    """The copy's one transaction; the revisions it took."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        tables = _copied_tables(conn)
+        rebuilt = _drop_extras(conn, tables)
+        for done, table in enumerate(tables, 1):
+            _copy(conn, table)
+            step(done, len(tables))
+        for statement in rebuilt:
+            conn.execute(statement)
+        taken = conn.execute("SELECT COUNT(*) FROM main.revision").fetchone()[0]
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    return int(taken)
 
 
 def _copied_tables(conn: sqlite3.Connection) -> list[str]:
