@@ -30,6 +30,7 @@ from tests.test_sync_pull_bulk import _district, _more_work, tables
 from tui_app.cli import cli
 from tui_app.services.snapshot import Taken
 from tui_app.services.sync import LaptopSide
+from tui_app.store.db import Database
 from tui_app.sync.central import open_central
 
 SEARCHED = ("复查", "正常", "整改")
@@ -110,6 +111,24 @@ def test_a_change_after_the_snapshot_and_the_laptops_own_work_travel_as_before(
     assert "from the district snapshot" not in fast.sync(central_url).output
     assert fast.records()[edited][1] == "快照之后的复查"
     assert set(mine) <= set(a.sync(central_url) and a.records())
+
+
+def test_with_another_connection_open_the_copy_stays_in_wal_mode(
+        tmp_path: Path, central_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The TUI's other threads hold connections: the copy cannot leave WAL mode then,
+    and takes the snapshot in it, to the same rows."""
+    _half_built(tmp_path, central_url)
+    fast = Laptop(tmp_path / "fast", "王五", "3201003")
+    slow = Laptop(tmp_path / "slow", "王五", "3201003")
+    other = Database(fast.db)
+    try:
+        assert "from the district snapshot" in fast.sync(central_url).output
+        assert other.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert other.conn.execute("SELECT COUNT(*) FROM revision").fetchone()[0] > 0
+    finally:
+        other.close()
+    _plain(slow, central_url, monkeypatch)
+    _assert_same(fast, slow)
 
 
 def test_through_the_service(tmp_path: Path, central_url: str,

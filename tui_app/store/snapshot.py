@@ -79,10 +79,10 @@ def take(db_path: Path, snapshot: Path, step: Step) -> int:
     and again at the checkpoint. Otherwise (the TUI's other threads) it runs in WAL mode,
     as every write does. Either way it is one transaction: a kill rolls it back whole at
     the next open."""
-    conn = sqlite3.connect(db_path, isolation_level=None, timeout=30)
+    conn = sqlite3.connect(db_path, isolation_level=None, timeout=0)
     try:
+        alone = _leave_wal(conn)
         conn.execute("PRAGMA busy_timeout=5000")
-        alone = conn.execute("PRAGMA journal_mode=DELETE").fetchone()[0] == "delete"
         conn.execute("PRAGMA synchronous=FULL")
         conn.execute("PRAGMA cache_size=-262144")  # 256 MiB: the index builds sort in memory
         conn.execute("ATTACH DATABASE ? AS " + _ALIAS, (str(snapshot),))
@@ -94,6 +94,15 @@ def take(db_path: Path, snapshot: Path, step: Step) -> int:
                 conn.execute("PRAGMA journal_mode=WAL")
     finally:
         conn.close()
+
+
+def _leave_wal(conn: sqlite3.Connection) -> bool:
+    """Switch to the rollback journal if no other connection has the database open
+    (SQLite refuses at once otherwise: nothing is waited for)."""
+    try:
+        return conn.execute("PRAGMA journal_mode=DELETE").fetchone()[0] == "delete"
+    except sqlite3.OperationalError:  # "database is locked": another connection
+        return False
 
 
 def _copy_all(conn: sqlite3.Connection, step: Step) -> int:
