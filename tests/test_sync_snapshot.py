@@ -180,16 +180,28 @@ def _tamper_part(url: str, sha: str) -> None:
         store.close()
 
 
-@pytest.mark.parametrize("spoil", ["tampered", "newer_schema", "other_pack", "other_epoch"])
+def _drop_part(url: str, sha: str) -> None:
+    store = open_central(url)
+    try:
+        store.drop_blobs([sha])
+    finally:
+        store.close()
+
+
+@pytest.mark.parametrize("spoil", ["tampered", "part_missing", "newer_schema", "other_pack",
+                                   "other_epoch"])
 def test_an_unfit_snapshot_is_said_so_and_the_laptop_pulls_from_nothing(
         tmp_path: Path, central_url: str, monkeypatch: pytest.MonkeyPatch, spoil: str) -> None:
     _half_built(tmp_path, central_url)
     record = _snapshot_row(central_url)
-    expected = {"tampered": "did not match its hash", "newer_schema": "built by a newer FieldLog",
+    expected = {"tampered": "did not match its hash", "part_missing": "could not be opened",
+                "newer_schema": "built by a newer FieldLog",
                 "other_pack": "another version of the pack 'zhongqiu'",
                 "other_epoch": "predates the central store's restore"}[spoil]
     if spoil == "tampered":
         _tamper_part(central_url, record["parts"][0][0])
+    elif spoil == "part_missing":
+        _drop_part(central_url, record["parts"][0][0])
     elif spoil == "newer_schema":
         _set(central_url, "schema_version", 999)
     elif spoil == "other_pack":

@@ -31,7 +31,7 @@ from tui_app.store import migrate
 from tui_app.store import snapshot as snapshot_store
 from tui_app.store.db import Database
 from tui_app.sync.crash import crash_point
-from tui_app.sync.snapshot import Report, SnapshotInfo, SnapshotPort, download, upload
+from tui_app.sync.snapshot import Damaged, Report, SnapshotInfo, SnapshotPort, download, upload
 
 Notice = tuple[str, dict[str, str]]  # a catalog key and its parameters (SyncSummary.notices)
 
@@ -98,8 +98,12 @@ def take(ctx: Context, central: SnapshotPort, epoch: str, report: Report) -> Tak
     os.close(fd)
     path = Path(name)
     try:
-        if not download(central, info, path, report):
+        try:
+            download(central, info, path, report)
+        except Damaged:
             return Taken(notices=[("sync.snapshot_damaged", {"sha": info.sha256[:12]})])
+        except FieldLogError as exc:  # a part gone, the link cut: pull instead
+            return Taken(notices=[("sync.snapshot_unusable", {"detail": exc.message()})])
         crash_point("snapshot_downloaded")
         problem = _upgraded(path)
         if problem:

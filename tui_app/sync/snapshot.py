@@ -97,12 +97,12 @@ def upload(port: BlobPort, path: Path, report: Report) -> tuple[str, tuple[tuple
     return whole.hexdigest(), tuple(parts)
 
 
-def download(port: SnapshotPort, info: SnapshotInfo, dest: Path, report: Report) -> bool:
+def download(port: SnapshotPort, info: SnapshotInfo, dest: Path, report: Report) -> None:
     """Write the snapshot's file to `dest`, each part checked against its hash and size
     as it comes (the parts in order are the file, so no byte goes unchecked; hashing the
-    whole again would cost a second pass over it); False (and `dest` removed) when a part
-    is missing or its bytes are not what the record names (damaged, or tampered with on
-    the way or in the store)."""
+    whole again would cost a second pass over it). `Damaged` when a part's bytes are not
+    what the record names (damaged, or tampered with on the way or in the store); the
+    store's own FieldLogError when a part cannot be read. `dest` is gone after either."""
     done = 0
     try:
         with dest.open("wb") as out:
@@ -116,17 +116,15 @@ def download(port: SnapshotPort, info: SnapshotInfo, dest: Path, report: Report)
                     part.update(chunk)
                     out.write(chunk)
                 if held != size or part.hexdigest() != sha:
-                    raise _Broken
+                    raise Damaged(sha)
                 done += size
                 report("snapshot", done, info.size)
-    except (_Broken, FieldLogError):
+        if done != info.size:
+            raise Damaged(info.sha256)
+    except BaseException:
         dest.unlink(missing_ok=True)
-        return False
-    if done != info.size:
-        dest.unlink(missing_ok=True)
-        return False
-    return True
+        raise
 
 
-class _Broken(Exception):
-    """A part's bytes are not the ones its record names."""
+class Damaged(Exception):
+    """A snapshot's bytes are not the ones its record names."""
