@@ -3,7 +3,7 @@
 MESSAGES: dict[str, tuple[str, str]] = {
     # ---- progress phases of `fieldlog sync` and `fieldlog central snapshot`
     "cli.sync.phase.snapshot": ("下载全区快照（字节）", "district snapshot download (bytes)"),
-    "cli.sync.phase.snapshot_copy": ("写入全区快照（表）", "district snapshot copy (tables)"),
+    "cli.sync.phase.snapshot_copy": ("写入全区快照", "district snapshot copy"),
     "cli.sync.phase.snapshot_upload": ("保存快照（字节）", "snapshot upload (bytes)"),
     "cli.sync.snapshot_taken": ("新笔记本：已从全区快照（{built_at} 生成）取得 {records} 条记录版本，"
                                 "之后的修改随本次同步下载。",

@@ -163,6 +163,11 @@ def _upgraded(path: Path) -> Notice | None:
     migrations a laptop's own database runs), or say why it cannot be taken."""
     try:
         Database(path).close()
+        conn = sqlite3.connect(path)
+        try:  # its pages are written over the laptop's as they are: no WAL to carry
+            conn.execute("PRAGMA journal_mode=DELETE")
+        finally:
+            conn.close()
     except FieldLogError as exc:
         return ("sync.snapshot_unusable", {"detail": exc.message()})
     except sqlite3.Error as exc:
