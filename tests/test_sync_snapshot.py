@@ -28,6 +28,7 @@ from tests.service_support import Service, issue
 from tests.sync_support import Laptop
 from tests.test_sync_pull_bulk import _district, _more_work, tables
 from tui_app.cli import cli
+from tui_app.services.context import shipped_packs
 from tui_app.services.snapshot import Taken
 from tui_app.services.sync import LaptopSide
 from tui_app.store.db import Database
@@ -225,6 +226,24 @@ def test_a_laptop_with_records_of_its_own_pulls_as_before(tmp_path: Path,
     own.add(2, badge="3201003")
     assert "from the district snapshot" not in own.sync(central_url).output
     assert len(own.records()) > 2
+
+
+def test_a_laptop_with_a_pack_imported_here_pulls_as_before_and_keeps_it(
+        tmp_path: Path, central_url: str) -> None:
+    _half_built(tmp_path, central_url)
+    """A pack of a new id, so no pack of the snapshot differs from it: the laptop is not
+    new, and its pack is not written over."""
+    shipped = shipped_packs()["routine.toml"]
+    source = shipped.replace('id = "routine"', 'id = "bureau_extra"', 1)
+    assert source != shipped
+    (tmp_path / "bureau_extra.toml").write_text(source, encoding="utf-8")
+    own = Laptop(tmp_path / "own", "王五", "3201003")
+    own("campaign", "import", str(tmp_path / "bureau_extra.toml"))
+    shown = own.sync(central_url)
+    assert "from the district snapshot" not in shown.output and "snapshot" not in shown.stderr
+    held = sqlite3.connect(own.db).execute(
+        "SELECT source FROM campaign_pack WHERE id = 'bureau_extra'").fetchone()
+    assert held == (source,)
 
 
 def _revisions(db: Path) -> int:

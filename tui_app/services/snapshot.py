@@ -26,8 +26,9 @@ from pathlib import Path
 
 from tui_app.domain.ids import utc_now
 from tui_app.errors import FieldLogError
-from tui_app.services.context import Context, open_context
+from tui_app.services.context import Context, open_context, shipped_packs
 from tui_app.store import migrate
+from tui_app.store import packs as pack_store
 from tui_app.store import snapshot as snapshot_store
 from tui_app.store.db import Database
 from tui_app.sync.crash import crash_point
@@ -82,7 +83,7 @@ def build(url: str, report: Report) -> tuple[SnapshotInfo, int]:
 def take(ctx: Context, central: SnapshotPort, epoch: str, report: Report) -> Taken:
     """Start a new laptop from the central store's newest snapshot, if it has one this
     laptop may take; otherwise nothing changes (and a notice says why, when it matters)."""
-    if not snapshot_store.is_new(ctx.db):
+    if not snapshot_store.is_new(ctx.db) or _packs_of_its_own(ctx):
         return Taken()
     try:
         info = central.latest_snapshot()
@@ -131,6 +132,16 @@ def _copied(report: Report, done: int, total: int) -> None:
     """A table copied (inside the take's transaction: a crash here must undo it all)."""
     crash_point("snapshot_copy")
     report("snapshot_copy", done, total)
+
+
+def _packs_of_its_own(ctx: Context) -> bool:
+    """Has a pack been imported here (neither shipped nor pulled)? It is the laptop's
+    work, not yet pushed, and its campaign's tallies are the laptop's to count."""
+    from tui_app.services.sync import CENTRAL_ORIGIN
+
+    shipped = set(shipped_packs())
+    return any(origin not in shipped and origin != CENTRAL_ORIGIN
+               for _pack, _source, origin in pack_store.all_sources(ctx.db))
 
 
 _PREFIX = ".fieldlog-snapshot-"  # a download beside the database, gone once taken
