@@ -314,3 +314,32 @@ def test_a_new_snapshot_keeps_the_one_before_and_drops_older_ones_with_their_blo
         assert store.missing_blobs(kept) == []
     finally:
         store.close()
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="mounting a small tmpfs needs root")
+def test_a_full_disk_while_taking_the_snapshot_says_so_and_loses_nothing(
+        tmp_path: Path) -> None:
+    """A real full disk (a small tmpfs) under a new laptop: the snapshot's download or
+    copy fails, the pull after it too; the user reads one clear message, the laptop's
+    database is whole and as it was, and no download is left beside it."""
+    url = f"sqlite:///{tmp_path / 'central.db'}"
+    assert CliRunner().invoke(cli, ["central", "init", url]).exit_code == 0
+    a = Laptop(tmp_path / "a", "张三", "3201001")
+    a.add(3000)
+    a.sync(url)
+    _build(url)
+    mount = tmp_path / "small"
+    mount.mkdir()
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", str(mount)],
+                      capture_output=True).returncode:
+        pytest.skip("running as root without permission to mount a tmpfs")
+    try:
+        laptop = Laptop(mount, "王五", "3201003")
+        shown = laptop.sync_process(url)
+        assert shown.returncode == 1, shown.stderr
+        assert "Traceback" not in shown.stderr and "disk is full" in shown.stderr, shown.stderr
+        assert _revisions(laptop.db) == 0
+        assert not list(mount.glob(".fieldlog-snapshot-*"))
+    finally:
+        if subprocess.run(["umount", str(mount)], capture_output=True).returncode:
+            subprocess.run(["umount", "-l", str(mount)], check=False)

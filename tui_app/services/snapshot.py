@@ -110,6 +110,8 @@ def take(ctx: Context, central: SnapshotPort, epoch: str, report: Report) -> Tak
         if problem:
             return Taken(notices=[problem])
         records = _taken_alone(ctx, path, report)
+    except (OSError, sqlite3.Error) as exc:  # a full disk, say: rolled back, pull instead
+        return Taken(notices=[("sync.snapshot_unusable", {"detail": str(exc)})])
     finally:
         _clear_leftovers(ctx.db.path)
     ctx.forget_packs()
@@ -129,7 +131,7 @@ def _taken_alone(ctx: Context, path: Path, report: Report) -> int:
 
 
 def _copied(report: Report, done: int, total: int) -> None:
-    """A table copied (inside the take's transaction: a crash here must undo it all)."""
+    """A step of the copy (inside the take's one transaction: a crash here undoes it all)."""
     crash_point("snapshot_copy")
     report("snapshot_copy", done, total)
 
