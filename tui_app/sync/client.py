@@ -21,7 +21,8 @@ from tui_app.sync.protocol import Change, PullPage, PushResult
 from tui_app.sync.snapshot import SnapshotPort
 from tui_app.sync.templates import BlobReader, TemplateSink, fetch_templates, hashes_of
 
-# phase ("push", "blobs" (in bytes), "pull"), done, total (None when unknown)
+# phase ("push", "blobs" (in bytes), "pull"; "snapshot" (bytes) and "snapshot_copy" when a
+# new laptop takes the district's snapshot), done, total (None when unknown)
 Progress = Callable[[str, int, int | None], None]
 
 
@@ -120,8 +121,9 @@ def run(local: Local, central: Central, inspector_id: str, device_id: str,
 
     A laptop that holds nothing may first take the district's snapshot and pull on from
     its cursor (`Local.take_snapshot`). A pull that starts from nothing (a new laptop, a
-    new epoch) asks for pages of `first_page` when given: each page is one local transaction, and a first pull of a
-    district is all pages, so fewer and bigger ones cost less per change."""
+    new epoch) asks for pages of `first_page` when given: each page is one local
+    transaction, and a first pull of a district is all pages, so fewer and bigger ones
+    cost less per change."""
     report = progress or (lambda _phase, _done, _total: None)
     started = time.monotonic()
     summary = SyncSummary(central.url)
