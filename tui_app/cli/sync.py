@@ -62,6 +62,9 @@ def sync(ctx: click.Context, url: str | None, ca_file: str | None, insecure: boo
             click.echo(t(key, **params), err=True)
         if summary.new_epoch:
             click.echo(t("cli.sync.new_epoch"))
+        if summary.from_snapshot:
+            click.echo(t("cli.sync.snapshot_taken", records=summary.from_snapshot,
+                         built_at=summary.snapshot_built_at))
         click.echo(t("cli.sync.summary", pushed=summary.pushed, duplicates=summary.duplicates,
                      pulled=summary.pulled, conflicts=len(summary.conflicts),
                      seconds=f"{summary.seconds:.1f}"))
@@ -142,3 +145,18 @@ def central_init(url: str, new_epoch: bool) -> None:
         click.echo(t("cli.central.created", url=shown, names=", ".join(applied), epoch=epoch))
     else:
         click.echo(t("cli.central.up_to_date", url=shown, epoch=epoch))
+
+
+@central.command("snapshot", help=t("cli.central.snapshot.help"))
+@click.argument("url")
+def central_snapshot(url: str) -> None:
+    import time
+
+    from tui_app.services import snapshot as snapshot_service
+
+    started = time.monotonic()
+    with _Bar() as bar:
+        info, records = snapshot_service.build(url, bar)
+    click.echo(t("cli.central.snapshot.built", records=records, parts=len(info.parts),
+                 mb=f"{info.size / 1024 / 1024:.1f}", cursor=info.cursor,
+                 seconds=f"{time.monotonic() - started:.1f}"))

@@ -75,7 +75,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
                                     "Versions kept aside by the central store ({count})"),
     "cli.conflicts.quarantine_title": ("被拒收的修改（共 {count} 条）",
                                        "Refused changes ({count})"),
-    "cli.central.help": ("中心库：创建或升级。", "The central store: create or upgrade it."),
+    "cli.central.help": ("中心库：创建或升级，为新笔记本生成全区快照。",
+                         "The central store: create or upgrade it, build the district "
+                         "snapshot for new laptops."),
     "cli.central.init.help": ("在 URL 处创建中心库，或将其升级到最新结构（sqlite:///路径 或 "
                               "postgresql://…）。",
                               "Create the central store at URL, or upgrade it to the latest "

@@ -20,10 +20,12 @@ from tui_app.domain.tally import Delta
 from tui_app.domain.tally import merge as merge_deltas
 from tui_app.errors import FieldLogError
 from tui_app.services import attachments, backups
+from tui_app.services import snapshot as snapshots
 from tui_app.services.central_link import link
 from tui_app.services.context import Context, shipped_packs
 from tui_app.services.documents import refill_blocks
 from tui_app.services.record import fact_delta
+from tui_app.services.snapshot import Taken
 from tui_app.services.tally import rebuild_facts
 from tui_app.store import blobs as blob_store
 from tui_app.store import merges as merge_store
@@ -34,6 +36,7 @@ from tui_app.store import sync_ledger as ledger
 from tui_app.sync.client import Acknowledged, Note, Progress, SyncSummary
 from tui_app.sync.crash import crash_point
 from tui_app.sync.protocol import PACK_KIND, Change, PullPage, PushResult, same_content
+from tui_app.sync.snapshot import SnapshotPort
 from tui_app.sync.templates import manifest_of, pulled_manifest
 
 CENTRAL_ORIGIN = "central"
@@ -42,9 +45,10 @@ CENTRAL_ORIGIN = "central"
 class LaptopSide:
     """The `sync.client.Local` of one open local database."""
 
-    def __init__(self, ctx: Context) -> None:
+    def __init__(self, ctx: Context, *, snapshots: bool = True) -> None:
         self.ctx = ctx
         self.db = ctx.db
+        self.snapshots = snapshots  # off for the laptop that builds a snapshot
 
     # ------------------------------------------------------------------ push side
 
@@ -172,6 +176,15 @@ class LaptopSide:
             if resend:
                 ledger.enqueue_own(self.db, self.ctx.inspector_id)
             ledger.set_state(self.db, {"epoch": epoch, "cursor": None})
+
+    def take_snapshot(self, central: SnapshotPort, epoch: str, report: Progress) -> Taken:
+        """A new laptop starts from the district's snapshot (`services/snapshot.py`)."""
+        if not self.snapshots:
+            return Taken()
+        try:
+            return snapshots.take(self.ctx, central, epoch, report)
+        finally:
+            self.db = self.ctx.db  # opened again when a snapshot was copied in
 
     def apply_page(self, page: PullPage) -> Acknowledged:
         """Apply a pulled page and move the cursor, in one transaction.

@@ -29,6 +29,7 @@ from tui_app.sync.protocol import (
     check_change,
     same_content,
 )
+from tui_app.sync.snapshot import SnapshotInfo
 
 _PACK_NAMESPACE = uuid.UUID("6f1c2a52-6f0e-4d7e-9a55-3f2b8c1d9e10")
 
@@ -89,6 +90,12 @@ class CentralReadModel(Protocol):
                         device_id: str, after: int = 0) -> tuple[int, int]: ...
 
     # attachment bytes, by hash (sync/blobs.py says how they are used)
+    def latest_snapshot(self) -> SnapshotInfo | None: ...
+
+    def snapshots(self) -> list[SnapshotInfo]: ...
+
+    def record_snapshot(self, info: SnapshotInfo) -> None: ...
+
     def missing_blobs(self, hashes: Sequence[str]) -> list[str]: ...
 
     def blob_received(self, sha256: str) -> int: ...

@@ -18,9 +18,11 @@ from tui_app.sync.blobs import BlobPort, BlobSource, BlobSummary, push_blobs
 from tui_app.sync.central import ReplicationPort
 from tui_app.sync.crash import crash_point
 from tui_app.sync.protocol import Change, PullPage, PushResult
+from tui_app.sync.snapshot import SnapshotPort
 from tui_app.sync.templates import BlobReader, TemplateSink, fetch_templates, hashes_of
 
-# phase ("push", "blobs" (in bytes), "pull"), done, total (None when unknown)
+# phase ("push", "blobs" (in bytes), "pull"; "snapshot" (bytes) and "snapshot_copy" when a
+# new laptop takes the district's snapshot), done, total (None when unknown)
 Progress = Callable[[str, int, int | None], None]
 
 
@@ -53,6 +55,8 @@ class SyncSummary:
     pushed: int = 0
     duplicates: int = 0
     pulled: int = 0
+    from_snapshot: int = 0  # revisions a new laptop took from the district's snapshot
+    snapshot_built_at: str = ""
     conflicts: list[Note] = field(default_factory=list)
     rejected: list[Note] = field(default_factory=list)
     new_epoch: bool = False
@@ -68,9 +72,18 @@ class SyncSummary:
         return not self.rejected and not self.blobs.failed and not self.templates_failed
 
 
-class Central(ReplicationPort, BlobPort, BlobReader, Protocol):
+class Central(ReplicationPort, BlobPort, BlobReader, SnapshotPort, Protocol):
     """What the loop talks to: the replication port and the blob port of a central store,
     or the HTTP service carrying both."""
+
+
+class Taken(Protocol):
+    """What a laptop's snapshot step did (services/snapshot.py: `Taken`)."""
+
+    cursor: str | None  # where the pull goes on from (None: from nothing)
+    records: int
+    built_at: str
+    notices: list[tuple[str, dict[str, str]]]
 
 
 class Local(BlobSource, TemplateSink, Protocol):
@@ -89,6 +102,8 @@ class Local(BlobSource, TemplateSink, Protocol):
 
     def start_epoch(self, epoch: str, resend: bool) -> None: ...
 
+    def take_snapshot(self, central: SnapshotPort, epoch: str, report: Progress) -> Taken: ...
+
     def apply_page(self, page: PullPage) -> Acknowledged: ...
 
     def finished(self, summary: SyncSummary) -> None: ...
@@ -104,9 +119,11 @@ def run(local: Local, central: Central, inspector_id: str, device_id: str,
         first_page: int | None = None) -> SyncSummary:
     """Push everything, then pull everything; return what happened.
 
-    A pull that starts from nothing (a new laptop, a new epoch) asks for pages of
-    `first_page` when given: each page is one local transaction, and a first pull of a
-    district is all pages, so fewer and bigger ones cost less per change."""
+    A laptop that holds nothing may first take the district's snapshot and pull on from
+    its cursor (`Local.take_snapshot`). A pull that starts from nothing (a new laptop, a
+    new epoch) asks for pages of `first_page` when given: each page is one local
+    transaction, and a first pull of a district is all pages, so fewer and bigger ones
+    cost less per change."""
     report = progress or (lambda _phase, _done, _total: None)
     started = time.monotonic()
     summary = SyncSummary(central.url)
@@ -116,6 +133,12 @@ def run(local: Local, central: Central, inspector_id: str, device_id: str,
         local.start_epoch(epoch, resend=known_epoch is not None)
         summary.new_epoch = known_epoch is not None
         cursor = None
+    size = first_page if cursor is None and first_page else page
+    if cursor is None:  # a new laptop may start from the district's snapshot
+        taken = local.take_snapshot(central, epoch, report)
+        cursor, summary.from_snapshot = taken.cursor, taken.records
+        summary.snapshot_built_at = taken.built_at
+        summary.notices += taken.notices
 
     packs = local.pack_changes()
     if packs:  # their templates first: a store logs no pack it lacks the templates of
@@ -141,7 +164,6 @@ def run(local: Local, central: Central, inspector_id: str, device_id: str,
     summary.blobs = push_blobs(local, central, epoch, report, into=summary.blobs)
 
     pulled = 0
-    size = first_page if cursor is None and first_page else page
     while True:
         result = central.pull(cursor, size)
         ack = local.apply_page(result)

@@ -27,6 +27,7 @@ import orjson
 from tui_app.errors import FieldLogError
 from tui_app.sync.central import Published
 from tui_app.sync.protocol import Change, PullPage, PushResult
+from tui_app.sync.snapshot import SnapshotInfo
 from tui_app.sync.wire import PROTOCOL, PullResponse, PushResponse, RegistryPublished, change_of
 
 COMPRESS_ABOVE = 64 * 1024  # bytes of JSON; smaller bodies go as they are
@@ -180,7 +181,8 @@ class HttpCentral:
         """Nothing to do: the service answers `finish` once the blob is on disk."""
 
     def read_blob(self, sha256: str) -> Iterator[bytes]:
-        """A published pack's template by hash (the service hands out no other blob)."""
+        """A published pack's template or a snapshot's part by hash (the service hands
+        out no other blob)."""
         try:
             response = self.client.get(f"/v1/blobs/{sha256}")
         except httpx.HTTPError as exc:
@@ -191,6 +193,11 @@ class HttpCentral:
         if response.status_code >= 400:
             raise _refusal(response, self.url)
         return iter([response.content])
+
+    def latest_snapshot(self) -> SnapshotInfo | None:
+        """The newest first-pull snapshot the service offers, if any."""
+        found = self._call("GET", "/v1/snapshot").get("snapshot")
+        return SnapshotInfo.of_wire(found) if isinstance(found, dict) else None
 
     def reserve_numbers(self, series: str, year: int, count: int, inspector_id: str,
                         device_id: str, after: int = 0) -> tuple[int, int]:

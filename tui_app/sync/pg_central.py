@@ -482,6 +482,12 @@ class PgCentral(SqlCentral):
     def flush_blobs(self) -> None:
         """Nothing to do: a finished blob is committed, so on disk."""
 
+    def drop_blobs(self, hashes: Sequence[str]) -> None:
+        wanted = _joined(check_sha(h) for h in hashes)
+        with self._txn() as cur:
+            cur.execute(f"DELETE FROM blob WHERE sha256 = ANY({_SPLIT})", (wanted,))
+            cur.execute(f"DELETE FROM blob_chunk WHERE sha256 = ANY({_SPLIT})", (wanted,))
+
     def read_blob(self, sha256: str) -> Iterator[bytes]:
         """The bytes of a blob held here, a chunk (one row) at a time."""
         self._check_held(sha256)

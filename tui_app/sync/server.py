@@ -62,6 +62,7 @@ from tui_app.sync.wire import (
     Reassign,
     RegistryPublished,
     RegistryUpload,
+    SnapshotAnswer,
     Unstorable,
     WireResult,
     change_of,
@@ -626,17 +627,36 @@ def blob_finish(parts: Shared, sha256: ShaPath, done: BlobFinish, _token: Caller
             openapi_extra={"responses": {"200": {"content": {
                 "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}}}})
 def blob_read(parts: Shared, sha256: ShaPath, _token: Caller) -> Response:
-    """A template of a published campaign pack, by hash (a laptop that pulled the pack
-    fetches it and checks it against the hash). No other blob is handed out."""
+    """A template of a published campaign pack, or a part of the newest first-pull
+    snapshot, by hash (the laptop checks it against the hash). No other blob is handed
+    out: every token may pull the whole district, so it may have its snapshot too."""
     from tui_app.sync.templates import is_published
 
     with parts.pool.store() as store:
         bodies = (row[0] for row in store.sql(
             f"SELECT body FROM change WHERE kind = {store.mark}", (PACK_KIND,)))
-        if not is_published(bodies, sha256) or store.missing_blobs([sha256]):
+        if not (is_published(bodies, sha256) or _in_snapshot(store, sha256)) \
+                or store.missing_blobs([sha256]):
             return _error(404, "no_template", sha256)
         data = b"".join(store.read_blob(sha256))
     return Response(data, media_type="application/octet-stream")
+
+
+def _in_snapshot(store: CentralStore, sha256: str) -> bool:
+    """Is `sha256` a part of a kept snapshot (the newest, or the one a laptop may still
+    be downloading)?"""
+    return any(sha == sha256 for found in store.snapshots() for sha, _size in found.parts)
+
+
+@router.get("/v1/snapshot", response_model=SnapshotAnswer, responses=_UNAUTHORIZED,
+            tags=["sync"])
+def snapshot(parts: Shared, _token: Caller) -> Response:
+    """The newest first-pull snapshot (`fieldlog central snapshot`), or null: a new laptop
+    fetches its parts from /v1/blobs, then pulls what came after its cursor. It holds what
+    a pull from nothing gives any token, as every token pulls the whole log."""
+    with parts.pool.store() as store:
+        found = store.latest_snapshot()
+    return JSONResponse({"snapshot": found.wire() if found else None})
 
 
 @router.post("/v1/numbers", response_model=NumberBlock, responses=_UNAUTHORIZED, tags=["numbers"])

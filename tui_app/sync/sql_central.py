@@ -52,9 +52,11 @@ from tui_app.sync.central import (
 )
 from tui_app.sync.crash import crash_point
 from tui_app.sync.protocol import PACK_KIND, CentralConflict, Change, PullPage, PushResult
+from tui_app.sync.snapshot import SNAPSHOT_COLUMNS, SnapshotInfo
 
 Conn = Any  # a sqlite3 connection or a psycopg cursor: execute() → rows, executemany()
 Position = tuple[int, ...]  # where a change sits in the log's order
+KEPT_SNAPSHOTS = 2  # the newest first-pull snapshot and the one before it
 # A change's columns in the log; `_after` reads its position's numbers before them.
 LOG_COLUMNS = "change_id, kind, record_id, rev, body"
 _CURRENT_UPSERT = (
@@ -391,11 +393,49 @@ class SqlCentral(ABC):
                          utc_now()))
         return first, first + count - 1
 
+    # ------------------------------------------------------------------ first-pull snapshots
+
+    def latest_snapshot(self) -> SnapshotInfo | None:
+        """The newest first-pull snapshot recorded here (`services/snapshot.py`), if any."""
+        with self._reading() as cur:
+            row = cur.execute(f"SELECT {SNAPSHOT_COLUMNS} FROM snapshot"
+                              " ORDER BY built_at DESC LIMIT 1").fetchone()
+        return SnapshotInfo.of_row(row) if row else None
+
+    def snapshots(self) -> list[SnapshotInfo]:
+        """Every snapshot recorded here, newest first (at most KEPT_SNAPSHOTS)."""
+        with self._reading() as cur:
+            rows = cur.execute(f"SELECT {SNAPSHOT_COLUMNS} FROM snapshot"
+                               " ORDER BY built_at DESC").fetchall()
+        return [SnapshotInfo.of_row(row) for row in rows]
+
+    def record_snapshot(self, info: SnapshotInfo) -> None:
+        """Record a built snapshot, whose blobs are held. Laptops take the newest; the one
+        before it stays (with its blobs) for a laptop still downloading it, and older
+        ones go, their blobs too (a part no kept snapshot names)."""
+        with self._writing() as cur:
+            cur.execute(f"INSERT INTO snapshot ({SNAPSHOT_COLUMNS}) VALUES"
+                        f" ({', '.join([self.mark] * 7)}) ON CONFLICT (sha256) DO UPDATE"
+                        " SET built_at = excluded.built_at", info.row())
+        found = self.snapshots()
+        kept, gone = found[:KEPT_SNAPSHOTS], found[KEPT_SNAPSHOTS:]
+        if not gone:
+            return
+        with self._writing() as cur:
+            for old in gone:
+                cur.execute(f"DELETE FROM snapshot WHERE sha256 = {self.mark}", (old.sha256,))
+        named = {sha for snapshot in kept for sha, _size in snapshot.parts}
+        self.drop_blobs(sorted({sha for old in gone for sha, _ in old.parts} - named))
+
     # ------------------------------------------------------------------ blobs (sync/blobs.py)
 
     @abstractmethod
     def held_blobs(self, hashes: Sequence[str]) -> dict[str, int]:
         """Of `hashes`, those held whole here, with their sizes."""
+
+    @abstractmethod
+    def drop_blobs(self, hashes: Sequence[str]) -> None:
+        """Forget the blobs `hashes` (a replaced snapshot's parts; never an attachment)."""
 
     def missing_blobs(self, hashes: Sequence[str]) -> list[str]:
         """Of `hashes`, those not held whole here."""

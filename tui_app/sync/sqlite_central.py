@@ -298,6 +298,10 @@ class SqliteCentral(SqlCentral):
             path.unlink(missing_ok=True)
         _VERIFIED.difference_update([*moves.values(), *spare])
 
+    def drop_blobs(self, hashes: Sequence[str]) -> None:
+        for sha in hashes:
+            self._blob_file(check_sha(sha)).unlink(missing_ok=True)
+
     def read_blob(self, sha256: str) -> Iterator[bytes]:
         """The bytes of a blob held here, a chunk at a time."""
         self._check_held(sha256)

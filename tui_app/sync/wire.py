@@ -132,6 +132,22 @@ class Health(Strict):
     protocol: int = PROTOCOL
 
 
+class SnapshotRecord(Strict):
+    """A first-pull snapshot (`sync/snapshot.py`): the file's blobs and the cursor it is at."""
+
+    sha256: Sha
+    size: int = Field(gt=0)
+    parts: list[tuple[Sha, int]]
+    cursor: str
+    schema_version: int
+    packs: dict[str, str]
+    built_at: str
+
+
+class SnapshotAnswer(Strict):
+    snapshot: SnapshotRecord | None
+
+
 class TemplateEntry(Strict):
     """One document template a published pack names: its bytes went first to /v1/blobs."""
 
