@@ -10,6 +10,8 @@ from click.testing import CliRunner
 
 from tui_app.cli import cli
 from tui_app.domain.ids import new_id
+from tui_app.errors import FieldLogError
+from tui_app.sync import tokens
 from tui_app.sync.central import open_central
 from tui_app.sync.protocol import Change
 
@@ -89,3 +91,43 @@ def test_postgresql_push_answers_as_the_sqlite_file_does(tmp_path: Path,
     assert [a[:2] for a in pg_answers[4]] == [("rejected", "not_owner"), ("applied", None)]
     log, kept = pg_state
     assert len(log) == 5 and len(kept) == 2
+
+
+def _moved_answers(url: str) -> tuple[list, list]:
+    """Who may revise a record, before and after the bureau moves it: the owner is kept in
+    the log (its first revision's pusher), a move in `record_owner` (`tokens.reassign`)."""
+    record, entity = new_id(), new_id()
+    first = _change(record, 1)
+    shared = Change(new_id(), "entity", entity, 1, {"id": entity, "rev": 1, "name": "华联超市",
+                                                    "inspector_id": OTHER})
+    store = open_central(url)
+    try:
+        bureau, _secret = tokens.issue(store, "bureau-1", role="bureau")
+        answers = [[r.status for r in store.push(INSPECTOR, DEVICE, [first, shared])]]
+        with pytest.raises(FieldLogError):  # an entity belongs to no one: nothing to move
+            tokens.reassign(store, entity, OTHER, bureau, "调岗")
+        answers.append([r.reason for r in store.push(
+            OTHER, DEVICE, [_change(record, 2, first.change_id, owner=OTHER)])])
+        previous = tokens.reassign(store, record, OTHER, bureau, "调岗")
+        again = tokens.reassign(store, record, OTHER, bureau, "复核")  # a moved record moves on
+        answers.append([(r.status, r.reason) for r in store.push(INSPECTOR, DEVICE, [
+            _change(record, 2, first.change_id, findings="原检查员的复查")])])
+        answers.append([r.status for r in store.push(OTHER, DEVICE, [
+            _change(record, 2, first.change_id, owner=OTHER, findings="新检查员的复查")])])
+        moves = [(rid == record, who) for rid, who in
+                 store.sql("SELECT record_id, inspector_id FROM record_owner")]
+    finally:
+        store.close()
+    return answers, [previous, again, moves]
+
+
+def test_owners_kept_in_the_log_and_moved_alike_on_both_engines(
+        tmp_path: Path, request: pytest.FixtureRequest) -> None:
+    sqlite = _moved_answers(_central("sqlite", tmp_path, request))
+    pg = _moved_answers(_central("postgresql", tmp_path, request))
+    assert pg == sqlite
+    answers, (previous, again, moves) = pg
+    assert answers == [["applied", "applied"], ["not_owner"], [("rejected", "not_owner")],
+                       ["applied"]]
+    assert (previous, again) == (INSPECTOR, OTHER)
+    assert moves == [(True, OTHER)]  # first stores write no owner row: only the move

@@ -4,11 +4,11 @@ A push is decided and written under a transaction-level advisory lock per schema
 whose every change simply goes in (new records, next revisions, resends: the normal
 case) is written under the lock's SHARED mode, side by side with other such pushes: what
 it decided cannot be overturned by another, except by writing the same key, which the
-log's keys (`change_id`, `(record_id, rev)`, the record's owner) refuse; then, or when
-the batch holds anything else (a conflict, a pack, a contended revision), it is decided
-again under the EXCLUSIVE lock, which no other push holds meanwhile. The bureau's writes
-take the exclusive lock too. The batch goes in by COPY, the fast path
-(research/sync_perf.md §2).
+log's keys (`change_id`, `(record_id, rev)`: a record's owner is its first revision's
+pusher, `central.first_owners`) refuse; then, or when the batch holds anything else (a
+conflict, a pack, a contended revision), it is decided again under the EXCLUSIVE lock,
+which no other push holds meanwhile. The bureau's writes take the exclusive lock too.
+The batch goes in by COPY, the fast path (research/sync_perf.md §2).
 
 The pull cursor is (xid, seq), read only below the oldest transaction still running
 (`pg_snapshot_xmin`): a plain sequence can commit out of order, and a reader that
@@ -29,7 +29,7 @@ from tui_app.domain.ids import utc_now
 from tui_app.errors import FieldLogError
 from tui_app.store import migrate
 from tui_app.sync.blobs import MAX_BLOB, check_sha
-from tui_app.sync.central import Decision, Known, contended, decide
+from tui_app.sync.central import Decision, Known, contended, decide, first_owners
 from tui_app.sync.protocol import BUREAU, PACK_KIND, Change, PushResult
 from tui_app.sync.sql_central import LOG_COLUMNS, SqlCentral
 from tui_app.sync.templates import missing_templates
@@ -40,6 +40,9 @@ _SEP = "\x1f"  # unit separator: never inside an id
 _SPLIT = "string_to_array(%s, chr(31))"
 _LOCK = "SELECT pg_advisory_xact_lock(hashtext(current_schema() || %s))"
 _SHARED_LOCK = "SELECT pg_advisory_xact_lock_shared(hashtext(current_schema() || %s))"
+# A push reads only by key: one index probe per id (`_push_txn`, `PgCentral._lookup`).
+_BY_KEY = "".join(f", set_config('enable_{plan}', 'off', true)"
+                  for plan in ("seqscan", "hashjoin", "mergejoin"))
 # Column types of the COPYs, in binary format: the server stores the values without
 # parsing text (research/sync_perf.md §2: binary COPY is the fastest way in).
 _CHANGE_TYPES = ("text", "text", "text", "int4", "text", "text", "text", "text")
@@ -123,19 +126,20 @@ class PgCentral(SqlCentral):
     @contextmanager
     def _push_txn(self, lookup: str, params: Sequence[Any], *, shared: bool = False,
                   ) -> Iterator[tuple[psycopg.Cursor[Any], list[tuple[Any, ...]]]]:
-        """A push's transaction, opened in ONE round trip: BEGIN, the push lock, sequential
-        scans off, and the batch's `lookup` (run after the lock is held, so it sees every
-        push committed before), pipelined; yields a cursor and the lookup's rows.
+        """A push's transaction, opened in ONE round trip: BEGIN, the push lock, plans
+        other than key probes off, and the batch's `lookup` (run after the lock is held, so
+        it sees every push committed before), pipelined; yields a cursor and the lookup's
+        rows.
 
-        Sequential scans are off because a push only looks its batch up by key, and on a
-        log whose statistics lag its growth (a fresh district loading fast, before
-        autovacuum's ANALYZE) the planner reads the whole log for `record_id = ANY(…)`."""
+        Sequential scans, hash and merge joins are off because a push only looks its batch
+        up by key, and on a log whose statistics lag its growth (a fresh district loading
+        fast, before autovacuum's ANALYZE) the planner read the whole log for the batch's
+        record ids."""
         with self._errors(), self.conn.cursor() as cur, self.conn.cursor() as found:
             try:
                 with self.conn.pipeline():
                     cur.execute("BEGIN")
-                    cur.execute((_SHARED_LOCK if shared else _LOCK)
-                                + ", set_config('enable_seqscan', 'off', true)", ("push",))
+                    cur.execute((_SHARED_LOCK if shared else _LOCK) + _BY_KEY, ("push",))
                     # a generic plan cannot see the arrays' size: 5-25x slower at 1M changes
                     found.execute(lookup, params, prepare=False)
                 yield cur, found.fetchall()
@@ -187,31 +191,34 @@ class PgCentral(SqlCentral):
     @staticmethod
     def _lookup(changes: Sequence[Change], *, by_change_id: bool) -> tuple[str, list[str]]:
         """ONE statement for what the log and the conflicts hold about the batch: the
-        revisions of its records and its change ids kept aside. The ids travel as one
-        string split server-side: cheaper than adapting a list element by element.
+        revisions of its records (with who pushed them: a record's owner is kept in the
+        log, `central.first_owners`), its change ids kept aside, and the records moved to
+        another owner since. The ids travel as one string split server-side: cheaper than
+        adapting a list element by element. Each id list is joined once as a set
+        (`unnest`), by one key probe per id (`_push_txn` leaves the planner nested loops
+        only): `= ANY(array)` made the planner weigh the array's 1,000 elements one by
+        one and sort them, 0.7 ms of a lookup's 2.5 at a 100k log.
 
         A logged change is one of its record's revisions, so the revisions tell which of
         the batch's change ids are logged, and the log's key is probed only when
         `by_change_id`: after a change id logged under another record (a laptop that
         reuses ids) made the COPY fail on that key. That saves a third of the lookups.
-
-        A record has an owner only once the log holds one of its changes (a push stores
-        both in one transaction, migration 005 took the owners from the log, and the log
-        is never pruned), so owners are probed for the records found in the log only: a
-        batch of new records probes nothing more (LATERAL: one key probe per found record,
-        never a scan)."""
+        Records moved to another owner are probed for the records found in the log only
+        (one key probe each): a batch of new records probes nothing more."""
         ids = _joined(c.change_id for c in changes)
         records = _joined({c.record_id for c in changes})
-        by_id = (" UNION ALL SELECT 'logged', change_id, NULL, NULL FROM change"
-                 f" WHERE change_id = ANY({_SPLIT})") if by_change_id else ""
-        return ("WITH slot AS MATERIALIZED (SELECT change_id, record_id, rev FROM change"
-                f" WHERE record_id = ANY({_SPLIT}))"
-                " SELECT 'slot', change_id, record_id, rev FROM slot"
-                " UNION ALL SELECT 'lost', change_id, kept_change_id, NULL FROM conflict"
-                f" WHERE change_id = ANY({_SPLIT})"
-                " UNION ALL SELECT 'owner', o.inspector_id, o.record_id, NULL"
-                " FROM (SELECT DISTINCT record_id FROM slot) AS s, LATERAL (SELECT inspector_id,"
-                " record_id FROM record_owner WHERE record_id = s.record_id) AS o"
+        by_id = (" UNION ALL SELECT 'logged', c.change_id, NULL, NULL, NULL, NULL"
+                 f" FROM unnest({_SPLIT}) AS i(id) JOIN change AS c ON c.change_id = i.id"
+                 ) if by_change_id else ""
+        return ("WITH slot AS MATERIALIZED (SELECT c.change_id, c.record_id, c.rev, c.kind,"
+                f" c.pushed_by FROM unnest({_SPLIT}) AS r(id)"
+                " JOIN change AS c ON c.record_id = r.id)"
+                " SELECT 'slot', change_id, record_id, rev, kind, pushed_by FROM slot"
+                " UNION ALL SELECT 'lost', k.change_id, k.kept_change_id, NULL, NULL, NULL"
+                f" FROM unnest({_SPLIT}) AS i(id) JOIN conflict AS k ON k.change_id = i.id"
+                " UNION ALL SELECT 'moved', o.inspector_id, o.record_id, NULL, NULL, NULL"
+                " FROM (SELECT DISTINCT record_id FROM slot) AS s"
+                " JOIN record_owner AS o ON o.record_id = s.record_id"
                 f"{by_id}",
                 [records, ids, *([ids] if by_change_id else [])])
 
@@ -222,17 +229,20 @@ class PgCentral(SqlCentral):
         that the batch contends for (one more lookup, only when there are any)."""
         known = Known()
         batch = {c.change_id for c in changes}
-        for what, change_id, other, rev in rows:
+        slots, moved = [], {}
+        for what, change_id, other, rev, kind, pushed_by in rows:
             if what == "slot":
                 known.slots[(other, rev)] = change_id
+                slots.append((other, rev, kind, pushed_by))
                 if change_id in batch:
                     known.logged.add(change_id)
             elif what == "lost":
                 known.lost[change_id] = other
-            elif what == "owner":
-                known.owners[other] = change_id
+            elif what == "moved":
+                moved[other] = change_id
             else:
                 known.logged.add(change_id)
+        known.owners = first_owners(slots) | moved
         holders = contended(changes, known)
         if holders:
             cur.execute("SELECT change_id, kind, record_id, rev, body FROM change"
@@ -290,11 +300,7 @@ class PgCentral(SqlCentral):
 
     def _write(self, cur: psycopg.Cursor[Any], decision: Decision, inspector_id: str,
                device_id: str, now: str) -> None:
-        """The owners of the records this push first stores, and its applied changes."""
-        if decision.owners:
-            cur.execute("INSERT INTO record_owner (record_id, inspector_id, since)"
-                        f" SELECT unnest({_SPLIT}), %s, %s",
-                        (_joined(decision.owners), inspector_id, now))
+        """The applied changes (their records' owners are kept in the log itself)."""
         if decision.applied:
             self._log(cur, decision.applied, inspector_id, device_id, now)
 
