@@ -40,9 +40,9 @@ _SEP = "\x1f"  # unit separator: never inside an id
 _SPLIT = "string_to_array(%s, chr(31))"
 _LOCK = "SELECT pg_advisory_xact_lock(hashtext(current_schema() || %s))"
 _SHARED_LOCK = "SELECT pg_advisory_xact_lock_shared(hashtext(current_schema() || %s))"
-# A push reads only by key: one index probe per id (`_push_txn`, `PgCentral._lookup`).
-_BY_KEY = "".join(f", set_config('enable_{plan}', 'off', true)"
-                  for plan in ("seqscan", "hashjoin", "mergejoin"))
+# A push reads by key only, in short statements: its transaction's settings (`_push_txn`).
+_BY_KEY = "".join(f", set_config('{name}', 'off', true)"
+                  for name in ("enable_seqscan", "enable_bitmapscan", "jit"))
 # Column types of the COPYs, in binary format: the server stores the values without
 # parsing text (research/sync_perf.md §2: binary COPY is the fastest way in).
 _CHANGE_TYPES = ("text", "text", "text", "int4", "text", "text", "text", "text")
@@ -51,6 +51,14 @@ _CONFLICT_TYPES = ("text", "text", "text", "int4", "text", "text", "text", "text
 
 def _joined(ids: Iterable[str]) -> str:
     return _SEP.join(ids)
+
+
+def _probe(select: str) -> str:
+    """`LATERAL (SELECT …)` that the planner cannot flatten into a join (`OFFSET 0`), so it
+    runs once per row before it, as one key probe: a join of the batch's ids with the log
+    was planned the other way round (the whole log, each row against every id) while the
+    log's statistics still said it was small, 12 ms a lookup instead of 1."""
+    return f"LATERAL (SELECT {select} OFFSET 0)"
 
 
 class _LoggedElsewhere(Exception):
@@ -126,15 +134,16 @@ class PgCentral(SqlCentral):
     @contextmanager
     def _push_txn(self, lookup: str, params: Sequence[Any], *, shared: bool = False,
                   ) -> Iterator[tuple[psycopg.Cursor[Any], list[tuple[Any, ...]]]]:
-        """A push's transaction, opened in ONE round trip: BEGIN, the push lock, plans
-        other than key probes off, and the batch's `lookup` (run after the lock is held, so
-        it sees every push committed before), pipelined; yields a cursor and the lookup's
-        rows.
+        """A push's transaction, opened in ONE round trip: BEGIN, the push lock, sequential
+        and bitmap scans and JIT off, and the batch's `lookup` (run after the lock is held, so it sees every
+        push committed before), pipelined; yields a cursor and the lookup's rows.
 
-        Sequential scans, hash and merge joins are off because a push only looks its batch
-        up by key, and on a log whose statistics lag its growth (a fresh district loading
-        fast, before autovacuum's ANALYZE) the planner read the whole log for the batch's
-        record ids."""
+        Sequential scans are off because a push only looks its batch up by key, and on a
+        log whose statistics lag its growth (a fresh district loading fast, before
+        autovacuum's ANALYZE) the planner read the whole log for the batch's record ids;
+        bitmap scans, because with such statistics each id's probe built a bitmap; JIT,
+        because such statistics (450 rows an id) put the lookup's estimate past
+        `jit_above_cost`, and compiling it took 147 ms for a 1 ms lookup."""
         with self._errors(), self.conn.cursor() as cur, self.conn.cursor() as found:
             try:
                 with self.conn.pipeline():
@@ -194,10 +203,10 @@ class PgCentral(SqlCentral):
         revisions of its records (with who pushed them: a record's owner is kept in the
         log, `central.first_owners`), its change ids kept aside, and the records moved to
         another owner since. The ids travel as one string split server-side: cheaper than
-        adapting a list element by element. Each id list is joined once as a set
-        (`unnest`), by one key probe per id (`_push_txn` leaves the planner nested loops
-        only): `= ANY(array)` made the planner weigh the array's 1,000 elements one by
-        one and sort them, 0.7 ms of a lookup's 2.5 at a 100k log.
+        adapting a list element by element. Each id list is read once as a set (`unnest`),
+        with one key probe per id (`_probe`): `= ANY(array)` made the planner weigh the
+        array's 1,000 elements one by one and sort them, 0.7 ms of a lookup's 2.5 at a
+        100k log.
 
         A logged change is one of its record's revisions, so the revisions tell which of
         the batch's change ids are logged, and the log's key is probed only when
@@ -207,18 +216,19 @@ class PgCentral(SqlCentral):
         (one key probe each): a batch of new records probes nothing more."""
         ids = _joined(c.change_id for c in changes)
         records = _joined({c.record_id for c in changes})
+        slot = _probe("change_id, record_id, rev, kind, pushed_by FROM change"
+                      " WHERE record_id = r.id")
+        lost = _probe("change_id, kept_change_id FROM conflict WHERE change_id = i.id")
+        moved = _probe("inspector_id, record_id FROM record_owner WHERE record_id = s.record_id")
+        logged = _probe("change_id FROM change WHERE change_id = i.id")
         by_id = (" UNION ALL SELECT 'logged', c.change_id, NULL, NULL, NULL, NULL"
-                 f" FROM unnest({_SPLIT}) AS i(id) JOIN change AS c ON c.change_id = i.id"
-                 ) if by_change_id else ""
-        return ("WITH slot AS MATERIALIZED (SELECT c.change_id, c.record_id, c.rev, c.kind,"
-                f" c.pushed_by FROM unnest({_SPLIT}) AS r(id)"
-                " JOIN change AS c ON c.record_id = r.id)"
+                 f" FROM unnest({_SPLIT}) AS i(id), {logged} AS c") if by_change_id else ""
+        return (f"WITH slot AS MATERIALIZED (SELECT c.* FROM unnest({_SPLIT}) AS r(id), {slot} AS c)"
                 " SELECT 'slot', change_id, record_id, rev, kind, pushed_by FROM slot"
                 " UNION ALL SELECT 'lost', k.change_id, k.kept_change_id, NULL, NULL, NULL"
-                f" FROM unnest({_SPLIT}) AS i(id) JOIN conflict AS k ON k.change_id = i.id"
+                f" FROM unnest({_SPLIT}) AS i(id), {lost} AS k"
                 " UNION ALL SELECT 'moved', o.inspector_id, o.record_id, NULL, NULL, NULL"
-                " FROM (SELECT DISTINCT record_id FROM slot) AS s"
-                " JOIN record_owner AS o ON o.record_id = s.record_id"
+                f" FROM (SELECT DISTINCT record_id FROM slot) AS s, {moved} AS o"
                 f"{by_id}",
                 [records, ids, *([ids] if by_change_id else [])])
 
