@@ -42,7 +42,10 @@ def _scenario() -> list[tuple[str, list[Change]]]:
     rival = _change(r1, 2, first.change_id, findings="另一台电脑的复查")
     on_rival = _change(r1, 3, rival.change_id, findings="在输掉的版本上再改")
     foreign = _change(r3, 1, owner=OTHER)
-    batch_one = [first, second, first, edit, rival, on_rival, foreign]
+    # kept aside too: a first version of a stored record, and a first version with a base
+    first_rival = _change(r2, 1, findings="另一台电脑的首版")
+    based = _change(new_id(), 1, new_id())
+    batch_one = [first, second, first, edit, rival, on_rival, foreign, first_rival, based]
     reused = Change(second.change_id, "inspection", r3, 1, _change(r3, 1).body)
     intruder = _change(r1, 3, edit.change_id, owner=OTHER)  # r1 is INSPECTOR's
     return [(INSPECTOR, batch) for batch in
@@ -83,14 +86,15 @@ def test_postgresql_push_answers_as_the_sqlite_file_does(tmp_path: Path,
     assert pg_answers == sqlite_answers
     assert pg_state == sqlite_state
     statuses = [[a[0] for a in batch] for batch in pg_answers]
-    assert statuses[0] == ["applied", "applied", "duplicate", "applied", "stale", "stale", "rejected"]
+    assert statuses[0] == ["applied", "applied", "duplicate", "applied", "stale", "stale", "rejected",
+                           "stale", "stale"]
     assert statuses[1] == ["applied"]
     assert statuses[2] == ["duplicate", "duplicate", "duplicate", "duplicate", "stale", "stale",
-                           "rejected"]
+                           "rejected", "stale", "stale"]
     assert statuses[3] == ["duplicate"]  # the id is logged, under another record
     assert [a[:2] for a in pg_answers[4]] == [("rejected", "not_owner"), ("applied", None)]
     log, kept = pg_state
-    assert len(log) == 5 and len(kept) == 2
+    assert len(log) == 5 and len(kept) == 4
 
 
 def _moved_answers(url: str) -> tuple[list, list]:

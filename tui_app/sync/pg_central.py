@@ -212,25 +212,34 @@ class PgCentral(SqlCentral):
         the batch's change ids are logged, and the log's key is probed only when
         `by_change_id`: after a change id logged under another record (a laptop that
         reuses ids) made the COPY fail on that key. That saves a third of the lookups.
-        Records moved to another owner are probed for the records found in the log only
-        (one key probe each): a batch of new records probes nothing more."""
+        The changes kept aside and the records moved to another owner are probed for the
+        records found in the log (one key probe each) and the changes with a base: a batch
+        of new records probes nothing more."""
         ids = _joined(c.change_id for c in changes)
         records = _joined({c.record_id for c in changes})
+        # a change kept aside lost to its record's logged revision, or was made on a base
+        # the log did not hold: so only a change with a base, or of a record in the log,
+        # can be kept aside; the first are probed by change id, the others by record
+        based = _joined(c.change_id for c in changes if c.rev > 1 or c.base is not None)
         slot = _probe("change_id, record_id, rev, kind, pushed_by FROM change"
                       " WHERE record_id = r.id")
         lost = _probe("change_id, kept_change_id FROM conflict WHERE change_id = i.id")
+        lost_here = _probe("change_id, kept_change_id FROM conflict WHERE record_id = s.record_id")
         moved = _probe("inspector_id, record_id FROM record_owner WHERE record_id = s.record_id")
         logged = _probe("change_id FROM change WHERE change_id = i.id")
         by_id = (" UNION ALL SELECT 'logged', c.change_id, NULL, NULL, NULL, NULL"
                  f" FROM unnest({_SPLIT}) AS i(id), {logged} AS c") if by_change_id else ""
-        return (f"WITH slot AS MATERIALIZED (SELECT c.* FROM unnest({_SPLIT}) AS r(id), {slot} AS c)"
+        return (f"WITH slot AS MATERIALIZED (SELECT c.* FROM unnest({_SPLIT}) AS r(id), {slot} AS c),"
+                " held AS MATERIALIZED (SELECT DISTINCT record_id FROM slot)"
                 " SELECT 'slot', change_id, record_id, rev, kind, pushed_by FROM slot"
                 " UNION ALL SELECT 'lost', k.change_id, k.kept_change_id, NULL, NULL, NULL"
                 f" FROM unnest({_SPLIT}) AS i(id), {lost} AS k"
+                " UNION ALL SELECT 'lost', k.change_id, k.kept_change_id, NULL, NULL, NULL"
+                f" FROM held AS s, {lost_here} AS k"
                 " UNION ALL SELECT 'moved', o.inspector_id, o.record_id, NULL, NULL, NULL"
-                f" FROM (SELECT DISTINCT record_id FROM slot) AS s, {moved} AS o"
+                f" FROM held AS s, {moved} AS o"
                 f"{by_id}",
-                [records, ids, *([ids] if by_change_id else [])])
+                [records, based, *([ids] if by_change_id else [])])
 
     @staticmethod
     def _known(cur: psycopg.Cursor[Any], changes: Sequence[Change],
@@ -247,7 +256,8 @@ class PgCentral(SqlCentral):
                 if change_id in batch:
                     known.logged.add(change_id)
             elif what == "lost":
-                known.lost[change_id] = other
+                if change_id in batch:  # a record's other losers are not this batch's
+                    known.lost[change_id] = other
             elif what == "moved":
                 moved[other] = change_id
             else:
