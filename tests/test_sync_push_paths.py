@@ -10,6 +10,8 @@ from click.testing import CliRunner
 
 from tui_app.cli import cli
 from tui_app.domain.ids import new_id
+from tui_app.errors import FieldLogError
+from tui_app.sync import tokens
 from tui_app.sync.central import open_central
 from tui_app.sync.protocol import Change
 
@@ -40,7 +42,10 @@ def _scenario() -> list[tuple[str, list[Change]]]:
     rival = _change(r1, 2, first.change_id, findings="另一台电脑的复查")
     on_rival = _change(r1, 3, rival.change_id, findings="在输掉的版本上再改")
     foreign = _change(r3, 1, owner=OTHER)
-    batch_one = [first, second, first, edit, rival, on_rival, foreign]
+    # kept aside too: a first version of a stored record, and a first version with a base
+    first_rival = _change(r2, 1, findings="另一台电脑的首版")
+    based = _change(new_id(), 1, new_id())
+    batch_one = [first, second, first, edit, rival, on_rival, foreign, first_rival, based]
     reused = Change(second.change_id, "inspection", r3, 1, _change(r3, 1).body)
     intruder = _change(r1, 3, edit.change_id, owner=OTHER)  # r1 is INSPECTOR's
     return [(INSPECTOR, batch) for batch in
@@ -81,11 +86,52 @@ def test_postgresql_push_answers_as_the_sqlite_file_does(tmp_path: Path,
     assert pg_answers == sqlite_answers
     assert pg_state == sqlite_state
     statuses = [[a[0] for a in batch] for batch in pg_answers]
-    assert statuses[0] == ["applied", "applied", "duplicate", "applied", "stale", "stale", "rejected"]
+    assert statuses[0] == ["applied", "applied", "duplicate", "applied", "stale", "stale", "rejected",
+                           "stale", "stale"]
     assert statuses[1] == ["applied"]
     assert statuses[2] == ["duplicate", "duplicate", "duplicate", "duplicate", "stale", "stale",
-                           "rejected"]
+                           "rejected", "stale", "stale"]
     assert statuses[3] == ["duplicate"]  # the id is logged, under another record
     assert [a[:2] for a in pg_answers[4]] == [("rejected", "not_owner"), ("applied", None)]
     log, kept = pg_state
-    assert len(log) == 5 and len(kept) == 2
+    assert len(log) == 5 and len(kept) == 4
+
+
+def _moved_answers(url: str) -> tuple[list, list]:
+    """Who may revise a record, before and after the bureau moves it: the owner is kept in
+    the log (its first revision's pusher), a move in `record_owner` (`tokens.reassign`)."""
+    record, entity = new_id(), new_id()
+    first = _change(record, 1)
+    shared = Change(new_id(), "entity", entity, 1, {"id": entity, "rev": 1, "name": "华联超市",
+                                                    "inspector_id": OTHER})
+    store = open_central(url)
+    try:
+        bureau, _secret = tokens.issue(store, "bureau-1", role="bureau")
+        answers = [[r.status for r in store.push(INSPECTOR, DEVICE, [first, shared])]]
+        with pytest.raises(FieldLogError):  # an entity belongs to no one: nothing to move
+            tokens.reassign(store, entity, OTHER, bureau, "调岗")
+        answers.append([r.reason for r in store.push(
+            OTHER, DEVICE, [_change(record, 2, first.change_id, owner=OTHER)])])
+        previous = tokens.reassign(store, record, OTHER, bureau, "调岗")
+        again = tokens.reassign(store, record, OTHER, bureau, "复核")  # a moved record moves on
+        answers.append([(r.status, r.reason) for r in store.push(INSPECTOR, DEVICE, [
+            _change(record, 2, first.change_id, findings="原检查员的复查")])])
+        answers.append([r.status for r in store.push(OTHER, DEVICE, [
+            _change(record, 2, first.change_id, owner=OTHER, findings="新检查员的复查")])])
+        moves = [(rid == record, who) for rid, who in
+                 store.sql("SELECT record_id, inspector_id FROM record_owner")]
+    finally:
+        store.close()
+    return answers, [previous, again, moves]
+
+
+def test_owners_kept_in_the_log_and_moved_alike_on_both_engines(
+        tmp_path: Path, request: pytest.FixtureRequest) -> None:
+    sqlite = _moved_answers(_central("sqlite", tmp_path, request))
+    pg = _moved_answers(_central("postgresql", tmp_path, request))
+    assert pg == sqlite
+    answers, (previous, again, moves) = pg
+    assert answers == [["applied", "applied"], ["not_owner"], [("rejected", "not_owner")],
+                       ["applied"]]
+    assert (previous, again) == (INSPECTOR, OTHER)
+    assert moves == [(True, OTHER)]  # first stores write no owner row: only the move

@@ -10,7 +10,7 @@ which one it talks to. Both stores decide each pushed change by the same pure ru
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -155,6 +155,26 @@ class Known:
     blobless: set[str] = field(default_factory=set)  # packs whose templates are not held
 
 
+# Kinds no one owns: the shared entity registry, and campaign packs (the bureau's).
+UNOWNED_KINDS = frozenset({"entity", PACK_KIND})
+
+
+def first_owners(slots: Iterable[tuple[str, int, str, str]]) -> dict[str, str]:
+    """Record id → who first stored it, from its logged revisions (record id, rev, kind,
+    pushed by): the pusher of its lowest revision of an owned kind. A push applies a
+    revision only on top of the one before it, so that revision is the first of its kind
+    stored centrally; the log is never pruned, so a record's owner is kept in the log
+    itself, and `record_owner` holds only the records moved since (`tokens.reassign`),
+    each overriding what the log says."""
+    first: dict[str, tuple[int, str]] = {}
+    for record_id, rev, kind, pushed_by in slots:
+        if kind not in UNOWNED_KINDS:
+            held = first.get(record_id)
+            if held is None or rev < held[0]:
+                first[record_id] = (rev, pushed_by)
+    return {record_id: who for record_id, (_rev, who) in first.items()}
+
+
 def contended(changes: Sequence[Change], known: Known) -> list[str]:
     """Change ids holding a slot that another change of the batch wants: the store
     reads their bodies into `known.held`, so `decide` can tell a duplicate (same
@@ -174,7 +194,6 @@ class Decision:
     results: list[PushResult]
     applied: list[Change]
     lost: list[tuple[Change, str | None]]
-    owners: list[str] = field(default_factory=list)  # records first stored by this push
 
 
 def decide(changes: Sequence[Change], inspector_id: str, known: Known, *, role: str = BUREAU,
@@ -190,54 +209,55 @@ def decide(changes: Sequence[Change], inspector_id: str, known: Known, *, role: 
     results: list[PushResult] = []
     applied: list[Change] = []
     lost: list[tuple[Change, str | None]] = []
-    owners: list[str] = []
     seen: set[str] = set()
     alias: dict[str, str] = {}  # a duplicate's change id → the central one it repeats
     top: dict[str, int] = {}  # highest rev per pack id
-    for record_id, rev in known.slots:
+    # the loop runs once per pushed change: what it reads is bound to locals
+    slots, held, owners, kept_aside = known.slots, known.held, known.owners, known.lost
+    logged, blobless = known.logged, known.blobless
+    for record_id, rev in slots:
         top[record_id] = max(top.get(record_id, 0), rev)
     for change in changes:
         cid = change.change_id
-        if cid in seen or cid in known.logged:
+        if cid in seen or cid in logged:
             results.append(PushResult(cid, "duplicate"))
             continue
-        if cid in known.lost:
-            results.append(PushResult(cid, "stale", kept_change_id=known.lost[cid]))
+        if cid in kept_aside:
+            results.append(PushResult(cid, "stale", kept_change_id=kept_aside[cid]))
             continue
-        reason = check_change(change, inspector_id, owner=known.owners.get(change.record_id),
-                              role=role)
+        rid = change.record_id
+        reason = check_change(change, inspector_id, owner=owners.get(rid), role=role)
         if reason:
             results.append(PushResult(cid, "rejected", reason=reason))
             continue
-        if cid in known.blobless:
+        if cid in blobless:
             results.append(PushResult(cid, "rejected", reason="templates_missing"))
             continue
-        rid = change.record_id
-        if change.kind == PACK_KIND:
+        kind = change.kind
+        if kind == PACK_KIND:
             change = Change(cid, PACK_KIND, rid, top.get(rid, 0) + 1, change.body, raw=change.raw)
+            top[rid] = change.rev
         else:
-            holder = known.slots.get((rid, change.rev))
-            kept = known.held.get(holder or "")
+            rev = change.rev
+            holder = slots.get((rid, rev))
+            kept = held.get(holder) if holder is not None else None
             if kept is not None and same_content(kept.body, change.body):
                 alias[cid] = kept.change_id
                 results.append(PushResult(cid, "duplicate", kept_change_id=kept.change_id,
                                           current=kept))
                 continue
-            base = known.slots.get((rid, change.rev - 1)) if change.rev > 1 else None
+            base = slots.get((rid, rev - 1)) if rev > 1 else None
             if holder is not None or base != alias.get(change.base or "", change.base):
                 kept_id = holder if holder is not None else base
                 results.append(PushResult(cid, "stale", kept_change_id=kept_id))
-                known.lost[cid] = kept_id
+                kept_aside[cid] = kept_id
                 lost.append((change, kept_id))
                 continue
+            if kind != "entity" and rid not in owners:
+                owners[rid] = inspector_id  # the log keeps it: `first_owners`
         seen.add(cid)
-        known.slots[(rid, change.rev)] = cid
-        known.held[cid] = change
-        if change.kind == PACK_KIND:
-            top[rid] = change.rev
-        elif change.kind != "entity" and rid not in known.owners:
-            known.owners[rid] = inspector_id
-            owners.append(rid)
+        slots[(rid, change.rev)] = cid
+        held[cid] = change
         applied.append(change)
         results.append(PushResult(cid, "applied"))
     if strict:
@@ -246,7 +266,7 @@ def decide(changes: Sequence[Change], inspector_id: str, known: Known, *, role: 
                      if r.status == "rejected" and r.reason in AUTHORIZATION_REASONS]
         if offending:
             raise PushForbidden(offending)
-    return Decision(results, applied, lost, owners)
+    return Decision(results, applied, lost)
 
 
 @dataclass
@@ -315,6 +335,8 @@ def plan_merge(loser: Change | None, survivor: Change | None, reason: str, inspe
 def with_current(results: list[PushResult], sent: Sequence[Change],
                  current: dict[str, Change]) -> list[PushResult]:
     """Attach the record's current central revision to each stale answer."""
+    if not current:  # nothing to attach: the answers stand as decided
+        return results
     record_of = {c.change_id: c.record_id for c in sent}
     return [PushResult(r.change_id, r.status, r.reason, r.kept_change_id,
                        current.get(record_of[r.change_id]))

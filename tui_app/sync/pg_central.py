@@ -4,11 +4,11 @@ A push is decided and written under a transaction-level advisory lock per schema
 whose every change simply goes in (new records, next revisions, resends: the normal
 case) is written under the lock's SHARED mode, side by side with other such pushes: what
 it decided cannot be overturned by another, except by writing the same key, which the
-log's keys (`change_id`, `(record_id, rev)`, the record's owner) refuse; then, or when
-the batch holds anything else (a conflict, a pack, a contended revision), it is decided
-again under the EXCLUSIVE lock, which no other push holds meanwhile. The bureau's writes
-take the exclusive lock too. The batch goes in by COPY, the fast path
-(research/sync_perf.md §2).
+log's keys (`change_id`, `(record_id, rev)`: a record's owner is its first revision's
+pusher, `central.first_owners`) refuse; then, or when the batch holds anything else (a
+conflict, a pack, a contended revision), it is decided again under the EXCLUSIVE lock,
+which no other push holds meanwhile. The bureau's writes take the exclusive lock too.
+The batch goes in by COPY, the fast path (research/sync_perf.md §2).
 
 The pull cursor is (xid, seq), read only below the oldest transaction still running
 (`pg_snapshot_xmin`): a plain sequence can commit out of order, and a reader that
@@ -29,7 +29,7 @@ from tui_app.domain.ids import utc_now
 from tui_app.errors import FieldLogError
 from tui_app.store import migrate
 from tui_app.sync.blobs import MAX_BLOB, check_sha
-from tui_app.sync.central import Decision, Known, contended, decide
+from tui_app.sync.central import Decision, Known, contended, decide, first_owners
 from tui_app.sync.protocol import BUREAU, PACK_KIND, Change, PushResult
 from tui_app.sync.sql_central import LOG_COLUMNS, SqlCentral
 from tui_app.sync.templates import missing_templates
@@ -40,6 +40,9 @@ _SEP = "\x1f"  # unit separator: never inside an id
 _SPLIT = "string_to_array(%s, chr(31))"
 _LOCK = "SELECT pg_advisory_xact_lock(hashtext(current_schema() || %s))"
 _SHARED_LOCK = "SELECT pg_advisory_xact_lock_shared(hashtext(current_schema() || %s))"
+# A push reads by key only, in short statements: its transaction's settings (`_push_txn`).
+_BY_KEY = "".join(f", set_config('{name}', 'off', true)"
+                  for name in ("enable_seqscan", "enable_bitmapscan", "jit"))
 # Column types of the COPYs, in binary format: the server stores the values without
 # parsing text (research/sync_perf.md §2: binary COPY is the fastest way in).
 _CHANGE_TYPES = ("text", "text", "text", "int4", "text", "text", "text", "text")
@@ -48,6 +51,14 @@ _CONFLICT_TYPES = ("text", "text", "text", "int4", "text", "text", "text", "text
 
 def _joined(ids: Iterable[str]) -> str:
     return _SEP.join(ids)
+
+
+def _probe(select: str) -> str:
+    """`LATERAL (SELECT …)` that the planner cannot flatten into a join (`OFFSET 0`), so it
+    runs once per row before it, as one key probe: a join of the batch's ids with the log
+    was planned the other way round (the whole log, each row against every id) while the
+    log's statistics still said it was small, 12 ms a lookup instead of 1."""
+    return f"LATERAL (SELECT {select} OFFSET 0)"
 
 
 class _LoggedElsewhere(Exception):
@@ -124,18 +135,20 @@ class PgCentral(SqlCentral):
     def _push_txn(self, lookup: str, params: Sequence[Any], *, shared: bool = False,
                   ) -> Iterator[tuple[psycopg.Cursor[Any], list[tuple[Any, ...]]]]:
         """A push's transaction, opened in ONE round trip: BEGIN, the push lock, sequential
-        scans off, and the batch's `lookup` (run after the lock is held, so it sees every
+        and bitmap scans and JIT off, and the batch's `lookup` (run after the lock is held, so it sees every
         push committed before), pipelined; yields a cursor and the lookup's rows.
 
         Sequential scans are off because a push only looks its batch up by key, and on a
         log whose statistics lag its growth (a fresh district loading fast, before
-        autovacuum's ANALYZE) the planner reads the whole log for `record_id = ANY(…)`."""
+        autovacuum's ANALYZE) the planner read the whole log for the batch's record ids;
+        bitmap scans, because with such statistics each id's probe built a bitmap; JIT,
+        because such statistics (450 rows an id) put the lookup's estimate past
+        `jit_above_cost`, and compiling it took 147 ms for a 1 ms lookup."""
         with self._errors(), self.conn.cursor() as cur, self.conn.cursor() as found:
             try:
                 with self.conn.pipeline():
                     cur.execute("BEGIN")
-                    cur.execute((_SHARED_LOCK if shared else _LOCK)
-                                + ", set_config('enable_seqscan', 'off', true)", ("push",))
+                    cur.execute((_SHARED_LOCK if shared else _LOCK) + _BY_KEY, ("push",))
                     # a generic plan cannot see the arrays' size: 5-25x slower at 1M changes
                     found.execute(lookup, params, prepare=False)
                 yield cur, found.fetchall()
@@ -187,33 +200,46 @@ class PgCentral(SqlCentral):
     @staticmethod
     def _lookup(changes: Sequence[Change], *, by_change_id: bool) -> tuple[str, list[str]]:
         """ONE statement for what the log and the conflicts hold about the batch: the
-        revisions of its records and its change ids kept aside. The ids travel as one
-        string split server-side: cheaper than adapting a list element by element.
+        revisions of its records (with who pushed them: a record's owner is kept in the
+        log, `central.first_owners`), its change ids kept aside, and the records moved to
+        another owner since. The ids travel as one string split server-side: cheaper than
+        adapting a list element by element. Each id list is read once as a set (`unnest`),
+        with one key probe per id (`_probe`): `= ANY(array)` made the planner weigh the
+        array's 1,000 elements one by one and sort them, 0.7 ms of a lookup's 2.5 at a
+        100k log.
 
         A logged change is one of its record's revisions, so the revisions tell which of
         the batch's change ids are logged, and the log's key is probed only when
         `by_change_id`: after a change id logged under another record (a laptop that
         reuses ids) made the COPY fail on that key. That saves a third of the lookups.
-
-        A record has an owner only once the log holds one of its changes (a push stores
-        both in one transaction, migration 005 took the owners from the log, and the log
-        is never pruned), so owners are probed for the records found in the log only: a
-        batch of new records probes nothing more (LATERAL: one key probe per found record,
-        never a scan)."""
+        The changes kept aside and the records moved to another owner are probed for the
+        records found in the log (one key probe each) and the changes with a base: a batch
+        of new records probes nothing more."""
         ids = _joined(c.change_id for c in changes)
         records = _joined({c.record_id for c in changes})
-        by_id = (" UNION ALL SELECT 'logged', change_id, NULL, NULL FROM change"
-                 f" WHERE change_id = ANY({_SPLIT})") if by_change_id else ""
-        return ("WITH slot AS MATERIALIZED (SELECT change_id, record_id, rev FROM change"
-                f" WHERE record_id = ANY({_SPLIT}))"
-                " SELECT 'slot', change_id, record_id, rev FROM slot"
-                " UNION ALL SELECT 'lost', change_id, kept_change_id, NULL FROM conflict"
-                f" WHERE change_id = ANY({_SPLIT})"
-                " UNION ALL SELECT 'owner', o.inspector_id, o.record_id, NULL"
-                " FROM (SELECT DISTINCT record_id FROM slot) AS s, LATERAL (SELECT inspector_id,"
-                " record_id FROM record_owner WHERE record_id = s.record_id) AS o"
+        # a change kept aside lost to its record's logged revision, or was made on a base
+        # the log did not hold: so only a change with a base, or of a record in the log,
+        # can be kept aside; the first are probed by change id, the others by record
+        based = _joined(c.change_id for c in changes if c.rev > 1 or c.base is not None)
+        slot = _probe("change_id, record_id, rev, kind, pushed_by FROM change"
+                      " WHERE record_id = r.id")
+        lost = _probe("change_id, kept_change_id FROM conflict WHERE change_id = i.id")
+        lost_here = _probe("change_id, kept_change_id FROM conflict WHERE record_id = s.record_id")
+        moved = _probe("inspector_id, record_id FROM record_owner WHERE record_id = s.record_id")
+        logged = _probe("change_id FROM change WHERE change_id = i.id")
+        by_id = (" UNION ALL SELECT 'logged', c.change_id, NULL, NULL, NULL, NULL"
+                 f" FROM unnest({_SPLIT}) AS i(id), {logged} AS c") if by_change_id else ""
+        return (f"WITH slot AS MATERIALIZED (SELECT c.* FROM unnest({_SPLIT}) AS r(id), {slot} AS c),"
+                " held AS MATERIALIZED (SELECT DISTINCT record_id FROM slot)"
+                " SELECT 'slot', change_id, record_id, rev, kind, pushed_by FROM slot"
+                " UNION ALL SELECT 'lost', k.change_id, k.kept_change_id, NULL, NULL, NULL"
+                f" FROM unnest({_SPLIT}) AS i(id), {lost} AS k"
+                " UNION ALL SELECT 'lost', k.change_id, k.kept_change_id, NULL, NULL, NULL"
+                f" FROM held AS s, {lost_here} AS k"
+                " UNION ALL SELECT 'moved', o.inspector_id, o.record_id, NULL, NULL, NULL"
+                f" FROM held AS s, {moved} AS o"
                 f"{by_id}",
-                [records, ids, *([ids] if by_change_id else [])])
+                [records, based, *([ids] if by_change_id else [])])
 
     @staticmethod
     def _known(cur: psycopg.Cursor[Any], changes: Sequence[Change],
@@ -222,17 +248,21 @@ class PgCentral(SqlCentral):
         that the batch contends for (one more lookup, only when there are any)."""
         known = Known()
         batch = {c.change_id for c in changes}
-        for what, change_id, other, rev in rows:
+        slots, moved = [], {}
+        for what, change_id, other, rev, kind, pushed_by in rows:
             if what == "slot":
                 known.slots[(other, rev)] = change_id
+                slots.append((other, rev, kind, pushed_by))
                 if change_id in batch:
                     known.logged.add(change_id)
             elif what == "lost":
-                known.lost[change_id] = other
-            elif what == "owner":
-                known.owners[other] = change_id
+                if change_id in batch:  # a record's other losers are not this batch's
+                    known.lost[change_id] = other
+            elif what == "moved":
+                moved[other] = change_id
             else:
                 known.logged.add(change_id)
+        known.owners = first_owners(slots) | moved
         holders = contended(changes, known)
         if holders:
             cur.execute("SELECT change_id, kind, record_id, rev, body FROM change"
@@ -290,11 +320,7 @@ class PgCentral(SqlCentral):
 
     def _write(self, cur: psycopg.Cursor[Any], decision: Decision, inspector_id: str,
                device_id: str, now: str) -> None:
-        """The owners of the records this push first stores, and its applied changes."""
-        if decision.owners:
-            cur.execute("INSERT INTO record_owner (record_id, inspector_id, since)"
-                        f" SELECT unnest({_SPLIT}), %s, %s",
-                        (_joined(decision.owners), inspector_id, now))
+        """The applied changes (their records' owners are kept in the log itself)."""
         if decision.applied:
             self._log(cur, decision.applied, inspector_id, device_id, now)
 

@@ -25,7 +25,7 @@ from tui_app.store import migrate
 from tui_app.store.blobs import Flusher, settle
 from tui_app.store.db import immediate
 from tui_app.sync.blobs import CHUNK, MAX_BLOB, check_sha
-from tui_app.sync.central import Known, contended, decide, sqlite_path
+from tui_app.sync.central import Known, contended, decide, first_owners, sqlite_path
 from tui_app.sync.protocol import BUREAU, Change, PushResult
 from tui_app.sync.sql_central import LOG_COLUMNS, SqlCentral
 from tui_app.sync.templates import missing_templates
@@ -130,11 +130,14 @@ class SqliteCentral(SqlCentral):
             cur, "SELECT change_id FROM change WHERE change_id {ids}", ids))
         known.lost.update(self._rows_in(
             cur, "SELECT change_id, kept_change_id FROM conflict WHERE change_id {ids}", ids))
-        for record_id, rev, change_id in self._rows_in(
-                cur, "SELECT record_id, rev, change_id FROM change WHERE record_id {ids}", records):
+        slots = self._rows_in(cur, "SELECT record_id, rev, kind, pushed_by, change_id FROM change"
+                                   " WHERE record_id {ids}", records)
+        for record_id, rev, _kind, _by, change_id in slots:
             known.slots[(record_id, rev)] = change_id
-        known.owners.update(self._rows_in(
-            cur, "SELECT record_id, inspector_id FROM record_owner WHERE record_id {ids}", records))
+        known.owners.update(first_owners(s[:4] for s in slots))
+        known.owners.update(self._rows_in(  # records moved since (`first_owners`)
+            cur, "SELECT record_id, inspector_id FROM record_owner WHERE record_id {ids}",
+            sorted(known.owners)))
         for change_id, kind, record_id, rev, body in self._rows_in(
                 cur, f"SELECT {LOG_COLUMNS} FROM change WHERE change_id {{ids}}",
                 contended(changes, known)):
@@ -152,9 +155,6 @@ class SqliteCentral(SqlCentral):
             known = self._known(conn, changes)
             known.blobless = blobless
             decision = decide(changes, inspector_id, known, role=role, strict=strict)
-            conn.executemany(
-                "INSERT INTO record_owner (record_id, inspector_id, since) VALUES (?, ?, ?)",
-                [(rid, inspector_id, now) for rid in decision.owners])
             self._log(conn, decision.applied, inspector_id, device_id, now)
             conn.executemany(
                 "INSERT OR IGNORE INTO conflict (change_id, kind, record_id, rev, base,"

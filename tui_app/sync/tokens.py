@@ -20,7 +20,7 @@ from typing import Literal
 
 from tui_app.domain.ids import utc_now
 from tui_app.errors import FieldLogError
-from tui_app.sync.central import CentralStore
+from tui_app.sync.central import UNOWNED_KINDS, CentralStore
 from tui_app.sync.protocol import ROLES
 
 PREFIX = "fl1"
@@ -137,14 +137,20 @@ def reassign(store: CentralStore, record_id: str, new_owner: str, by: Token,
     if by.role != "bureau":
         raise Unauthorized("invalid")
     p = store.mark
-    rows = store.sql(f"SELECT inspector_id FROM record_owner WHERE record_id = {p}", (record_id,))
-    if not rows:
+    # a moved record's owner is in `record_owner`, any other's is its first revision's
+    # pusher in the log (`central.first_owners`)
+    owner = store.sql(
+        f"SELECT COALESCE((SELECT inspector_id FROM record_owner WHERE record_id = {p}),"
+        f" (SELECT pushed_by FROM change WHERE record_id = {p} AND kind NOT IN ({p}, {p})"
+        " ORDER BY rev LIMIT 1))", (record_id, record_id, *sorted(UNOWNED_KINDS)))[0][0]
+    if owner is None:
         raise FieldLogError("token.no_record", id=record_id)
     now = utc_now()
     store.sql_steps([
         (f"INSERT INTO owner_event (record_id, old_owner, new_owner, by_token, reason, at)"
          f" VALUES ({p}, {p}, {p}, {p}, {p}, {p})",
-         (record_id, rows[0][0], new_owner, by.id, reason, now)),
-        (f"UPDATE record_owner SET inspector_id = {p}, since = {p} WHERE record_id = {p}",
-         (new_owner, now, record_id))])
-    return rows[0][0]
+         (record_id, owner, new_owner, by.id, reason, now)),
+        (f"INSERT INTO record_owner (record_id, inspector_id, since) VALUES ({p}, {p}, {p})"
+         " ON CONFLICT (record_id) DO UPDATE SET inspector_id = excluded.inspector_id,"
+         " since = excluded.since", (record_id, new_owner, now))])
+    return owner
