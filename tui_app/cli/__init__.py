@@ -1,12 +1,18 @@
 """The `fieldlog` command: a click group whose commands are thin calls into services.
 
-Only `ui` imports Textual, lazily, so every other command starts fast. Help text is
-in the language chosen by `--lang` or FIELDLOG_LANG, read before the commands are
-built so that `--help` speaks it too.
+Each command's module is imported only when that command runs (or `--help` lists it),
+click's documented lazy-group pattern: a `fieldlog tally` does not pay for the imports
+of `campaign`, `report` or `sync`. Only `ui` imports Textual. Help text is in the
+language chosen by `--lang` or FIELDLOG_LANG, read before any command is built so that
+`--help` speaks it too.
+
+A new top-level command is one line in `COMMANDS`: its name and the `module:attribute`
+under `tui_app.cli` that defines it (a subcommand of a group goes in the group's module).
 """
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 
@@ -49,8 +55,46 @@ def hoist_lang(args: list[str]) -> list[str]:
     return hoisted + rest
 
 
+# command name → "module:attribute" under tui_app.cli; imported when first asked for
+COMMANDS = {
+    "init": "setup:init",
+    "campaign": "campaign:campaign",
+    "entity": "entity:entity",
+    "import": "records:import_",
+    "record": "records:record",
+    "case": "records:case",
+    "complaint": "records:complaint",
+    "activity": "records:activity",
+    "attach": "evidence:attach",
+    "attachment": "evidence:attachment",
+    "doc": "evidence:doc",
+    "tally": "tally:tally",
+    "report": "report:report",
+    "export": "report:export",
+    "sync": "sync:sync",
+    "conflicts": "sync:conflicts",
+    "central": "sync:central",
+    "serve": "service:serve",
+    "token": "service:token",
+    "doctor": "maintenance:doctor",
+    "backup": "maintenance:backup",
+    "demo": "demo:demo",
+}
+
+
 class FieldLogGroup(click.Group):
-    """Reports a FieldLogError as one line on stderr with exit code 1, never a traceback."""
+    """Loads each command from `COMMANDS` when it is first asked for, and reports a
+    FieldLogError as one line on stderr with exit code 1, never a traceback."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*self.commands, *COMMANDS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in COMMANDS:
+            module, attribute = COMMANDS[cmd_name].split(":")
+            self.add_command(getattr(importlib.import_module(f"tui_app.cli.{module}"), attribute),
+                             cmd_name)
+        return self.commands.get(cmd_name)
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         return super().parse_args(ctx, hoist_lang(args))
@@ -89,40 +133,6 @@ def ui(ctx: click.Context) -> None:
     from tui_app.ui import run  # Textual is loaded only here
 
     run(db_path(ctx))
-
-
-def _register() -> None:
-    from tui_app.cli import (
-        campaign,
-        demo,
-        entity,
-        evidence,
-        maintenance,
-        records,
-        report,
-        service,
-        setup,
-        sync,
-        tally,
-    )
-
-    for module in (
-        setup,
-        campaign,
-        entity,
-        records,
-        evidence,
-        tally,
-        report,
-        sync,
-        service,
-        maintenance,
-        demo,
-    ):
-        module.register(cli)
-
-
-_register()
 
 
 def main() -> None:
