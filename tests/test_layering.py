@@ -64,10 +64,11 @@ def test_the_dashboard_start_loads_only_what_it_shows(tmp_path) -> None:  # noqa
     code = (
         "import datetime as dt, sys\n"
         "import tui_app.ui.app\n"
+        "from tui_app.domain import pack\n"
         "from tui_app.services import context, dashboard\n"
         f"ctx = context.open_context({str(db)!r})\n"
         "dashboard.snapshot(ctx, dt.date(2026, 9, 21))\n"
-        "print(context.parsed.cache_info().misses)\n"
+        "print(pack._parsed_text.cache_info().misses)\n"
         "print('\\n'.join(sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -22,7 +22,7 @@ from typing import Any
 
 from tui_app.domain import identity
 from tui_app.domain import tally as tally_rules
-from tui_app.domain.pack import Pack, parse_pack
+from tui_app.domain.pack import Pack, parsed
 from tui_app.domain.tally import Aggregate, MarkRow
 from tui_app.errors import FieldLogError
 from tui_app.store import tallies as tally_store
@@ -51,7 +51,7 @@ def shipped_pack(campaign_id: str) -> str | None:
         if item.name.endswith(".toml"):
             text = item.read_text(encoding="utf-8")
             try:
-                if parse_pack(text, item.name).id == campaign_id:
+                if parsed(text, item.name).id == campaign_id:
                     return text
             except FieldLogError:
                 continue
@@ -71,7 +71,7 @@ class PackCache:
             pack = None
             if source:
                 try:
-                    pack = parse_pack(source, campaign_id)
+                    pack = parsed(source, campaign_id)
                 except FieldLogError:
                     pack = None
             self._packs[campaign_id] = pack
