@@ -192,10 +192,7 @@ class SqliteCentral(SqlCentral):
         return cur.execute(f"SELECT seq, {LOG_COLUMNS} FROM change WHERE seq > ?"
                            " ORDER BY seq LIMIT ?", (*position, limit)).fetchall()
 
-    @staticmethod
-    def _head(cur: sqlite3.Connection) -> tuple[int, ...] | None:
-        seq = cur.execute("SELECT MAX(seq) FROM change").fetchone()[0]
-        return None if seq is None else (seq,)
+    head_sql = "SELECT seq FROM change ORDER BY seq DESC LIMIT 1"
 
     # ------------------------------------------------------------------ blobs (sync/blobs.py)
 
