@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from tui_app.domain.ids import new_id, utc_now
 from tui_app.domain.pack import Pack, parsed
 from tui_app.errors import FieldLogError
+from tui_app.paths import PACKS_DIR
 from tui_app.services import backups
 from tui_app.store import packs as pack_store
 from tui_app.store import settings as setting_store
@@ -24,7 +25,6 @@ ROUTINE_CAMPAIGN = "routine"
 DEFAULT_TZ = "Asia/Shanghai"
 
 
-PACKS_DIR = Path(__file__).resolve().parent.parent / "packs"
 
 
 def shipped_packs() -> dict[str, str]:
