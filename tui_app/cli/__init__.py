@@ -20,7 +20,7 @@ import click
 
 from tui_app.cli import click_i18n
 from tui_app.errors import FieldLogError
-from tui_app.i18n import LANGS, set_lang, t
+from tui_app.i18n import LANGS, get_lang, set_lang, t
 
 
 def _initial_lang(argv: list[str]) -> str:
@@ -34,7 +34,8 @@ def _initial_lang(argv: list[str]) -> str:
     return env if env in LANGS else "zh"
 
 
-set_lang(_initial_lang(sys.argv[1:]))
+HELP_LANG = _initial_lang(sys.argv[1:])  # the language the commands' help texts are built in
+set_lang(HELP_LANG)
 click_i18n.install()
 
 
@@ -91,9 +92,7 @@ class FieldLogGroup(click.Group):
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name not in self.commands and cmd_name in COMMANDS:
-            module, attribute = COMMANDS[cmd_name].split(":")
-            self.add_command(getattr(importlib.import_module(f"tui_app.cli.{module}"), attribute),
-                             cmd_name)
+            self.add_command(_load(COMMANDS[cmd_name]), cmd_name)
         return self.commands.get(cmd_name)
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
@@ -107,6 +106,19 @@ class FieldLogGroup(click.Group):
             ctx.exit(1)
 
 
+def _load(target: str) -> click.Command:
+    """The command at `module:attribute`, its help texts built in HELP_LANG whenever it
+    is first asked for, as when every command was built at import: a process that ran
+    one command in another language first (a test run) still gets the same help."""
+    module, attribute = target.split(":")
+    now = get_lang()
+    set_lang(HELP_LANG)
+    try:
+        return getattr(importlib.import_module(f"tui_app.cli.{module}"), attribute)
+    finally:
+        set_lang(now)
+
+
 def _set_lang(_ctx: click.Context, _param: click.Parameter, value: str) -> str:
     set_lang(value)
     return value
@@ -115,7 +127,7 @@ def _set_lang(_ctx: click.Context, _param: click.Parameter, value: str) -> str:
 @click.group(cls=FieldLogGroup, invoke_without_command=True, help=t("cli.help"))
 @click.option("--db", type=click.Path(dir_okay=False), envvar="FIELDLOG_DB",
               help=t("cli.opt.db"))
-@click.option("--lang", type=click.Choice(LANGS), default=_initial_lang(sys.argv[1:]),
+@click.option("--lang", type=click.Choice(LANGS), default=HELP_LANG,
               envvar="FIELDLOG_LANG", callback=_set_lang, is_eager=True, expose_value=False,
               help=t("cli.opt.lang"))
 @click.version_option(package_name="fieldlog", help=t("cli.opt.version"))

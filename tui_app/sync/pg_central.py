@@ -155,7 +155,8 @@ class PgCentral(SqlCentral):
             except psycopg.errors.UndefinedTable:
                 return set()
 
-    def _reads(self, statements: Sequence[Sequence[Any]]) -> list[list[tuple[Any, ...]]]:
+    def _reads(self, statements: Sequence[tuple[str, Sequence[Any]]],
+               ) -> list[list[tuple[Any, ...]]]:
         """Independent reads in ONE round trip: BEGIN, the statements, each on its own
         cursor, and COMMIT, pipelined. A district's tallies took ~25 round trips one
         statement after another, each a wake-up of the server's process on a busy machine."""

@@ -375,7 +375,9 @@ class SqlCentral(ABC):
 
     def _pack_sources(self, campaign_ids: Sequence[str]) -> list[str | None]:
         """The TOML of each campaign's newest pack in the log (None where none was pushed),
-        read as one batch."""
+        read as one batch (none for no campaigns: not even a round trip)."""
+        if not campaign_ids:
+            return []
         return [_pack_text(rows) for rows in self._reads(
             [(_PACK_SQL.format(p=self.mark), (PACK_KIND, c)) for c in campaign_ids])]
 
