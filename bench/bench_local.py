@@ -343,7 +343,7 @@ def _fieldlog() -> list[str]:
 
 def measure_start(path: Path, runs: int) -> tuple[list[float], list[float]]:
     """Wall time of whole processes: `fieldlog tally --format json` and the bare imports."""
-    env = {**os.environ, "FIELDLOG_DB": str(path)}
+    env = {**figures.CHILD_ENV, "FIELDLOG_DB": str(path)}
     commands = {"fieldlog": [*_fieldlog(), "tally", "--format", "json"],
                 "imports": [sys.executable, "-c", "import click, sqlite_utils"]}
     times: dict[str, list[float]] = {name: [] for name in commands}

@@ -175,7 +175,8 @@ def main() -> None:
     ctx.close()
     command = [sys.executable, "-m", "tui_app", "--db", str(db_path), "report", "--to",
                end.isoformat(), "--format", "docx", "-o", str(folder / "cli.docx")]
-    cli_s = _median(lambda: subprocess.run(command, check=True, capture_output=True), runs=3)
+    cli_s = _median(lambda: subprocess.run(command, check=True, capture_output=True,
+                                           env=figures.CHILD_ENV), runs=3)
     print(f"rows: {rows:,} inspections, {facts:,} tally facts")
     print(f"report (tallies + template → Markdown), median of 5: {md_s * 1000:.1f} ms")
     print(f"report as .docx (python-docx), median of 5:          {docx_s * 1000:.1f} ms")

@@ -334,7 +334,7 @@ def _command(local: Path, *args: str) -> float:
     """Seconds of one `fieldlog` command in a fresh process, as a user runs it."""
     started = time.perf_counter()
     subprocess.run([sys.executable, "-m", "tui_app", "--db", str(local), *args], check=True,
-                   capture_output=True)
+                   capture_output=True, env=figures.CHILD_ENV)
     return time.perf_counter() - started
 
 

@@ -184,7 +184,7 @@ TARGET_FORM_MS = 150
 
 def forms(db: Path) -> dict[str, float]:
     out = subprocess.run([sys.executable, "-c", FORMS_APP.format(db=str(db), today=TODAY)],
-                         check=True, cwd=ROOT, capture_output=True, text=True, env=CHILD_ENV).stdout
+                         check=True, cwd=ROOT, capture_output=True, text=True, env=figures.CHILD_ENV).stdout
     return json.loads(out.strip().splitlines()[-1])
 
 
@@ -255,18 +255,11 @@ def generate(path: Path, count: int) -> None:
     ctx.close()
 
 
-# Children cache their bytecode as an installed app does (pip compiles on install; an
-# editable install writes __pycache__ on first run). A shell that sets
-# PYTHONDONTWRITEBYTECODE would otherwise make FieldLog recompile its own modules on
-# every start, which no user sees.
-CHILD_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-
-
 def timed(code: str, tree: Path = ROOT) -> tuple[float, float]:
     """Wall and CPU seconds of one child run from `tree` (its `tui_app` is the one imported)."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
-    subprocess.run([sys.executable, "-c", code], check=True, cwd=tree, env=CHILD_ENV)
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=tree, env=figures.CHILD_ENV)
     wall = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
@@ -298,7 +291,7 @@ def start_ratio(db: Path, runs: int, against: Sequence[Path] = ()) -> dict[str, 
 
 def memory(db: Path) -> dict[str, float]:
     out = subprocess.run([sys.executable, "-c", MEMORY_APP.format(db=str(db), today=TODAY)],
-                         check=True, cwd=ROOT, capture_output=True, text=True, env=CHILD_ENV).stdout
+                         check=True, cwd=ROOT, capture_output=True, text=True, env=figures.CHILD_ENV).stdout
     return json.loads(out.strip().splitlines()[-1])
 
 

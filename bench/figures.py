@@ -1,4 +1,5 @@
-"""What the benches share: the `--json FILE` option, and a scratch PostgreSQL schema.
+"""What the benches share: the `--json FILE` option, a scratch PostgreSQL schema, and the
+environment of the `fieldlog` processes they time.
 
 `bench/run_all.py` runs each bench as a subprocess and reads these files to build one
 table of DESIGN.md §7, so every figure a ratio needs, the in-run anchors included, is
@@ -9,10 +10,17 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+# Children cache their bytecode as an installed app does (pip compiles on install; an
+# editable install writes __pycache__ on first run). A shell that sets
+# PYTHONDONTWRITEBYTECODE would otherwise make FieldLog recompile its own modules on
+# every start, which no user sees (~0.1 s of a `fieldlog tally` on this machine).
+CHILD_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 
 
 def add_option(parser: argparse.ArgumentParser) -> None:

@@ -12,6 +12,9 @@ laptop and of the central store (SQLite and PostgreSQL) after sync.
 from __future__ import annotations
 
 import json
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -347,3 +350,58 @@ def test_records_with_retired_fields_still_import_edit_void_and_sync(tmp_path: P
     laptop("record", "void", rid(2), "--reason", "录入错误")
     laptop.sync(central_url)
     assert figures("--scope", "central", "--central", central_url) == figures() == (0, 0, 0)
+
+
+def test_a_caught_up_central_read_takes_no_write_lock(tmp_path: Path, central_url: str) -> None:
+    """A read of a store with nothing to catch up (`SqlCentral._caught_up`) neither waits
+    for the store's write lock nor takes it: the tallies come while another session holds
+    it (SQLite: the file's RESERVED lock; PostgreSQL: the catch-up's advisory lock), the
+    same figures as the laptop's. A store with changes to catch up would wait for it."""
+    laptop = Laptop(tmp_path / "a", "张三", "3201001")
+    _log(laptop)
+    laptop.sync(central_url)
+    central = ("--scope", "central", "--central", central_url)
+    assert laptop.json("tally", *central)["tallies"] == _expected(0)  # caught up by the sync
+    answers: list[dict[str, Any]] = []
+    reader = threading.Thread(target=lambda: answers.append(laptop.json("tally", *central)))
+    with _holding_write_lock(central_url):
+        reader.start()
+        reader.join(timeout=20)
+        answered_meanwhile = not reader.is_alive()
+    reader.join()  # a read that waited for the lock ends once it is released
+    assert answered_meanwhile and answers[0]["tallies"] == _expected(0)
+
+
+def test_a_campaign_counted_with_another_pack_is_recounted_with_nothing_new_in_the_log(
+        tmp_path: Path, central_url: str) -> None:
+    """The shortcut of a caught-up read still checks the pack each campaign was counted
+    with: a store counted with an older pack (its hash in `meta`, wrong figures) is
+    recounted by the next read although its log holds nothing new."""
+    laptop = Laptop(tmp_path / "a", "张三", "3201001")
+    _log(laptop)
+    laptop.sync(central_url)
+    _downgrade(central_url, ["UPDATE meta SET v = 'an older pack' WHERE k = 'counted:zhongqiu'",
+                             "UPDATE tally_fact SET n = n + 100"])
+    central = laptop.json("tally", "--scope", "central", "--central", central_url)
+    assert central["tallies"] == _expected(0)
+
+
+@contextmanager
+def _holding_write_lock(url: str) -> Iterator[None]:
+    """Another session holding what a central store's catch-up must take to write."""
+    if url.startswith("postgresql"):
+        import psycopg
+
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute("SELECT pg_advisory_lock(hashtext(current_schema() || 'materialize'))")
+            yield
+        return
+    import sqlite3
+
+    conn = sqlite3.connect(url.removeprefix("sqlite://"), isolation_level=None, timeout=0)
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    finally:
+        conn.rollback()
+        conn.close()

@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 APP = "fieldlog"
+PACKS_DIR = Path(__file__).resolve().parent / "packs"  # the shipped packs, inside the package
 
 
 def data_dir() -> Path:

@@ -1,12 +1,18 @@
 """The `fieldlog` command: a click group whose commands are thin calls into services.
 
-Only `ui` imports Textual, lazily, so every other command starts fast. Help text is
-in the language chosen by `--lang` or FIELDLOG_LANG, read before the commands are
-built so that `--help` speaks it too.
+Each command's module is imported only when that command runs (or `--help` lists it),
+click's documented lazy-group pattern: a `fieldlog tally` does not pay for the imports
+of `campaign`, `report` or `sync`. Only `ui` imports Textual. Help text is in the
+language chosen by `--lang` or FIELDLOG_LANG, read before any command is built so that
+`--help` speaks it too.
+
+A new top-level command is one line in `COMMANDS`: its name and the `module:attribute`
+under `tui_app.cli` that defines it (a subcommand of a group goes in the group's module).
 """
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 
@@ -14,7 +20,7 @@ import click
 
 from tui_app.cli import click_i18n
 from tui_app.errors import FieldLogError
-from tui_app.i18n import LANGS, set_lang, t
+from tui_app.i18n import LANGS, get_lang, set_lang, t
 
 
 def _initial_lang(argv: list[str]) -> str:
@@ -28,7 +34,8 @@ def _initial_lang(argv: list[str]) -> str:
     return env if env in LANGS else "zh"
 
 
-set_lang(_initial_lang(sys.argv[1:]))
+HELP_LANG = _initial_lang(sys.argv[1:])  # the language the commands' help texts are built in
+set_lang(HELP_LANG)
 click_i18n.install()
 
 
@@ -49,8 +56,44 @@ def hoist_lang(args: list[str]) -> list[str]:
     return hoisted + rest
 
 
+# command name → "module:attribute" under tui_app.cli; imported when first asked for
+COMMANDS = {
+    "init": "setup:init",
+    "campaign": "campaign:campaign",
+    "entity": "entity:entity",
+    "import": "records:import_",
+    "record": "records:record",
+    "case": "records:case",
+    "complaint": "records:complaint",
+    "activity": "records:activity",
+    "attach": "evidence:attach",
+    "attachment": "evidence:attachment",
+    "doc": "evidence:doc",
+    "tally": "tally:tally",
+    "report": "report:report",
+    "export": "report:export",
+    "sync": "sync:sync",
+    "conflicts": "sync:conflicts",
+    "central": "sync:central",
+    "serve": "service:serve",
+    "token": "service:token",
+    "doctor": "maintenance:doctor",
+    "backup": "maintenance:backup",
+    "demo": "demo:demo",
+}
+
+
 class FieldLogGroup(click.Group):
-    """Reports a FieldLogError as one line on stderr with exit code 1, never a traceback."""
+    """Loads each command from `COMMANDS` when it is first asked for, and reports a
+    FieldLogError as one line on stderr with exit code 1, never a traceback."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*self.commands, *COMMANDS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in COMMANDS:
+            self.add_command(_load(COMMANDS[cmd_name]), cmd_name)
+        return self.commands.get(cmd_name)
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         return super().parse_args(ctx, hoist_lang(args))
@@ -63,6 +106,19 @@ class FieldLogGroup(click.Group):
             ctx.exit(1)
 
 
+def _load(target: str) -> click.Command:
+    """The command at `module:attribute`, its help texts built in HELP_LANG whenever it
+    is first asked for, as when every command was built at import: a process that ran
+    one command in another language first (a test run) still gets the same help."""
+    module, attribute = target.split(":")
+    now = get_lang()
+    set_lang(HELP_LANG)
+    try:
+        return getattr(importlib.import_module(f"tui_app.cli.{module}"), attribute)
+    finally:
+        set_lang(now)
+
+
 def _set_lang(_ctx: click.Context, _param: click.Parameter, value: str) -> str:
     set_lang(value)
     return value
@@ -71,7 +127,7 @@ def _set_lang(_ctx: click.Context, _param: click.Parameter, value: str) -> str:
 @click.group(cls=FieldLogGroup, invoke_without_command=True, help=t("cli.help"))
 @click.option("--db", type=click.Path(dir_okay=False), envvar="FIELDLOG_DB",
               help=t("cli.opt.db"))
-@click.option("--lang", type=click.Choice(LANGS), default=_initial_lang(sys.argv[1:]),
+@click.option("--lang", type=click.Choice(LANGS), default=HELP_LANG,
               envvar="FIELDLOG_LANG", callback=_set_lang, is_eager=True, expose_value=False,
               help=t("cli.opt.lang"))
 @click.version_option(package_name="fieldlog", help=t("cli.opt.version"))
@@ -89,40 +145,6 @@ def ui(ctx: click.Context) -> None:
     from tui_app.ui import run  # Textual is loaded only here
 
     run(db_path(ctx))
-
-
-def _register() -> None:
-    from tui_app.cli import (
-        campaign,
-        demo,
-        entity,
-        evidence,
-        maintenance,
-        records,
-        report,
-        service,
-        setup,
-        sync,
-        tally,
-    )
-
-    for module in (
-        setup,
-        campaign,
-        entity,
-        records,
-        evidence,
-        tally,
-        report,
-        sync,
-        service,
-        maintenance,
-        demo,
-    ):
-        module.register(cli)
-
-
-_register()
 
 
 def main() -> None:

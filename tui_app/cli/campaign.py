@@ -12,10 +12,6 @@ from tui_app.i18n import pick, t
 from tui_app.services import campaign as campaign_service
 
 
-def register(cli: click.Group) -> None:
-    cli.add_command(campaign)
-
-
 @click.group(help=t("cli.campaign.help"))
 def campaign() -> None:
     """The `campaign` subcommands (help text comes from the catalog)."""

@@ -14,9 +14,6 @@ from tui_app.i18n import t
 DEFAULT_DAYS = 7  # one campaign week
 
 
-def register(cli: click.Group) -> None:
-    cli.add_command(demo)
-
 
 @click.command(help=t("demo.help"))
 @click.option("--reset", is_flag=True, help=t("demo.opt.reset"))

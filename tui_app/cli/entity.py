@@ -11,10 +11,6 @@ from tui_app.i18n import t
 from tui_app.services import entity as entity_service
 
 
-def register(cli: click.Group) -> None:
-    cli.add_command(entity)
-
-
 @click.group(help=t("cli.entity.help"))
 def entity() -> None:
     """The `entity` subcommands (help text comes from the catalog)."""

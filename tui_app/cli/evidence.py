@@ -17,12 +17,6 @@ from tui_app.services import attachments as attachment_service
 from tui_app.services import documents as document_service
 
 
-def register(cli: click.Group) -> None:
-    cli.add_command(attach)
-    cli.add_command(attachment)
-    cli.add_command(doc)
-
-
 @click.command(help=t("cli.doc.help"))
 @click.argument("record_id")
 @click.option("--kind", help=t("cli.doc.kind"))

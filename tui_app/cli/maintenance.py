@@ -11,11 +11,6 @@ from tui_app.i18n import CATALOG, t
 from tui_app.services import backups, maintenance
 
 
-def register(cli: click.Group) -> None:
-    cli.add_command(doctor)
-    cli.add_command(backup)
-
-
 @click.command(help=t("cli.doctor.help"))
 @click.option("--repair", is_flag=True, help=t("cli.doctor.repair"))
 @click.pass_context

@@ -39,10 +39,6 @@ from tui_app.services.record import ListQuery
 FORMATS = click.Choice(["table", "json", "csv"])
 
 
-def register(cli: click.Group) -> None:
-    for command in (import_, record, case, complaint, activity):
-        cli.add_command(command)
-
 
 def _yuan(value: str | None, option: str) -> int:
     if not value:

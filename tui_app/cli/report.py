@@ -16,11 +16,6 @@ from tui_app.i18n import t
 from tui_app.services import report as report_service
 
 
-def register(cli: click.Group) -> None:
-    cli.add_command(report)
-    cli.add_command(export)
-
-
 @click.command(help=t("cli.report.help"))
 @click.option("--campaign", help=t("cli.opt.campaign"))
 @click.option("--from", "day_from", help=t("cli.opt.from"))

@@ -11,10 +11,6 @@ STORE = click.option("--store", "store_url", required=True, envvar="FIELDLOG_STO
                      help=t("cli.opt.store"))
 
 
-def register(cli: click.Group) -> None:
-    for command in (serve, token):
-        cli.add_command(command)
-
 
 @click.command(help=t("cli.serve.help"))
 @STORE

@@ -23,9 +23,6 @@ INIT_OPTIONS = {
 }
 
 
-def register(cli: click.Group) -> None:
-    cli.add_command(init)
-
 
 @click.command(help=t("cli.init.help"))
 @click.option("--name", help=t("cli.init.name"))

@@ -10,11 +10,6 @@ from tui_app.services import central_link
 from tui_app.services import sync as sync_service
 
 
-def register(cli: click.Group) -> None:
-    for command in (sync, conflicts, central):
-        cli.add_command(command)
-
-
 def short(change_id: str | None) -> str:
     return change_id[-8:] if change_id else "-"
 

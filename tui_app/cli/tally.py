@@ -10,10 +10,6 @@ from tui_app.i18n import pick, t
 from tui_app.services import tally as tally_service
 
 
-def register(cli: click.Group) -> None:
-    cli.add_command(tally)
-
-
 @click.command(help=t("cli.tally.help"))
 @click.option("--campaign", help=t("cli.opt.campaign"))
 @click.option("--from", "day_from", help=t("cli.opt.from"))

@@ -11,6 +11,7 @@ import datetime as dt
 import re
 import tomllib
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from tui_app.domain.documents import WHEN, DocumentSpec, pattern_problem
@@ -197,6 +198,22 @@ class Pack:
     def retired_in(self, action_id: str | None) -> set[str]:
         """Retired field ids of the action (or of any action): tallies may not use them."""
         return {r for action in self._actions(action_id) for r in action.retired}
+
+
+def parsed(text: str, source: str) -> Pack:
+    """`parse_pack`, once per text in a process, whoever asks and under whatever name:
+    every command opens a context, and a central read finds the same text in its store
+    (or shipped) that the laptop parsed; a parse costs ~8 ms, the costliest part of a
+    command's start. A text that fails is parsed again to name `source` in the error."""
+    try:
+        return _parsed_text(text)
+    except PackError:
+        return parse_pack(text, source)
+
+
+@lru_cache(maxsize=32)
+def _parsed_text(text: str) -> Pack:
+    return parse_pack(text, "-")
 
 
 def parse_pack(text: str, source: str) -> Pack:

@@ -14,8 +14,8 @@ from contextlib import contextmanager
 from typing import Any
 
 from tui_app.domain import tally as tally_rules
+from tui_app.domain.pack import parsed
 from tui_app.errors import FieldLogError
-from tui_app.services.context import parsed
 from tui_app.services.tally import TallyResult
 from tui_app.store.records import ListQuery
 from tui_app.sync.central import CentralStore, open_central

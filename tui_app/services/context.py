@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from tui_app.domain.ids import new_id, utc_now
-from tui_app.domain.pack import Pack, parse_pack
+from tui_app.domain.pack import Pack, parsed
 from tui_app.errors import FieldLogError
+from tui_app.paths import PACKS_DIR
 from tui_app.services import backups
 from tui_app.store import packs as pack_store
 from tui_app.store import settings as setting_store
@@ -25,14 +25,6 @@ ROUTINE_CAMPAIGN = "routine"
 DEFAULT_TZ = "Asia/Shanghai"
 
 
-PACKS_DIR = Path(__file__).resolve().parent.parent / "packs"
-
-
-@lru_cache(maxsize=32)
-def parsed(text: str, source: str) -> Pack:
-    """`parse_pack`, once per text in a process: every command and every app session
-    opens a context, and reading the installed packs is the costliest part of that."""
-    return parse_pack(text, source)
 
 
 def shipped_packs() -> dict[str, str]:

@@ -9,15 +9,18 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tui_app.domain.filenames import safe_stem
 from tui_app.domain.pack import Pack
 from tui_app.errors import FieldLogError
 from tui_app.i18n import pick, t
-from tui_app.report import document, ledgers
+from tui_app.report import document
 from tui_app.services import tally as tally_service
 from tui_app.services.context import Context
-from tui_app.store import ledgers as ledger_store
+
+if TYPE_CHECKING:  # the ledgers (and their .xlsx writer) load only with an export
+    from tui_app.report import ledgers
 
 REPORT_FORMATS = ("md", "txt", "docx")
 SCOPES = ("local", "central")  # this laptop's records, or every inspector's (central store)
@@ -160,6 +163,9 @@ def output_path(report: Report, fmt: str, output: Path | None) -> Path:
 
 def ledger_tables(ctx: Context, span: Period) -> list[ledgers.Table]:
     """Every ledger of the period, the summary (统计报表) and the report's figures."""
+    from tui_app.report import ledgers
+    from tui_app.store import ledgers as ledger_store
+
     args = (ctx.db, span.pack.id, span.day_from.isoformat(), span.day_to.isoformat())
     readers = {
         "inspection": ledger_store.inspections, "case": ledger_store.cases,
@@ -189,6 +195,8 @@ def export(ctx: Context, fmt: str, target: Path | None, campaign: str | None = N
     A whole campaign can take minutes; `progress` (sheet, rows written, done) lets the
     caller show it moving, however it shows things.
     """
+    from tui_app.report import ledgers
+
     span = period(ctx, campaign, day_from, day_to)
     tables = ledger_tables(ctx, span)
     stem = safe_stem(t("ledger.file_stem", name=pick(span.pack.name), day=span.day_to.isoformat()))

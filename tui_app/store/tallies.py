@@ -38,11 +38,34 @@ LATEST_WHOLE_SQL = ("SELECT COUNT(*), SUM(state) FROM tally_latest_key WHERE cam
                     "AND tally_id = {p}")
 
 
+Statement = tuple[str, Sequence[Any]]  # (SQL, args)
+
+
+def outside_statement(mark: str, table: str, campaign: str, tally_id: str, day_from: str,
+                      day_to: str) -> Statement:
+    """Whether any row of the tally in `table` lies outside the period (two index seeks)."""
+    return (OUTSIDE_SQL.format(table=table, p=mark),
+            (campaign, tally_id, day_from, campaign, tally_id, day_to))
+
+
 def outside(query: Query, mark: str, table: str, campaign: str, tally_id: str, day_from: str,
             day_to: str) -> bool:
     """Does any row of the tally in `table` lie outside the period? (two index seeks)"""
-    sql = OUTSIDE_SQL.format(table=table, p=mark)
-    return bool(query(sql, (campaign, tally_id, day_from, campaign, tally_id, day_to))[0][0])
+    return bool(query(*outside_statement(mark, table, campaign, tally_id, day_from, day_to))[0][0])
+
+
+def latest_statement(mark: str, cut: bool, campaign: str, tally_id: str, day_from: str,
+                     day_to: str) -> Statement:
+    """A `latest` tally's (keys, total) over the period; `cut`: the period leaves some of
+    the tally's rows out (`outside`). See `latest_state`."""
+    if cut:
+        return LATEST_IN_PERIOD_SQL.format(p=mark), (day_from, day_to, campaign, tally_id)
+    return LATEST_WHOLE_SQL.format(p=mark), (campaign, tally_id)
+
+
+def latest_aggregate(rows: list[tuple[Any, ...]]) -> Aggregate:
+    """The rows of a `latest_statement` as the tally's figures."""
+    return Aggregate(total=int(rows[0][1] or 0), keys=int(rows[0][0] or 0))
 
 
 def latest_state(query: Query, mark: str, campaign: str, tally_id: str, day_from: str,
@@ -54,11 +77,9 @@ def latest_state(query: Query, mark: str, campaign: str, tally_id: str, day_from
     today), its `tally_latest_key` rows answer: one per entity, kept on every write.
     Otherwise each entity's latest row up to the period's end is sought (one index seek
     per entity, never a sort of the period's rows)."""
-    if outside(query, mark, "tally_latest", campaign, tally_id, day_from, day_to):
-        row = query(LATEST_IN_PERIOD_SQL.format(p=mark), (day_from, day_to, campaign, tally_id))
-    else:
-        row = query(LATEST_WHOLE_SQL.format(p=mark), (campaign, tally_id))
-    return Aggregate(total=int(row[0][1] or 0), keys=int(row[0][0] or 0))
+    cut = outside(query, mark, "tally_latest", campaign, tally_id, day_from, day_to)
+    return latest_aggregate(query(*latest_statement(mark, cut, campaign, tally_id, day_from,
+                                                    day_to)))
 
 
 def _query(db: Database) -> Query:

@@ -11,10 +11,12 @@ supplies its dialect in a few hooks:
 - `_rows_in(cur, sql, ids)`: the rows of a statement whose `{ids}` is "this column is one
   of `ids`" (SQLite: `IN (?, …)` lists of bounded length; PostgreSQL: one array);
 - `_versions()`: the migrations the store records (empty when it has none);
+- `_reads(statements)`: the rows of several independent reads (PostgreSQL pipelines them
+  with their BEGIN and COMMIT in one round trip; SQLite runs them one after another);
 - `_log(cur, changes, …)` appends decided changes to the log (SQLite: executemany;
   PostgreSQL: binary COPY), `_current(cur, ids)` reads records' newest revisions;
 - the log's order: a position is `positions` numbers (SQLite `(seq,)`, PostgreSQL
-  `(xid, seq)`); `_after(cur, position, limit)` reads the changes after one, `_head(cur)`
+  `(xid, seq)`); `_after(cur, position, limit)` reads the changes after one, `head_sql`
   the newest, `_hidden(cur, position)` says whether committed changes after it are still
   hidden (PostgreSQL's horizon; waited for up to `horizon_wait_s`). A pull cursor is
   `epoch:position` and the materialised watermark is the position, numbers joined by `:`.
@@ -67,6 +69,20 @@ _CURRENT_UPSERT = (
     " voided = excluded.voided, entity_id = excluded.entity_id, body = excluded.body")
 
 
+_PACK_SQL = ("SELECT body FROM change WHERE kind = {p} AND record_id = {p}"
+             " ORDER BY rev DESC LIMIT 1")
+
+
+def _pack_text(rows: Sequence[tuple[Any, ...]]) -> str | None:
+    """The TOML of a pack change's body (the first of `rows`), if any."""
+    return json.loads(rows[0][0])["source"] if rows else None
+
+
+def _head_of(rows: Sequence[Sequence[Any]]) -> Position | None:
+    """The position in the rows of `head_sql` (None for an empty log)."""
+    return tuple(int(p) for p in rows[0]) if rows else None
+
+
 def _position(row: Sequence[Any]) -> Position:
     return tuple(int(p) for p in row[:-5])
 
@@ -85,6 +101,7 @@ class SqlCentral(ABC):
 
     mark: str  # the placeholder of the engine's driver
     positions: int  # how many numbers a position in the log has
+    head_sql: str  # the newest position's numbers in the log (no row when it is empty)
     horizon_wait_s = 0.0  # how long a read waits for committed changes still hidden
     engine: str  # its central migrations are in migrations/central/<engine>/
     conn: Any  # the engine's connection
@@ -126,14 +143,20 @@ class SqlCentral(ABC):
     def _after(self, cur: Conn, position: Position, limit: int) -> list[tuple[Any, ...]]:
         """Up to `limit` log rows after `position`, in the log's order."""
 
-    @abstractmethod
     def _head(self, cur: Conn) -> Position | None:
         """The newest position in the log (None when it is empty)."""
+        return _head_of(cur.execute(self.head_sql).fetchall())
 
     def _hidden(self, cur: Conn, position: Position) -> bool:
         """Are there committed changes after `position` that reads cannot see yet? Never
         on SQLite: one writer at a time, so a change is seen once committed."""
         return False
+
+    def _reads(self, statements: Sequence[mat.Statement]) -> list[list[tuple[Any, ...]]]:
+        """The rows of each of several independent reads, in order. On SQLite a statement
+        costs no round trip: they simply run one after another."""
+        with self._reading() as cur:
+            return [cur.execute(sql, args).fetchall() for sql, args in statements]
 
     # ------------------------------------------------------------------ schema
 
@@ -262,7 +285,10 @@ class SqlCentral(ABC):
         Campaigns counted with another pack than the one in force are recounted first.
         Each chunk of the log goes in with its watermark in one write transaction. As a
         pull does, it waits a moment for committed changes still hidden, so a read right
-        after a sync counts what that sync was told is stored."""
+        after a sync counts what that sync was told is stored. A read that finds nothing
+        to do (`_caught_up`, the usual case after a sync) takes no lock and writes nothing."""
+        if self._caught_up():
+            return 0
         total = 0
         deadline = time.monotonic() + self.horizon_wait_s
         with self._writing("materialize") as cur:
@@ -284,6 +310,23 @@ class SqlCentral(ABC):
                 if not self._hidden(cur, after) or time.monotonic() >= deadline:
                     return total
             time.sleep(0.05)
+
+    def _caught_up(self) -> bool:
+        """Nothing to catch up: no campaign counted with another pack than the one in
+        force, and no change in the log after the watermark (a committed change the
+        engine still hides is after it too, and `materialize` then waits for it as
+        before). Read with no lock: a district read beside a sync's catch-up does not
+        queue behind it, and on PostgreSQL it costs two round trips (`_reads`) where
+        taking the lock twice and looking cost eleven."""
+        counted, mark, head = self._reads([
+            (f"SELECT k, v FROM meta WHERE k LIKE {self.mark}", (mat.COUNTED + "%",)),
+            ("SELECT v FROM meta WHERE k = 'materialized'", ()), (self.head_sql, ())])
+        newest = _head_of(head)
+        if newest is not None and newest > tuple(int(p) for p in str(mark[0][0]).split(":")):
+            return False
+        campaigns = [key.removeprefix(mat.COUNTED) for key, _ in counted]
+        sources = dict(zip(campaigns, self._pack_sources(campaigns), strict=True))
+        return not mat.stale_campaigns(counted, sources.get)
 
     def _apply_plan(self, cur: Conn, changes: list[Change]) -> None:
         """One chunk of the log into current rows, facts, marks and merges."""
@@ -330,21 +373,25 @@ class SqlCentral(ABC):
     # ------------------------------------------------------------------ the read model
 
     def pack_source(self, campaign_id: str) -> str | None:
-        with self._reading() as cur:
-            return self._pack_in(cur, campaign_id)
+        return self._pack_sources([campaign_id])[0]
+
+    def _pack_sources(self, campaign_ids: Sequence[str]) -> list[str | None]:
+        """The TOML of each campaign's newest pack in the log (None where none was pushed),
+        read as one batch (none for no campaigns: not even a round trip)."""
+        if not campaign_ids:
+            return []
+        return [_pack_text(rows) for rows in self._reads(
+            [(_PACK_SQL.format(p=self.mark), (PACK_KIND, c)) for c in campaign_ids])]
 
     def _pack_in(self, cur: Conn, campaign_id: str) -> str | None:
         """The TOML of the newest version of a campaign's pack in the log, if any."""
-        row = cur.execute(f"SELECT body FROM change WHERE kind = {self.mark} AND record_id ="
-                          f" {self.mark} ORDER BY rev DESC LIMIT 1",
-                          (PACK_KIND, campaign_id)).fetchone()
-        return json.loads(row[0])["source"] if row else None
+        return _pack_text(cur.execute(_PACK_SQL.format(p=self.mark),
+                                      (PACK_KIND, campaign_id)).fetchall())
 
     def aggregate(self, campaign: str, day_from: str, day_to: str, summed: Sequence[str],
                   distinct: Sequence[str], latest: Sequence[str] = ()) -> dict[str, Aggregate]:
-        with self._reading() as cur:
-            return mat.aggregate(lambda sql, args: cur.execute(sql, args).fetchall(), self.mark,
-                                 campaign, day_from, day_to, summed, distinct, latest)
+        return mat.aggregate(self._reads, self.mark, campaign, day_from, day_to, summed,
+                             distinct, latest)
 
     def page(self, query: Any) -> list[dict[str, Any]]:
         where, params = mat.list_where(query, self.mark)

@@ -12,23 +12,25 @@ import hashlib
 import json
 import os
 import sqlite3
-import tempfile
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tui_app.domain.ids import utc_now
 from tui_app.errors import FieldLogError
 from tui_app.store import migrate
-from tui_app.store.blobs import Flusher, settle
 from tui_app.store.db import immediate
 from tui_app.sync.blobs import CHUNK, MAX_BLOB, check_sha
 from tui_app.sync.central import Known, contended, decide, first_owners, sqlite_path
 from tui_app.sync.protocol import BUREAU, Change, PushResult
 from tui_app.sync.sql_central import LOG_COLUMNS, SqlCentral
 from tui_app.sync.templates import missing_templates
+
+if TYPE_CHECKING:
+    from tui_app.store.blobs import Flusher
 
 _CHUNK = 500  # ids per IN (...) list, well under SQLite's variable limit
 # `.ready/` files this process verified as they arrived (any of its stores: the service
@@ -68,7 +70,6 @@ class SqliteCentral(SqlCentral):
             raise FieldLogError("sync.unreachable", url=url, detail=str(exc)) from None
         self.conn = conn
         self.blob_root = path.with_name(path.stem + ".blobs")
-        self._flusher = Flusher()
         if not create:
             self._check_schema()
 
@@ -192,10 +193,7 @@ class SqliteCentral(SqlCentral):
         return cur.execute(f"SELECT seq, {LOG_COLUMNS} FROM change WHERE seq > ?"
                            " ORDER BY seq LIMIT ?", (*position, limit)).fetchall()
 
-    @staticmethod
-    def _head(cur: sqlite3.Connection) -> tuple[int, ...] | None:
-        seq = cur.execute("SELECT MAX(seq) FROM change").fetchone()[0]
-        return None if seq is None else (seq,)
+    head_sql = "SELECT seq FROM change ORDER BY seq DESC LIMIT 1"
 
     # ------------------------------------------------------------------ blobs (sync/blobs.py)
 
@@ -279,6 +277,14 @@ class SqliteCentral(SqlCentral):
         """Every verified upload onto the disk and into the folder, flushed together."""
         self._settle([path for paths in self._waiting().values() for path in paths])
 
+    @cached_property
+    def _flusher(self) -> Flusher:
+        """The background fsyncs of uploads, made by the first blob: a store that is only
+        read never imports store.blobs and its thread pool."""
+        from tui_app.store.blobs import Flusher
+
+        return Flusher()
+
     def _settle(self, waiting: Sequence[Path]) -> None:
         """Flush `waiting` and move each into the folder. A file this process did not
         verify (left by a crash, when its bytes may never have reached the disk, or by
@@ -293,6 +299,8 @@ class SqliteCentral(SqlCentral):
                 spare.append(path)
             elif path in _VERIFIED or _hashes_to(path):
                 moves[sha] = path
+        from tui_app.store.blobs import settle
+
         settle([(path, self._blob_file(sha)) for sha, path in moves.items()], self._flusher)
         for path in spare:
             path.unlink(missing_ok=True)
@@ -311,6 +319,8 @@ class SqliteCentral(SqlCentral):
 def _start(partial: Path, data: bytes) -> None:
     """A fresh upload at offset 0: a new file put in place of any earlier one, so its
     inode differs from the file another store's running hash was computed on."""
+    import tempfile  # uploads only: a store that is only read does without
+
     partial.parent.mkdir(parents=True, exist_ok=True)
     fd, name = tempfile.mkstemp(dir=partial.parent, prefix=partial.name + ".")
     with os.fdopen(fd, "wb", buffering=0) as out:
