@@ -127,3 +127,23 @@ def test_record_show_reads_as_a_person_would(fieldlog: Fieldlog, tmp_path: Path)
     assert "重点场所" in shown and "检查情况" in shown
     for raw in ("entity_id", "started_at", "False", "{'", "Z "):
         assert raw not in shown
+
+
+def test_command_lists_show_a_whole_first_sentence_in_80_cells(fieldlog: Fieldlog) -> None:
+    """A Chinese help text has no `. ` and no spaces for click to cut at: click listed
+    `central snapshot` as a bare `...`. Every command of every group shows words, cut
+    after a clause with "…" when long, and the line stays within 80 cells."""
+    from rich.cells import cell_len
+
+    groups = [[], *([name] for name in ("campaign", "entity", "record", "case", "complaint",
+                                        "activity", "attachment", "central", "token"))]
+    for lang in ("zh", "en"):
+        for group in groups:
+            shown = fieldlog("--lang", lang, *group, "--help").stdout.splitlines()
+            listed = shown[next(i for i, line in enumerate(shown)
+                                if line.strip() in ("命令:", "Commands:")) + 1:]
+            for line in listed:
+                name, _, words = line.strip().partition(" ")
+                assert words.strip() not in ("", "...", "…"), (lang, group, line)
+                assert cell_len(line) <= 80, (lang, group, line)
+    assert "snapshot  为新笔记本生成全区快照" in fieldlog("central", "--help").stdout

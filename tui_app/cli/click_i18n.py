@@ -10,7 +10,9 @@ is built; the help formatter, click's own extension point, puts them in Chinese 
 writes the line, so the language chosen for this call decides. click lines its help
 columns up by counting characters, and a Chinese character takes two terminal cells:
 `install()` has click count cells instead, so `-o, --output 路径` keeps its help text in
-the column of the others.
+the column of the others. A command list shows each command's first sentence, which
+click finds by `. ` and cuts at spaces; a Chinese sentence has neither, so click showed
+a bare `...`: `install()` cuts Chinese help at its own sentence marks, by cells.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from __future__ import annotations
 import gettext
 
 import click
+import click.core
 import click.formatting
 
 from tui_app.i18n import get_lang
@@ -122,10 +125,46 @@ def _cells(text: str) -> int:
     return cell_len(click.unstyle(text))
 
 
+_original_short_help = click.core._make_default_short_help
+SENTENCE_ENDS = "。；！？"  # where a Chinese command's short help ends
+CLAUSE_ENDS = "，、：；"  # where it may be cut, with "…", when its sentence is too long
+
+
+def _short_help(text: str, max_length: int = 45) -> str:
+    """A command's one-line help in a command list: click's own for text without wide
+    characters; else the first Chinese sentence (up to its 。), cut after a clause
+    (at ，、：) with "…" when it takes more than `max_length` cells."""
+    full = text
+    text = " ".join(text.partition("\n\n")[0].split())
+    if _cells(text) == len(text):
+        return _original_short_help(full, max_length)
+    ends = [text.index(mark) for mark in SENTENCE_ENDS if mark in text]
+    if ends:
+        text = text[:min(ends) + 1]
+    if _cells(text) <= max_length:
+        return text
+    cut = ""
+    for i, char in enumerate(text):
+        if _cells(text[:i + 1]) > max_length - 1:
+            break
+        if char in CLAUSE_ENDS:
+            cut = text[:i]
+    return (cut or _cut_cells(text, max_length - 1)) + "…"
+
+
+def _cut_cells(text: str, cells: int) -> str:
+    """The longest start of `text` that takes at most `cells` terminal cells."""
+    while _cells(text) > cells:
+        text = text[:-1]
+    return text
+
+
 def install() -> None:
     """Answer click's gettext lookups from CLICK_ZH, write its usage lines with
-    UsageFormatter and measure its help columns in cells (idempotent)."""
+    UsageFormatter, measure its help columns in cells and cut Chinese short help at its
+    sentence marks (idempotent)."""
     gettext.dgettext = _dgettext
     gettext.dngettext = _dngettext
     click.Context.formatter_class = UsageFormatter
     click.formatting.term_len = _cells
+    click.core._make_default_short_help = _short_help
