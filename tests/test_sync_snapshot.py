@@ -343,3 +343,39 @@ def test_a_full_disk_while_taking_the_snapshot_says_so_and_loses_nothing(
     finally:
         if subprocess.run(["umount", str(mount)], capture_output=True).returncode:
             subprocess.run(["umount", "-l", str(mount)], check=False)
+
+
+@pytest.mark.parametrize("other_open", [False, True], ids=["alone", "other_connection"])
+def test_a_save_while_the_snapshot_downloads_is_kept_and_found(
+        tmp_path: Path, central_url: str, monkeypatch: pytest.MonkeyPatch,
+        other_open: bool) -> None:
+    """The TUI saves a record after the sync found the laptop new and before the copy:
+    the copy must not write the snapshot over it (its revision, its search index, its
+    tallies), so the laptop pulls as before instead and keeps what it saved."""
+    import tui_app.services.snapshot as snapshot_service
+
+    _half_built(tmp_path, central_url)
+    fast = Laptop(tmp_path / "fast", "王五", "3201003")
+    real = snapshot_service.download
+    saved: list[str] = []
+
+    def download_then_save(*args: object) -> None:
+        real(*args)  # type: ignore[arg-type]
+        saved.extend(fast.add(2, badge="3201003"))
+        fast.edit(saved[0], "快照下载时保存的记录")
+
+    other = Database(fast.db) if other_open else None
+    try:
+        with monkeypatch.context() as patch:
+            patch.setattr(snapshot_service, "download", download_then_save)
+            shown = fast.sync(central_url).output
+    finally:
+        if other is not None:
+            other.close()
+    assert saved and "from the district snapshot" not in shown
+    _index_ok(fast.db)
+    found = fast.json("record", "list", "--search", "快照下载时保存")
+    assert [r["id"] for r in found] == [saved[0]]  # type: ignore[union-attr, index]
+    assert fast.json("tally") == fast.json("tally", "--scope", "central", "--central",
+                                           central_url)
+    assert set(saved) <= set(fast.records())

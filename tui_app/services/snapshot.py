@@ -110,6 +110,8 @@ def take(ctx: Context, central: SnapshotPort, epoch: str, report: Report) -> Tak
         if problem:
             return Taken(notices=[problem])
         records = _taken_alone(ctx, path, report)
+    except snapshot_store.NotNew:  # saved meanwhile: its work is merged by the pull
+        return Taken()
     except (OSError, sqlite3.Error) as exc:  # a full disk, say: rolled back, pull instead
         return Taken(notices=[("sync.snapshot_unusable", {"detail": str(exc)})])
     finally:

@@ -34,11 +34,19 @@ Step = Callable[[int, int], None]  # tables copied, tables in all
 def is_new(db: Database) -> bool:
     """Has this laptop no record of its own and never pulled? Only then may it start
     from a snapshot: anything else it holds would have to be merged, which is a pull."""
-    conn = db.conn
-    return (conn.execute("SELECT 1 FROM revision LIMIT 1").fetchone() is None
-            and conn.execute("SELECT 1 FROM outbox LIMIT 1").fetchone() is None
-            and conn.execute("SELECT 1 FROM sync_state WHERE k = 'cursor' AND v IS NOT NULL"
-                             ).fetchone() is None)
+    return _is_new(db.conn)
+
+
+def _is_new(conn: sqlite3.Connection) -> bool:
+    return (conn.execute("SELECT 1 FROM main.revision LIMIT 1").fetchone() is None
+            and conn.execute("SELECT 1 FROM main.outbox LIMIT 1").fetchone() is None
+            and conn.execute("SELECT 1 FROM main.sync_state WHERE k = 'cursor'"
+                             " AND v IS NOT NULL").fetchone() is None)
+
+
+class NotNew(Exception):
+    """The laptop saved or pulled something since it was found new (the TUI saving while
+    the sync downloads): taking the snapshot would write over it, so it pulls instead."""
 
 
 def pack_hashes(conn: sqlite3.Connection) -> dict[str, str]:
@@ -111,6 +119,8 @@ def _replace_pages(conn: sqlite3.Connection, snapshot: Path, step: Step) -> int:
     conn.execute("ATTACH DATABASE ? AS " + _ALIAS, (str(snapshot),))
     conn.execute("BEGIN EXCLUSIVE")
     try:
+        if not _is_new(conn):  # checked again under the lock the copy keeps to its end
+            raise NotNew
         for table in OWN_TABLES:
             conn.execute(f'DELETE FROM {_ALIAS}."{table}"')
             conn.execute(f'INSERT INTO {_ALIAS}."{table}" SELECT * FROM main."{table}"')
@@ -154,6 +164,8 @@ def _copy_all(conn: sqlite3.Connection, step: Step) -> int:
     """The copy's one transaction; the revisions it took."""
     conn.execute("BEGIN IMMEDIATE")
     try:
+        if not _is_new(conn):  # checked again in the copy's own transaction
+            raise NotNew
         tables = _copied_tables(conn)
         rebuilt = _drop_extras(conn, tables)
         for done, table in enumerate(tables, 1):
