@@ -190,7 +190,7 @@ def _drop_part(url: str, sha: str) -> None:
 
 
 @pytest.mark.parametrize("spoil", ["tampered", "part_missing", "newer_schema", "other_pack",
-                                   "other_epoch"])
+                                   "unshipped_pack", "other_epoch"])
 def test_an_unfit_snapshot_is_said_so_and_the_laptop_pulls_from_nothing(
         tmp_path: Path, central_url: str, monkeypatch: pytest.MonkeyPatch, spoil: str) -> None:
     _half_built(tmp_path, central_url)
@@ -198,6 +198,7 @@ def test_an_unfit_snapshot_is_said_so_and_the_laptop_pulls_from_nothing(
     expected = {"tampered": "did not match its hash", "part_missing": "could not be opened",
                 "newer_schema": "built by a newer FieldLog",
                 "other_pack": "another version of the pack 'zhongqiu'",
+                "unshipped_pack": "another version of the pack 'newer_release'",
                 "other_epoch": "predates the central store's restore"}[spoil]
     if spoil == "tampered":
         _tamper_part(central_url, record["parts"][0][0])
@@ -207,6 +208,8 @@ def test_an_unfit_snapshot_is_said_so_and_the_laptop_pulls_from_nothing(
         _set(central_url, "schema_version", 999)
     elif spoil == "other_pack":
         _set(central_url, "packs", json.dumps({**record["packs"], "zhongqiu": "0" * 64}))
+    elif spoil == "unshipped_pack":  # built by a FieldLog shipping a pack this one lacks
+        _set(central_url, "packs", json.dumps({**record["packs"], "newer_release": "1" * 64}))
     else:
         _set(central_url, "cursor", "an-older-epoch:" + record["cursor"].split(":", 1)[1])
     spoilt = Laptop(tmp_path / "spoilt", "王五", "3201003")

@@ -160,7 +160,8 @@ def _clear_leftovers(db_path: Path) -> None:
 
 def _refusal(ctx: Context, info: SnapshotInfo, epoch: str) -> Notice | None:
     """Why this laptop must not take `info`, or None: another epoch (the store was
-    restored since), a schema newer than this FieldLog, or a pack counted otherwise."""
+    restored since), a schema newer than this FieldLog, or a pack counted otherwise or
+    not shipped with this FieldLog."""
     if info.cursor.split(":")[0] != epoch:
         return ("sync.snapshot_other_epoch", {"built_at": info.built_at})
     known = max((v for v, _ in migrate.available(migrate.migrations_root())), default=0)
@@ -168,7 +169,9 @@ def _refusal(ctx: Context, info: SnapshotInfo, epoch: str) -> Notice | None:
         return ("sync.snapshot_newer", {"found": str(info.schema_version), "known": str(known)})
     ours = snapshot_store.pack_hashes(ctx.db.conn)
     for pack_id, sha in sorted(info.packs.items()):
-        if pack_id in ours and ours[pack_id] != sha:
+        # a pack this FieldLog does not ship would stay as if imported here: pushed as
+        # the bureau's at every sync (refused for an inspector), its tallies not ours
+        if ours.get(pack_id) != sha:
             return ("sync.snapshot_other_pack", {"pack": pack_id})
     return None
 
