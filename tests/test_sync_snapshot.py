@@ -382,3 +382,28 @@ def test_a_save_while_the_snapshot_downloads_is_kept_and_found(
     assert fast.json("tally") == fast.json("tally", "--scope", "central", "--central",
                                            central_url)
     assert set(saved) <= set(fast.records())
+
+
+def test_a_download_cleared_by_a_second_sync_is_never_taken_as_empty(
+        tmp_path: Path, central_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A second sync of the same new laptop (the TUI's and a terminal's) clears the
+    downloads it finds beside the database, this one's too: the first must not then take
+    a file made afresh in its place (no record, the snapshot's cursor) and never pull
+    what came before that cursor; it pulls everything instead."""
+    import tui_app.services.snapshot as snapshot_service
+
+    _half_built(tmp_path, central_url)
+    fast = Laptop(tmp_path / "fast", "王五", "3201003")
+    slow = Laptop(tmp_path / "slow", "王五", "3201003")
+    real = snapshot_service.download
+
+    def download_then_cleared(port: object, info: object, dest: Path, report: object) -> None:
+        real(port, info, dest, report)  # type: ignore[arg-type]
+        snapshot_service._clear_leftovers(fast.db)  # the other sync's start
+
+    with monkeypatch.context() as patch:
+        patch.setattr(snapshot_service, "download", download_then_cleared)
+        shown = fast.sync(central_url).output
+    assert "from the district snapshot" not in shown
+    _plain(slow, central_url, monkeypatch)
+    _assert_same(fast, slow)

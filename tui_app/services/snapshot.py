@@ -106,7 +106,7 @@ def take(ctx: Context, central: SnapshotPort, epoch: str, report: Report) -> Tak
         except FieldLogError as exc:  # a part gone, the link cut: pull instead
             return Taken(notices=[("sync.snapshot_unusable", {"detail": exc.message()})])
         crash_point("snapshot_downloaded")
-        problem = _upgraded(path)
+        problem = _upgraded(path, info)
         if problem:
             return Taken(notices=[problem])
         records = _taken_alone(ctx, path, report)
@@ -176,18 +176,26 @@ def _refusal(ctx: Context, info: SnapshotInfo, epoch: str) -> Notice | None:
     return None
 
 
-def _upgraded(path: Path) -> Notice | None:
+def _upgraded(path: Path, info: SnapshotInfo) -> Notice | None:
     """Bring a downloaded file of an older schema up to this FieldLog's (the same
-    migrations a laptop's own database runs), or say why it cannot be taken."""
+    migrations a laptop's own database runs), or say why it cannot be taken. The file
+    must still be the download, at the record's cursor: another sync of this laptop
+    clears the downloads beside it, and a file made afresh in its place would be taken
+    as a district with nothing before that cursor."""
     try:
+        if not path.exists():
+            return ("sync.snapshot_damaged", {"sha": info.sha256[:12]})
         Database(path).close()
-        conn = sqlite3.connect(path)
+        conn = sqlite3.connect(snapshot_store.existing(path), uri=True)
         try:  # its pages are written over the laptop's as they are: no WAL to carry
             conn.execute("PRAGMA journal_mode=DELETE")
+            held = conn.execute("SELECT v FROM sync_state WHERE k = 'cursor'").fetchone()
         finally:
             conn.close()
     except FieldLogError as exc:
         return ("sync.snapshot_unusable", {"detail": exc.message()})
     except sqlite3.Error as exc:
         return ("sync.snapshot_unusable", {"detail": str(exc)})
+    if held is None or held[0] != info.cursor:
+        return ("sync.snapshot_damaged", {"sha": info.sha256[:12]})
     return None

@@ -61,6 +61,12 @@ def schema_version(conn: sqlite3.Connection) -> int:
     return int(conn.execute("SELECT COALESCE(MAX(version), 0) FROM _migrations").fetchone()[0])
 
 
+def existing(path: Path) -> str:
+    """`path` as a URI SQLite opens only if the file is there (read-write): a download
+    another sync cleared must fail to open, never be made afresh and empty."""
+    return path.resolve().as_uri() + "?mode=rw"
+
+
 def strip_own(path: Path) -> None:
     """Empty the builder's own rows out of a built file, then compact it (VACUUM): the
     file travels page-ordered and without free pages."""
@@ -93,7 +99,7 @@ def take(db_path: Path, snapshot: Path, step: Step) -> int:
     only the few pages the new laptop had. Otherwise (the TUI's other threads have it
     open) the tables are copied row by row in WAL mode (`_copy_all`), and the other
     connections see the new state when it commits."""
-    conn = sqlite3.connect(db_path, isolation_level=None, timeout=0)
+    conn = sqlite3.connect(db_path, isolation_level=None, timeout=0, uri=True)
     try:
         alone = _leave_wal(conn)
         conn.execute("PRAGMA busy_timeout=5000")
@@ -101,7 +107,7 @@ def take(db_path: Path, snapshot: Path, step: Step) -> int:
         if alone:
             return _replace_pages(conn, snapshot, step)
         conn.execute("PRAGMA cache_size=-262144")  # 256 MiB: the index builds sort in memory
-        conn.execute("ATTACH DATABASE ? AS " + _ALIAS, (str(snapshot),))
+        conn.execute("ATTACH DATABASE ? AS " + _ALIAS, (existing(snapshot),))
         try:
             return _copy_all(conn, step)
         finally:
@@ -116,7 +122,7 @@ BACKUP_STEP = 256  # pages (1 MiB) per backup step: a progress report, one trans
 def _replace_pages(conn: sqlite3.Connection, snapshot: Path, step: Step) -> int:
     """The laptop's own rows into the snapshot file, then its pages over the database."""
     conn.execute("PRAGMA locking_mode=EXCLUSIVE")  # kept from the first write to the close
-    conn.execute("ATTACH DATABASE ? AS " + _ALIAS, (str(snapshot),))
+    conn.execute("ATTACH DATABASE ? AS " + _ALIAS, (existing(snapshot),))
     conn.execute("BEGIN EXCLUSIVE")
     try:
         if not _is_new(conn):  # checked again under the lock the copy keeps to its end
@@ -130,7 +136,7 @@ def _replace_pages(conn: sqlite3.Connection, snapshot: Path, step: Step) -> int:
         conn.execute("ROLLBACK")
         raise
     conn.execute("DETACH DATABASE " + _ALIAS)
-    source = sqlite3.connect(snapshot)
+    source = sqlite3.connect(existing(snapshot), uri=True)
     try:
         source.backup(conn, pages=BACKUP_STEP,
                       progress=lambda _status, left, total: step(total - left, total))
