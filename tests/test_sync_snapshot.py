@@ -407,3 +407,22 @@ def test_a_download_cleared_by_a_second_sync_is_never_taken_as_empty(
     assert "from the district snapshot" not in shown
     _plain(slow, central_url, monkeypatch)
     _assert_same(fast, slow)
+
+
+def test_a_malformed_snapshot_row_is_no_snapshot_and_the_sync_goes_on(
+        tmp_path: Path, central_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A snapshot row the store cannot read (a hand-edited or damaged central file) is
+    not offered: the laptop pulls from nothing, and the sync is not stopped by it."""
+    _half_built(tmp_path, central_url)
+    _set(central_url, "parts", "not json")
+    spoilt = Laptop(tmp_path / "spoilt", "王五", "3201003")
+    slow = Laptop(tmp_path / "slow", "王五", "3201003")
+    shown = spoilt.sync(central_url).output
+    assert "from the district snapshot" not in shown
+    _plain(slow, central_url, monkeypatch)
+    _assert_same(spoilt, slow)
+    store = open_central(central_url)
+    try:
+        assert store.latest_snapshot() is None and store.snapshots() == []
+    finally:
+        store.close()
