@@ -24,7 +24,8 @@ from tui_app.services.context import shipped_packs
 
 ENDPOINTS = [("GET", "/v1/epoch"), ("POST", "/v1/push"), ("GET", "/v1/pull"),
              ("GET", "/v1/packs"), ("POST", "/v1/packs"), ("POST", "/v1/entities"),
-             ("POST", "/v1/records/x/owner")]
+             ("POST", "/v1/records/x/owner"), ("GET", "/v1/snapshot"),
+             ("GET", "/v1/blobs/" + "0" * 64)]
 TABLES = ("change", "conflict", "record_owner", "owner_event", "token")  # `current` is derived
 
 

@@ -135,3 +135,40 @@ def test_owners_kept_in_the_log_and_moved_alike_on_both_engines(
                        ["applied"]]
     assert (previous, again) == (INSPECTOR, OTHER)
     assert moves == [(True, OTHER)]  # first stores write no owner row: only the move
+
+
+def _kind_answers(url: str) -> list:
+    """A record's kind is its first revision's: a revision claiming another kind is
+    refused, so no one revises another's inspection by calling it an entity (which no
+    one owns), nor takes a shared entity for their own by calling it an inspection."""
+    record, entity = new_id(), new_id()
+    first = _change(record, 1)
+    shared = Change(new_id(), "entity", entity, 1, {"id": entity, "rev": 1, "name": "华联超市",
+                                                    "inspector_id": INSPECTOR})
+    store = open_central(url)
+    try:
+        answers = [[r.status for r in store.push(INSPECTOR, DEVICE, [first, shared])]]
+        as_entity = _change(record, 2, first.change_id, owner=OTHER, findings="冒充主体改写")
+        as_entity = Change(as_entity.change_id, "entity", record, 2, as_entity.body,
+                           first.change_id)
+        claimed = _change(entity, 2, shared.change_id, owner=OTHER)
+        answers.append([(r.status, r.reason) for r in store.push(OTHER, DEVICE,
+                                                                 [as_entity, claimed])])
+        renamed = Change(new_id(), "entity", entity, 2, {"id": entity, "rev": 2,
+                                                         "name": "华联超市（改）",
+                                                         "inspector_id": INSPECTOR},
+                         shared.change_id)
+        answers.append([r.status for r in store.push(INSPECTOR, DEVICE, [renamed])])
+    finally:
+        store.close()
+    return answers
+
+
+def test_a_revision_of_another_kind_is_refused_alike_on_both_engines(
+        tmp_path: Path, request: pytest.FixtureRequest) -> None:
+    sqlite = _kind_answers(_central("sqlite", tmp_path, request))
+    pg = _kind_answers(_central("postgresql", tmp_path, request))
+    assert pg == sqlite
+    assert sqlite == [["applied", "applied"],
+                      [("rejected", "kind_mismatch"), ("rejected", "kind_mismatch")],
+                      ["applied"]]

@@ -190,7 +190,7 @@ def _drop_part(url: str, sha: str) -> None:
 
 
 @pytest.mark.parametrize("spoil", ["tampered", "part_missing", "newer_schema", "other_pack",
-                                   "other_epoch"])
+                                   "unshipped_pack", "other_epoch"])
 def test_an_unfit_snapshot_is_said_so_and_the_laptop_pulls_from_nothing(
         tmp_path: Path, central_url: str, monkeypatch: pytest.MonkeyPatch, spoil: str) -> None:
     _half_built(tmp_path, central_url)
@@ -198,6 +198,7 @@ def test_an_unfit_snapshot_is_said_so_and_the_laptop_pulls_from_nothing(
     expected = {"tampered": "did not match its hash", "part_missing": "could not be opened",
                 "newer_schema": "built by a newer FieldLog",
                 "other_pack": "another version of the pack 'zhongqiu'",
+                "unshipped_pack": "another version of the pack 'newer_release'",
                 "other_epoch": "predates the central store's restore"}[spoil]
     if spoil == "tampered":
         _tamper_part(central_url, record["parts"][0][0])
@@ -207,6 +208,8 @@ def test_an_unfit_snapshot_is_said_so_and_the_laptop_pulls_from_nothing(
         _set(central_url, "schema_version", 999)
     elif spoil == "other_pack":
         _set(central_url, "packs", json.dumps({**record["packs"], "zhongqiu": "0" * 64}))
+    elif spoil == "unshipped_pack":  # built by a FieldLog shipping a pack this one lacks
+        _set(central_url, "packs", json.dumps({**record["packs"], "newer_release": "1" * 64}))
     else:
         _set(central_url, "cursor", "an-older-epoch:" + record["cursor"].split(":", 1)[1])
     spoilt = Laptop(tmp_path / "spoilt", "王五", "3201003")
@@ -343,3 +346,83 @@ def test_a_full_disk_while_taking_the_snapshot_says_so_and_loses_nothing(
     finally:
         if subprocess.run(["umount", str(mount)], capture_output=True).returncode:
             subprocess.run(["umount", "-l", str(mount)], check=False)
+
+
+@pytest.mark.parametrize("other_open", [False, True], ids=["alone", "other_connection"])
+def test_a_save_while_the_snapshot_downloads_is_kept_and_found(
+        tmp_path: Path, central_url: str, monkeypatch: pytest.MonkeyPatch,
+        other_open: bool) -> None:
+    """The TUI saves a record after the sync found the laptop new and before the copy:
+    the copy must not write the snapshot over it (its revision, its search index, its
+    tallies), so the laptop pulls as before instead and keeps what it saved."""
+    import tui_app.services.snapshot as snapshot_service
+
+    _half_built(tmp_path, central_url)
+    fast = Laptop(tmp_path / "fast", "王五", "3201003")
+    real = snapshot_service.download
+    saved: list[str] = []
+
+    def download_then_save(*args: object) -> None:
+        real(*args)  # type: ignore[arg-type]
+        saved.extend(fast.add(2, badge="3201003"))
+        fast.edit(saved[0], "快照下载时保存的记录")
+
+    other = Database(fast.db) if other_open else None
+    try:
+        with monkeypatch.context() as patch:
+            patch.setattr(snapshot_service, "download", download_then_save)
+            shown = fast.sync(central_url).output
+    finally:
+        if other is not None:
+            other.close()
+    assert saved and "from the district snapshot" not in shown
+    _index_ok(fast.db)
+    found = fast.json("record", "list", "--search", "快照下载时保存")
+    assert [r["id"] for r in found] == [saved[0]]  # type: ignore[union-attr, index]
+    assert fast.json("tally") == fast.json("tally", "--scope", "central", "--central",
+                                           central_url)
+    assert set(saved) <= set(fast.records())
+
+
+def test_a_download_cleared_by_a_second_sync_is_never_taken_as_empty(
+        tmp_path: Path, central_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A second sync of the same new laptop (the TUI's and a terminal's) clears the
+    downloads it finds beside the database, this one's too: the first must not then take
+    a file made afresh in its place (no record, the snapshot's cursor) and never pull
+    what came before that cursor; it pulls everything instead."""
+    import tui_app.services.snapshot as snapshot_service
+
+    _half_built(tmp_path, central_url)
+    fast = Laptop(tmp_path / "fast", "王五", "3201003")
+    slow = Laptop(tmp_path / "slow", "王五", "3201003")
+    real = snapshot_service.download
+
+    def download_then_cleared(port: object, info: object, dest: Path, report: object) -> None:
+        real(port, info, dest, report)  # type: ignore[arg-type]
+        snapshot_service._clear_leftovers(fast.db)  # the other sync's start
+
+    with monkeypatch.context() as patch:
+        patch.setattr(snapshot_service, "download", download_then_cleared)
+        shown = fast.sync(central_url).output
+    assert "from the district snapshot" not in shown
+    _plain(slow, central_url, monkeypatch)
+    _assert_same(fast, slow)
+
+
+def test_a_malformed_snapshot_row_is_no_snapshot_and_the_sync_goes_on(
+        tmp_path: Path, central_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A snapshot row the store cannot read (a hand-edited or damaged central file) is
+    not offered: the laptop pulls from nothing, and the sync is not stopped by it."""
+    _half_built(tmp_path, central_url)
+    _set(central_url, "parts", "not json")
+    spoilt = Laptop(tmp_path / "spoilt", "王五", "3201003")
+    slow = Laptop(tmp_path / "slow", "王五", "3201003")
+    shown = spoilt.sync(central_url).output
+    assert "from the district snapshot" not in shown
+    _plain(slow, central_url, monkeypatch)
+    _assert_same(spoilt, slow)
+    store = open_central(central_url)
+    try:
+        assert store.latest_snapshot() is None and store.snapshots() == []
+    finally:
+        store.close()

@@ -38,6 +38,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
                                 "id or revision does not match the content"),
     "sync.reason.missing_base": ("缺少所依据的上一版本",
                                  "the revision it was made from is missing"),
+    "sync.reason.kind_mismatch": ("记录类型与中心库已存的不符",
+                                  "the record kind differs from the one stored centrally"),
     "sync.reason.not_owner": ("记录属于其他执法人员，只能由本人上传",
                               "the record belongs to another inspector; only they may push it"),
     # ---- CLI

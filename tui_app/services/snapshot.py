@@ -106,10 +106,12 @@ def take(ctx: Context, central: SnapshotPort, epoch: str, report: Report) -> Tak
         except FieldLogError as exc:  # a part gone, the link cut: pull instead
             return Taken(notices=[("sync.snapshot_unusable", {"detail": exc.message()})])
         crash_point("snapshot_downloaded")
-        problem = _upgraded(path)
+        problem = _upgraded(path, info)
         if problem:
             return Taken(notices=[problem])
         records = _taken_alone(ctx, path, report)
+    except snapshot_store.NotNew:  # saved meanwhile: its work is merged by the pull
+        return Taken()
     except (OSError, sqlite3.Error) as exc:  # a full disk, say: rolled back, pull instead
         return Taken(notices=[("sync.snapshot_unusable", {"detail": str(exc)})])
     finally:
@@ -158,7 +160,8 @@ def _clear_leftovers(db_path: Path) -> None:
 
 def _refusal(ctx: Context, info: SnapshotInfo, epoch: str) -> Notice | None:
     """Why this laptop must not take `info`, or None: another epoch (the store was
-    restored since), a schema newer than this FieldLog, or a pack counted otherwise."""
+    restored since), a schema newer than this FieldLog, or a pack counted otherwise or
+    not shipped with this FieldLog."""
     if info.cursor.split(":")[0] != epoch:
         return ("sync.snapshot_other_epoch", {"built_at": info.built_at})
     known = max((v for v, _ in migrate.available(migrate.migrations_root())), default=0)
@@ -166,23 +169,33 @@ def _refusal(ctx: Context, info: SnapshotInfo, epoch: str) -> Notice | None:
         return ("sync.snapshot_newer", {"found": str(info.schema_version), "known": str(known)})
     ours = snapshot_store.pack_hashes(ctx.db.conn)
     for pack_id, sha in sorted(info.packs.items()):
-        if pack_id in ours and ours[pack_id] != sha:
+        # a pack this FieldLog does not ship would stay as if imported here: pushed as
+        # the bureau's at every sync (refused for an inspector), its tallies not ours
+        if ours.get(pack_id) != sha:
             return ("sync.snapshot_other_pack", {"pack": pack_id})
     return None
 
 
-def _upgraded(path: Path) -> Notice | None:
+def _upgraded(path: Path, info: SnapshotInfo) -> Notice | None:
     """Bring a downloaded file of an older schema up to this FieldLog's (the same
-    migrations a laptop's own database runs), or say why it cannot be taken."""
+    migrations a laptop's own database runs), or say why it cannot be taken. The file
+    must still be the download, at the record's cursor: another sync of this laptop
+    clears the downloads beside it, and a file made afresh in its place would be taken
+    as a district with nothing before that cursor."""
     try:
+        if not path.exists():
+            return ("sync.snapshot_damaged", {"sha": info.sha256[:12]})
         Database(path).close()
-        conn = sqlite3.connect(path)
+        conn = sqlite3.connect(snapshot_store.existing(path), uri=True)
         try:  # its pages are written over the laptop's as they are: no WAL to carry
             conn.execute("PRAGMA journal_mode=DELETE")
+            held = conn.execute("SELECT v FROM sync_state WHERE k = 'cursor'").fetchone()
         finally:
             conn.close()
     except FieldLogError as exc:
         return ("sync.snapshot_unusable", {"detail": exc.message()})
     except sqlite3.Error as exc:
         return ("sync.snapshot_unusable", {"detail": str(exc)})
+    if held is None or held[0] != info.cursor:
+        return ("sync.snapshot_damaged", {"sha": info.sha256[:12]})
     return None

@@ -34,11 +34,19 @@ Step = Callable[[int, int], None]  # tables copied, tables in all
 def is_new(db: Database) -> bool:
     """Has this laptop no record of its own and never pulled? Only then may it start
     from a snapshot: anything else it holds would have to be merged, which is a pull."""
-    conn = db.conn
-    return (conn.execute("SELECT 1 FROM revision LIMIT 1").fetchone() is None
-            and conn.execute("SELECT 1 FROM outbox LIMIT 1").fetchone() is None
-            and conn.execute("SELECT 1 FROM sync_state WHERE k = 'cursor' AND v IS NOT NULL"
-                             ).fetchone() is None)
+    return _is_new(db.conn)
+
+
+def _is_new(conn: sqlite3.Connection) -> bool:
+    return (conn.execute("SELECT 1 FROM main.revision LIMIT 1").fetchone() is None
+            and conn.execute("SELECT 1 FROM main.outbox LIMIT 1").fetchone() is None
+            and conn.execute("SELECT 1 FROM main.sync_state WHERE k = 'cursor'"
+                             " AND v IS NOT NULL").fetchone() is None)
+
+
+class NotNew(Exception):
+    """The laptop saved or pulled something since it was found new (the TUI saving while
+    the sync downloads): taking the snapshot would write over it, so it pulls instead."""
 
 
 def pack_hashes(conn: sqlite3.Connection) -> dict[str, str]:
@@ -51,6 +59,12 @@ def pack_hashes(conn: sqlite3.Connection) -> dict[str, str]:
 
 def schema_version(conn: sqlite3.Connection) -> int:
     return int(conn.execute("SELECT COALESCE(MAX(version), 0) FROM _migrations").fetchone()[0])
+
+
+def existing(path: Path) -> str:
+    """`path` as a URI SQLite opens only if the file is there (read-write): a download
+    another sync cleared must fail to open, never be made afresh and empty."""
+    return path.resolve().as_uri() + "?mode=rw"
 
 
 def strip_own(path: Path) -> None:
@@ -85,7 +99,7 @@ def take(db_path: Path, snapshot: Path, step: Step) -> int:
     only the few pages the new laptop had. Otherwise (the TUI's other threads have it
     open) the tables are copied row by row in WAL mode (`_copy_all`), and the other
     connections see the new state when it commits."""
-    conn = sqlite3.connect(db_path, isolation_level=None, timeout=0)
+    conn = sqlite3.connect(db_path, isolation_level=None, timeout=0, uri=True)
     try:
         alone = _leave_wal(conn)
         conn.execute("PRAGMA busy_timeout=5000")
@@ -93,7 +107,7 @@ def take(db_path: Path, snapshot: Path, step: Step) -> int:
         if alone:
             return _replace_pages(conn, snapshot, step)
         conn.execute("PRAGMA cache_size=-262144")  # 256 MiB: the index builds sort in memory
-        conn.execute("ATTACH DATABASE ? AS " + _ALIAS, (str(snapshot),))
+        conn.execute("ATTACH DATABASE ? AS " + _ALIAS, (existing(snapshot),))
         try:
             return _copy_all(conn, step)
         finally:
@@ -108,9 +122,11 @@ BACKUP_STEP = 256  # pages (1 MiB) per backup step: a progress report, one trans
 def _replace_pages(conn: sqlite3.Connection, snapshot: Path, step: Step) -> int:
     """The laptop's own rows into the snapshot file, then its pages over the database."""
     conn.execute("PRAGMA locking_mode=EXCLUSIVE")  # kept from the first write to the close
-    conn.execute("ATTACH DATABASE ? AS " + _ALIAS, (str(snapshot),))
+    conn.execute("ATTACH DATABASE ? AS " + _ALIAS, (existing(snapshot),))
     conn.execute("BEGIN EXCLUSIVE")
     try:
+        if not _is_new(conn):  # checked again under the lock the copy keeps to its end
+            raise NotNew
         for table in OWN_TABLES:
             conn.execute(f'DELETE FROM {_ALIAS}."{table}"')
             conn.execute(f'INSERT INTO {_ALIAS}."{table}" SELECT * FROM main."{table}"')
@@ -120,7 +136,7 @@ def _replace_pages(conn: sqlite3.Connection, snapshot: Path, step: Step) -> int:
         conn.execute("ROLLBACK")
         raise
     conn.execute("DETACH DATABASE " + _ALIAS)
-    source = sqlite3.connect(snapshot)
+    source = sqlite3.connect(existing(snapshot), uri=True)
     try:
         source.backup(conn, pages=BACKUP_STEP,
                       progress=lambda _status, left, total: step(total - left, total))
@@ -154,6 +170,8 @@ def _copy_all(conn: sqlite3.Connection, step: Step) -> int:
     """The copy's one transaction; the revisions it took."""
     conn.execute("BEGIN IMMEDIATE")
     try:
+        if not _is_new(conn):  # checked again in the copy's own transaction
+            raise NotNew
         tables = _copied_tables(conn)
         rebuilt = _drop_extras(conn, tables)
         for done, table in enumerate(tables, 1):

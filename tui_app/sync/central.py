@@ -151,6 +151,7 @@ class Known:
     lost: dict[str, str | None] = field(default_factory=dict)  # kept-aside id → winner
     slots: dict[tuple[str, int], str] = field(default_factory=dict)  # (record, rev) → id
     owners: dict[str, str] = field(default_factory=dict)      # record id → owner
+    kinds: dict[str, str] = field(default_factory=dict)       # record id → its kind
     held: dict[str, Change] = field(default_factory=dict)  # holders of contended slots
     blobless: set[str] = field(default_factory=set)  # packs whose templates are not held
 
@@ -159,20 +160,28 @@ class Known:
 UNOWNED_KINDS = frozenset({"entity", PACK_KIND})
 
 
-def first_owners(slots: Iterable[tuple[str, int, str, str]]) -> dict[str, str]:
-    """Record id → who first stored it, from its logged revisions (record id, rev, kind,
-    pushed by): the pusher of its lowest revision of an owned kind. A push applies a
-    revision only on top of the one before it, so that revision is the first of its kind
-    stored centrally; the log is never pruned, so a record's owner is kept in the log
-    itself, and `record_owner` holds only the records moved since (`tokens.reassign`),
-    each overriding what the log says."""
-    first: dict[str, tuple[int, str]] = {}
+def from_log(known: Known, slots: Iterable[tuple[str, int, str, str]]) -> None:
+    """Fill `known.owners` and `known.kinds` from the records' logged revisions (record
+    id, rev, kind, pushed by). A record's owner is who first stored it: the pusher of its
+    lowest revision of an owned kind. A push applies a revision only on top of the one
+    before it, so that revision is the first of its kind stored centrally; the log is
+    never pruned, so a record's owner is kept in the log itself, and `record_owner` holds
+    only the records moved since (`tokens.reassign`), each overriding what the log says.
+    A record's kind is its lowest revision's: a revision claiming another is refused
+    (`protocol.check_change`), or anyone could revise an inspection by calling it an
+    entity, which no one owns, or take a shared entity by calling it an inspection."""
+    owned: dict[str, tuple[int, str]] = {}
+    kinds: dict[str, tuple[int, str]] = {}
     for record_id, rev, kind, pushed_by in slots:
+        held = kinds.get(record_id)
+        if held is None or rev < held[0]:
+            kinds[record_id] = (rev, kind)
         if kind not in UNOWNED_KINDS:
-            held = first.get(record_id)
+            held = owned.get(record_id)
             if held is None or rev < held[0]:
-                first[record_id] = (rev, pushed_by)
-    return {record_id: who for record_id, (_rev, who) in first.items()}
+                owned[record_id] = (rev, pushed_by)
+    known.owners.update({record_id: who for record_id, (_rev, who) in owned.items()})
+    known.kinds.update({record_id: kind for record_id, (_rev, kind) in kinds.items()})
 
 
 def contended(changes: Sequence[Change], known: Known) -> list[str]:
@@ -214,6 +223,7 @@ def decide(changes: Sequence[Change], inspector_id: str, known: Known, *, role: 
     top: dict[str, int] = {}  # highest rev per pack id
     # the loop runs once per pushed change: what it reads is bound to locals
     slots, held, owners, kept_aside = known.slots, known.held, known.owners, known.lost
+    kinds = known.kinds
     logged, blobless = known.logged, known.blobless
     for record_id, rev in slots:
         top[record_id] = max(top.get(record_id, 0), rev)
@@ -226,7 +236,8 @@ def decide(changes: Sequence[Change], inspector_id: str, known: Known, *, role: 
             results.append(PushResult(cid, "stale", kept_change_id=kept_aside[cid]))
             continue
         rid = change.record_id
-        reason = check_change(change, inspector_id, owner=owners.get(rid), role=role)
+        reason = check_change(change, inspector_id, owner=owners.get(rid), role=role,
+                              kind=kinds.get(rid))
         if reason:
             results.append(PushResult(cid, "rejected", reason=reason))
             continue
@@ -254,7 +265,8 @@ def decide(changes: Sequence[Change], inspector_id: str, known: Known, *, role: 
                 lost.append((change, kept_id))
                 continue
             if kind != "entity" and rid not in owners:
-                owners[rid] = inspector_id  # the log keeps it: `first_owners`
+                owners[rid] = inspector_id  # the log keeps it: `from_log`
+        kinds.setdefault(rid, kind)
         seen.add(cid)
         slots[(rid, change.rev)] = cid
         held[cid] = change

@@ -5,7 +5,7 @@ whose every change simply goes in (new records, next revisions, resends: the nor
 case) is written under the lock's SHARED mode, side by side with other such pushes: what
 it decided cannot be overturned by another, except by writing the same key, which the
 log's keys (`change_id`, `(record_id, rev)`: a record's owner is its first revision's
-pusher, `central.first_owners`) refuse; then, or when the batch holds anything else (a
+pusher, `central.from_log`) refuse; then, or when the batch holds anything else (a
 conflict, a pack, a contended revision), it is decided again under the EXCLUSIVE lock,
 which no other push holds meanwhile. The bureau's writes take the exclusive lock too.
 The batch goes in by COPY, the fast path (research/sync_perf.md §2).
@@ -29,7 +29,7 @@ from tui_app.domain.ids import utc_now
 from tui_app.errors import FieldLogError
 from tui_app.store import migrate
 from tui_app.sync.blobs import MAX_BLOB, check_sha
-from tui_app.sync.central import Decision, Known, contended, decide, first_owners
+from tui_app.sync.central import Decision, Known, contended, decide, from_log
 from tui_app.sync.protocol import BUREAU, PACK_KIND, Change, PushResult
 from tui_app.sync.sql_central import LOG_COLUMNS, SqlCentral
 from tui_app.sync.templates import missing_templates
@@ -222,7 +222,7 @@ class PgCentral(SqlCentral):
     def _lookup(changes: Sequence[Change], *, by_change_id: bool) -> tuple[str, list[str]]:
         """ONE statement for what the log and the conflicts hold about the batch: the
         revisions of its records (with who pushed them: a record's owner is kept in the
-        log, `central.first_owners`), its change ids kept aside, and the records moved to
+        log, `central.from_log`), its change ids kept aside, and the records moved to
         another owner since. The ids travel as one string split server-side: cheaper than
         adapting a list element by element. Each id list is read once as a set (`unnest`),
         with one key probe per id (`_probe`): `= ANY(array)` made the planner weigh the
@@ -283,7 +283,8 @@ class PgCentral(SqlCentral):
                 moved[other] = change_id
             else:
                 known.logged.add(change_id)
-        known.owners = first_owners(slots) | moved
+        from_log(known, slots)
+        known.owners.update(moved)
         holders = contended(changes, known)
         if holders:
             cur.execute("SELECT change_id, kind, record_id, rev, body FROM change"

@@ -137,14 +137,16 @@ AUTHORIZATION_REASONS = frozenset({"not_owner", "not_bureau"})
 
 
 def check_change(change: Change, inspector_id: str, *, owner: str | None = None,
-                 role: str = BUREAU) -> str | None:
+                 role: str = BUREAU, kind: str | None = None) -> str | None:
     """Why a central store must refuse `change` from `inspector_id`, or None.
 
     Pure, so every central store (and the HTTP service) refuses exactly the same
     changes. A record belongs to the inspector who first stored it centrally (`owner`,
     None when it is new: then the body must name the pusher); nobody else may change it,
     whatever inspector id the body carries. The entity registry is shared, so any
-    inspector may revise an entity. Only the bureau publishes campaign packs.
+    inspector may revise an entity. Only the bureau publishes campaign packs. A record
+    keeps the kind its first revision stored (`kind`, None when it is new): a revision
+    claiming another kind would slip past the owner rule (an inspection called an entity).
     """
     if change.kind not in KINDS:
         return "unknown_kind"
@@ -155,6 +157,8 @@ def check_change(change: Change, inspector_id: str, *, owner: str | None = None,
         return "bad_body"
     if change.kind == PACK_KIND:
         return _check_pack(change) if role == BUREAU else "not_bureau"
+    if kind is not None and change.kind != kind:
+        return "kind_mismatch"
     if body.get("id") != change.record_id or body.get("rev") != change.rev or change.rev < 1:
         return "id_mismatch"
     if change.rev > 1 and not change.base:

@@ -45,9 +45,15 @@ class SnapshotInfo:
 
     @classmethod
     def of_row(cls, row: Sequence[Any]) -> SnapshotInfo:
-        sha, size, parts, cursor, version, packs, built_at = row
-        return cls(sha, int(size), tuple((check_sha(s), int(n)) for s, n in json.loads(parts)),
-                   cursor, int(version), json.loads(packs), built_at)
+        """A record as the store keeps it; a malformed one (a hand-edited or damaged
+        central file) is a FieldLogError, never a crash of the sync or the service."""
+        try:
+            sha, size, parts, cursor, version, packs, built_at = row
+            return cls(check_sha(sha), int(size),
+                       tuple((check_sha(s), int(n)) for s, n in json.loads(parts)),
+                       str(cursor), int(version), dict(json.loads(packs)), str(built_at))
+        except (KeyError, TypeError, ValueError) as exc:
+            raise FieldLogError("sync.snapshot_bad", detail=str(exc)) from None
 
     def wire(self) -> dict[str, Any]:
         """The record as the service answers it (`GET /v1/snapshot`)."""

@@ -444,17 +444,22 @@ class SqlCentral(ABC):
 
     def latest_snapshot(self) -> SnapshotInfo | None:
         """The newest first-pull snapshot recorded here (`services/snapshot.py`), if any."""
-        with self._reading() as cur:
-            row = cur.execute(f"SELECT {SNAPSHOT_COLUMNS} FROM snapshot"
-                              " ORDER BY built_at DESC LIMIT 1").fetchone()
-        return SnapshotInfo.of_row(row) if row else None
+        found = self.snapshots()
+        return found[0] if found else None
 
     def snapshots(self) -> list[SnapshotInfo]:
-        """Every snapshot recorded here, newest first (at most KEPT_SNAPSHOTS)."""
+        """Every snapshot recorded here, newest first (at most KEPT_SNAPSHOTS). A row that
+        cannot be read is none: it must stop no sync, nor the service's blob reads."""
         with self._reading() as cur:
             rows = cur.execute(f"SELECT {SNAPSHOT_COLUMNS} FROM snapshot"
                                " ORDER BY built_at DESC").fetchall()
-        return [SnapshotInfo.of_row(row) for row in rows]
+        found = []
+        for row in rows:
+            try:
+                found.append(SnapshotInfo.of_row(row))
+            except FieldLogError:
+                continue
+        return found
 
     def record_snapshot(self, info: SnapshotInfo) -> None:
         """Record a built snapshot, whose blobs are held. Laptops take the newest; the one

@@ -24,7 +24,7 @@ from tui_app.errors import FieldLogError
 from tui_app.store import migrate
 from tui_app.store.db import immediate
 from tui_app.sync.blobs import CHUNK, MAX_BLOB, check_sha
-from tui_app.sync.central import Known, contended, decide, first_owners, sqlite_path
+from tui_app.sync.central import Known, contended, decide, from_log, sqlite_path
 from tui_app.sync.protocol import BUREAU, Change, PushResult
 from tui_app.sync.sql_central import LOG_COLUMNS, SqlCentral
 from tui_app.sync.templates import missing_templates
@@ -135,8 +135,8 @@ class SqliteCentral(SqlCentral):
                                    " WHERE record_id {ids}", records)
         for record_id, rev, _kind, _by, change_id in slots:
             known.slots[(record_id, rev)] = change_id
-        known.owners.update(first_owners(s[:4] for s in slots))
-        known.owners.update(self._rows_in(  # records moved since (`first_owners`)
+        from_log(known, (s[:4] for s in slots))
+        known.owners.update(self._rows_in(  # records moved since (`from_log`)
             cur, "SELECT record_id, inspector_id FROM record_owner WHERE record_id {ids}",
             sorted(known.owners)))
         for change_id, kind, record_id, rev, body in self._rows_in(

@@ -138,7 +138,7 @@ def reassign(store: CentralStore, record_id: str, new_owner: str, by: Token,
         raise Unauthorized("invalid")
     p = store.mark
     # a moved record's owner is in `record_owner`, any other's is its first revision's
-    # pusher in the log (`central.first_owners`)
+    # pusher in the log (`central.from_log`)
     owner = store.sql(
         f"SELECT COALESCE((SELECT inspector_id FROM record_owner WHERE record_id = {p}),"
         f" (SELECT pushed_by FROM change WHERE record_id = {p} AND kind NOT IN ({p}, {p})"
