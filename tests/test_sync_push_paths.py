@@ -34,7 +34,9 @@ def _scenario() -> list[tuple[str, list[Change]]]:
     """Batches, each with who pushes it, that meet every answer: applied, duplicate (in
     the batch and logged), stale (the slot is taken, or made on a version that lost),
     rejected (not the owner: of a new record, and of a stored one, pushed by another
-    inspector), a replay of the lot, and a change id reused under another record."""
+    inspector), a replay of the lot, a change id reused under another record, and a
+    change id kept aside re-sent as the first revision of a new record (stale: the id
+    names the version kept aside, whatever record it now claims)."""
     r1, r2, r3 = new_id(), new_id(), new_id()
     first = _change(r1, 1)
     second = _change(r2, 1)
@@ -48,9 +50,12 @@ def _scenario() -> list[tuple[str, list[Change]]]:
     batch_one = [first, second, first, edit, rival, on_rival, foreign, first_rival, based]
     reused = Change(second.change_id, "inspection", r3, 1, _change(r3, 1).body)
     intruder = _change(r1, 3, edit.change_id, owner=OTHER)  # r1 is INSPECTOR's
+    r4 = new_id()
+    aside_again = Change(first_rival.change_id, "inspection", r4, 1, _change(r4, 1).body)
     return [(INSPECTOR, batch) for batch in
             (batch_one, [_change(r2, 2, second.change_id)], batch_one, [reused])] + [
-        (OTHER, [intruder, _change(new_id(), 1, owner=OTHER)])]
+        (OTHER, [intruder, _change(new_id(), 1, owner=OTHER)]),
+        (INSPECTOR, [aside_again, _change(new_id(), 1)])]
 
 
 def _central(kind: str, tmp_path: Path, request: pytest.FixtureRequest) -> str:
@@ -93,8 +98,9 @@ def test_postgresql_push_answers_as_the_sqlite_file_does(tmp_path: Path,
                            "rejected", "stale", "stale"]
     assert statuses[3] == ["duplicate"]  # the id is logged, under another record
     assert [a[:2] for a in pg_answers[4]] == [("rejected", "not_owner"), ("applied", None)]
+    assert statuses[5] == ["stale", "applied"]  # the id kept aside, under a new record
     log, kept = pg_state
-    assert len(log) == 5 and len(kept) == 4
+    assert len(log) == 6 and len(kept) == 4
 
 
 def _moved_answers(url: str) -> tuple[list, list]:
