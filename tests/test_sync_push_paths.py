@@ -143,9 +143,9 @@ def test_new_records_skip_the_lookup_and_the_rest_fall_back_alike_on_both_engine
         ["new", "shared", "exclusive"],  # the COPY met the record: a conflict
         ["new", "shared", "exclusive"],  # the same content: a duplicate of another id
         ["new", "shared", "exclusive"],  # the id was kept aside: the probe found it
-        ["shared"],  # refused as if new: the lookup may know better (a logged id)
+        ["new", "shared"],  # refused as if new: the lookup may know better (a logged id)
         ["shared"],  # a next revision
-        ["shared"]]  # refused as if new, and the lookup knows better
+        ["new", "shared"]]  # refused as if new, and the lookup knows better
 
 
 def _moved_answers(url: str) -> tuple[list, list]:

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, ExitStack, contextmanager
 from typing import Any
 
@@ -153,6 +153,7 @@ class PgCentral(SqlCentral):
 
     @contextmanager
     def _push_txn(self, lookup: str, params: Sequence[Any], *, shared: bool = False,
+                  meanwhile: Callable[[], object] | None = None,
                   ) -> Iterator[tuple[psycopg.Cursor[Any], list[tuple[Any, ...]]]]:
         """A push's transaction, opened in ONE round trip: BEGIN, the push lock, sequential
         and bitmap scans and JIT off, and the batch's `lookup` (run after the lock is held, so it sees every
@@ -163,7 +164,9 @@ class PgCentral(SqlCentral):
         autovacuum's ANALYZE) the planner read the whole log for the batch's record ids;
         bitmap scans, because with such statistics each id's probe built a bitmap; JIT,
         because such statistics (450 rows an id) put the lookup's estimate past
-        `jit_above_cost`, and compiling it took 147 ms for a 1 ms lookup."""
+        `jit_above_cost`, and compiling it took 147 ms for a 1 ms lookup.
+
+        `meanwhile` runs once the statements are sent, while the server works on them."""
         with self._errors(), self.conn.cursor() as cur, self.conn.cursor() as found:
             try:
                 with self.conn.pipeline():
@@ -171,6 +174,8 @@ class PgCentral(SqlCentral):
                     cur.execute((_SHARED_LOCK if shared else _LOCK) + _BY_KEY, ("push",))
                     # a generic plan cannot see the arrays' size: 5-25x slower at 1M changes
                     found.execute(lookup, params, prepare=False)
+                    if meanwhile is not None:
+                        meanwhile()
                 yield cur, found.fetchall()
             except BaseException:
                 if not self.conn.broken:
@@ -312,13 +317,10 @@ class PgCentral(SqlCentral):
         self.push_trace = []
         blobless = missing_templates(changes, self.held_blobs)  # blobs are never deleted
         if _all_new(changes):
-            # as if the log held none of the batch: what the log's keys then confirm
-            decision = decide(changes, inspector_id, Known(blobless=blobless), role=role)
-            if all(r.status == "applied" for r in decision.results):
-                try:
-                    return self._push_new(inspector_id, device_id, changes, decision)
-                except _Contended:
-                    pass  # the log or the conflicts know some of it: looked up after all
+            try:
+                return self._push_new(inspector_id, device_id, changes, role, blobless)
+            except _Contended:
+                pass  # not all applied as new, or the log or the conflicts know some of it
         try:
             return self._push(inspector_id, device_id, changes, role, strict, blobless,
                               by_change_id=False, shared=True)
@@ -332,9 +334,10 @@ class PgCentral(SqlCentral):
                               by_change_id=True)
 
     def _push_new(self, inspector_id: str, device_id: str, changes: Sequence[Change],
-                  decision: Decision) -> list[PushResult]:
-        """Store a batch of first revisions that `decide` applies whole against an empty
-        lookup, with no lookup of the log: its keys answer instead. The COPY into the log
+                  role: str, blobless: set[str]) -> list[PushResult]:
+        """Store a batch of first revisions with no lookup of the log, if `decide` applies
+        it whole as if the log held none of it (decided while the server takes the lock):
+        the log's keys check that instead. The COPY into the log
         fails on `change_id` if a change id is logged (a replay), and on (record_id, rev)
         if a record is: a record's logged revisions start at 1 and run on without a gap
         (`decide` applies rev n only on top of n-1), so (record, 1) absent means the
@@ -343,13 +346,21 @@ class PgCentral(SqlCentral):
         the shared lock) makes this COPY wait on the key until it ends, then fail (or
         succeed, if it rolled back). The changes kept aside are the only thing the keys
         do not tell: probed by change id, pipelined with BEGIN and the lock, and written
-        only under the exclusive lock, so they cannot change meanwhile. Any of these
-        raises `_Contended`: nothing is stored, and the batch takes the lookup's path."""
+        only under the exclusive lock, so they cannot change meanwhile. Any of these (or
+        a change `decide` does not apply: a change the log holds may be a duplicate, not
+        a refusal) raises `_Contended`: nothing is stored, and the batch is looked up.
+        (`strict` is not passed: a batch applied whole has nothing to refuse.)"""
         self.push_trace.append("new")
         now = utc_now()
         ids = _joined(c.change_id for c in changes)
-        with self._push_txn(_lost_rows(_SPLIT), [ids], shared=True) as (cur, lost):
-            if lost:
+        decided: list[Decision] = []
+
+        def as_new() -> None:
+            decided.append(decide(changes, inspector_id, Known(blobless=blobless), role=role))
+
+        with self._push_txn(_lost_rows(_SPLIT), [ids], shared=True, meanwhile=as_new) as (cur, lost):
+            decision = decided[0]
+            if lost or any(r.status != "applied" for r in decision.results):
                 raise _Contended
             try:
                 self._log(cur, decision.applied, inspector_id, device_id, now)
