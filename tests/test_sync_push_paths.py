@@ -122,7 +122,8 @@ def _new_records_scenario() -> list[tuple[str, list[Change]]]:
     fresh = new_id()
     again = Change(rival.change_id, "inspection", fresh, 1, _change(fresh, 1).body)
     return [(INSPECTOR, batch) for batch in (
-        [one, two], [one, two], [rival, _change(new_id(), 1)], [same], [again],
+        [one, two], [one, two], [_change(new_id(), 1), one, _change(new_id(), 1)],
+        [rival, _change(new_id(), 1)], [same], [again],
         [_change(new_id(), 1, owner=OTHER)], [_change(one.record_id, 2, one.change_id)])] + [
         (OTHER, [two])]  # refused were it new, but logged: a duplicate
 
@@ -135,11 +136,13 @@ def test_new_records_skip_the_lookup_and_the_rest_fall_back_alike_on_both_engine
     pg = _answers(_central("postgresql", tmp_path, request), batches, traces)
     assert pg == sqlite
     assert [[a[0] for a in batch] for batch in pg[0]] == [
-        ["applied", "applied"], ["duplicate", "duplicate"], ["stale", "applied"],
+        ["applied", "applied"], ["duplicate", "duplicate"], ["applied", "duplicate", "applied"],
+        ["stale", "applied"],
         ["duplicate"], ["stale"], ["rejected"], ["applied"], ["duplicate"]]
     assert traces == [
         ["new"],  # stored by the COPY alone
-        ["new", "shared"],  # a replay: the COPY met the change ids
+        ["new", "shared"],  # a replay: its first change id is logged
+        ["new", "shared"],  # a logged change id inside: the COPY met it
         ["new", "shared", "exclusive"],  # the COPY met the record: a conflict
         ["new", "shared", "exclusive"],  # the same content: a duplicate of another id
         ["new", "shared", "exclusive"],  # the id was kept aside: the probe found it

@@ -77,12 +77,20 @@ class _LoggedElsewhere(Exception):
 _LOST_ROWS = ("SELECT 'lost', change_id, kept_change_id, NULL, NULL, NULL FROM conflict"
               f" WHERE change_id = ANY(CAST((SELECT {_SPLIT}) AS text[]))"
               " AND EXISTS (SELECT 1 FROM conflict)")
+# What a batch of new records is checked for before its COPY (`_push_new`): its change ids
+# kept aside, and whether its first or last change id is logged. A replay (a laptop that
+# sends its batch again, having missed the answer) is thus looked up at once instead of
+# sending the whole COPY to see it fail: the replay of 100k changes took 1.36 s that way,
+# against 1.01 s for their first push.
+_NEW_CHECK = (f"{_LOST_ROWS} UNION ALL SELECT 'logged', change_id, NULL, NULL, NULL, NULL"
+              f" FROM change WHERE change_id = ANY(CAST((SELECT {_SPLIT}) AS text[]))")
 
 
 def _all_new(changes: Sequence[Change]) -> bool:
     """Is every change a first revision (rev 1, no base) of a record, not a pack (whose rev
     the store assigns)? Then the log's keys can stand for its lookup (`_push_new`)."""
-    return all(c.rev == 1 and c.base is None and c.kind != PACK_KIND for c in changes)
+    return bool(changes) and all(c.rev == 1 and c.base is None and c.kind != PACK_KIND
+                                 for c in changes)
 
 
 class _Contended(Exception):
@@ -347,21 +355,24 @@ class PgCentral(SqlCentral):
         the shared lock) makes this COPY wait on the key until it ends, then fail (or
         succeed, if it rolled back). The changes kept aside are the only thing the keys
         do not tell: probed by change id, pipelined with BEGIN and the lock, and written
-        only under the exclusive lock, so they cannot change meanwhile. Any of these (or
+        only under the exclusive lock, so they cannot change meanwhile (with a replay's
+        first and last change ids: `_NEW_CHECK`). Any of these (or
         a change `decide` does not apply: a change the log holds may be a duplicate, not
         a refusal) raises `_Contended`: nothing is stored, and the batch is looked up.
         (`strict` is not passed: a batch applied whole has nothing to refuse.)"""
         self.push_trace.append("new")
         now = utc_now()
         ids = _joined(c.change_id for c in changes)
+        ends = _joined((changes[0].change_id, changes[-1].change_id))
         decided: list[Decision] = []
 
         def as_new() -> None:
             decided.append(decide(changes, inspector_id, Known(blobless=blobless), role=role))
 
-        with self._push_txn(_LOST_ROWS, [ids], shared=True, meanwhile=as_new) as (cur, lost):
+        with self._push_txn(_NEW_CHECK, [ids, ends], shared=True,
+                            meanwhile=as_new) as (cur, known):
             decision = decided[0]
-            if lost or any(r.status != "applied" for r in decision.results):
+            if known or any(r.status != "applied" for r in decision.results):
                 raise _Contended
             try:
                 self._log(cur, decision.applied, inspector_id, device_id, now)
