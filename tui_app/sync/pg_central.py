@@ -346,20 +346,20 @@ class PgCentral(SqlCentral):
                   role: str, blobless: set[str]) -> list[PushResult]:
         """Store a batch of first revisions with no lookup of the log, if `decide` applies
         it whole as if the log held none of it (decided while the server takes the lock):
-        the log's keys check that instead. The COPY into the log
-        fails on `change_id` if a change id is logged (a replay), and on (record_id, rev)
-        if a record is: a record's logged revisions start at 1 and run on without a gap
-        (`decide` applies rev n only on top of n-1), so (record, 1) absent means the
-        record is absent, with no owner, kind, holder or move to weigh; then `decide`
-        answers as it did here. A concurrent push of the same record (side by side under
-        the shared lock) makes this COPY wait on the key until it ends, then fail (or
-        succeed, if it rolled back). The changes kept aside are the only thing the keys
-        do not tell: probed by change id, pipelined with BEGIN and the lock, and written
-        only under the exclusive lock, so they cannot change meanwhile (with a replay's
-        first and last change ids: `_NEW_CHECK`). Any of these (or
-        a change `decide` does not apply: a change the log holds may be a duplicate, not
-        a refusal) raises `_Contended`: nothing is stored, and the batch is looked up.
-        (`strict` is not passed: a batch applied whole has nothing to refuse.)"""
+        the log's keys check that instead. The COPY into the log fails on `change_id` if
+        a change id is logged (a replay), and on (record_id, rev) if a record is: a
+        record's logged revisions start at 1 and run on without a gap (every writer adds
+        rev n only on top of n-1), so (record, 1) absent means the record is absent, with
+        no owner, kind, holder or move to weigh; then `decide` answers as it did here. A
+        concurrent push of the same record (side by side under the shared lock) makes
+        this COPY wait on the key until it ends, then fail (or succeed, if it rolled
+        back). The changes kept aside are the only thing the keys do not tell: probed by
+        change id, pipelined with BEGIN and the lock (`_NEW_CHECK`, with the replay
+        check), and written only under the exclusive lock, so they cannot change
+        meanwhile. Any of these, or a change `decide` does not apply (a change the log
+        holds may be a duplicate, not a refusal), raises `_Contended`: nothing is stored,
+        and the batch is looked up. (`strict` is not passed: a batch applied whole has
+        nothing to refuse.)"""
         self.push_trace.append("new")
         now = utc_now()
         ids = _joined(c.change_id for c in changes)
