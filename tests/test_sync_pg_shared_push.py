@@ -11,6 +11,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 import psycopg
 from click.testing import CliRunner
@@ -35,9 +36,10 @@ def _log_row(conn: psycopg.Connection, change: Change) -> None:
                   DEVICE, change.body_json(), "2026-09-20T03:00:00Z"))
 
 
-def _race(url: str, other: Callable[[psycopg.Connection], None],
-          batch: list[Change]) -> list[PushResult]:
-    """Push `batch` while `other` (another push's writes) is open, then commit `other`."""
+def _race(url: str, other: Callable[[psycopg.Connection], None], batch: list[Change],
+          trace: list[str] | None = None) -> list[PushResult]:
+    """Push `batch` while `other` (another push's writes) is open, then commit `other`;
+    `trace` gets the paths the push took (`PgCentral.push_trace`)."""
     answers: list[list[PushResult]] = []
     conn = psycopg.connect(url)
     conn.execute(SHARED)
@@ -52,6 +54,8 @@ def _race(url: str, other: Callable[[psycopg.Connection], None],
     conn.close()
     pusher.join(timeout=30)
     store.close()
+    if trace is not None:
+        trace += store.push_trace  # type: ignore[attr-defined]
     return answers[0]
 
 
@@ -84,6 +88,29 @@ def test_the_same_change_pushed_meanwhile_is_a_duplicate(pg_url: str) -> None:
     answers = _race(pg_url, lambda conn: _log_row(conn, change), [change])
     assert [a.status for a in answers] == ["duplicate"]
     assert [c for c, _r, _v in _log(pg_url)] == [change.change_id]
+
+
+def test_a_new_record_stored_meanwhile_sends_the_push_back_to_the_lookup(
+        pg_url: str, tmp_path: Path) -> None:
+    """A batch of new records goes in with no lookup (`PgCentral._push_new`); another push
+    storing one of its records meanwhile makes its COPY wait on the key, then fail: it is
+    looked up and decided again, and answers as the SQLite file does one after the other."""
+    _init(pg_url)
+    record = new_id()
+    theirs = _change(record, 1, findings="另一台电脑的首版")
+    batch = [_change(new_id(), 1), _change(record, 1)]
+    trace: list[str] = []
+    answers = _race(pg_url, lambda conn: _log_row(conn, theirs), batch, trace)
+    assert trace == ["new", "shared", "exclusive"]
+    sqlite = f"sqlite:///{tmp_path / 'central.db'}"
+    _init(sqlite)
+    store = open_central(sqlite)
+    store.push(INSPECTOR, DEVICE, [theirs])
+    expected = store.push(INSPECTOR, DEVICE, batch, role="inspector", strict=True)
+    store.close()
+    assert answers == expected
+    assert [(a.status, a.kept_change_id) for a in answers] == [
+        ("applied", None), ("stale", theirs.change_id)]
 
 
 def test_plain_pushes_do_not_wait_for_each_other(pg_url: str) -> None:

@@ -34,7 +34,9 @@ def _scenario() -> list[tuple[str, list[Change]]]:
     """Batches, each with who pushes it, that meet every answer: applied, duplicate (in
     the batch and logged), stale (the slot is taken, or made on a version that lost),
     rejected (not the owner: of a new record, and of a stored one, pushed by another
-    inspector), a replay of the lot, and a change id reused under another record."""
+    inspector), a replay of the lot, a change id reused under another record, and a
+    change id kept aside re-sent as the first revision of a new record (stale: the id
+    names the version kept aside, whatever record it now claims)."""
     r1, r2, r3 = new_id(), new_id(), new_id()
     first = _change(r1, 1)
     second = _change(r2, 1)
@@ -48,9 +50,12 @@ def _scenario() -> list[tuple[str, list[Change]]]:
     batch_one = [first, second, first, edit, rival, on_rival, foreign, first_rival, based]
     reused = Change(second.change_id, "inspection", r3, 1, _change(r3, 1).body)
     intruder = _change(r1, 3, edit.change_id, owner=OTHER)  # r1 is INSPECTOR's
+    r4 = new_id()
+    aside_again = Change(first_rival.change_id, "inspection", r4, 1, _change(r4, 1).body)
     return [(INSPECTOR, batch) for batch in
             (batch_one, [_change(r2, 2, second.change_id)], batch_one, [reused])] + [
-        (OTHER, [intruder, _change(new_id(), 1, owner=OTHER)])]
+        (OTHER, [intruder, _change(new_id(), 1, owner=OTHER)]),
+        (INSPECTOR, [aside_again, _change(new_id(), 1)])]
 
 
 def _central(kind: str, tmp_path: Path, request: pytest.FixtureRequest) -> str:
@@ -60,11 +65,19 @@ def _central(kind: str, tmp_path: Path, request: pytest.FixtureRequest) -> str:
     return url
 
 
-def _answers(url: str, batches: list[tuple[str, list[Change]]]) -> tuple[list, list]:
+def _answers(url: str, batches: list[tuple[str, list[Change]]],
+             traces: list[list[str]] | None = None) -> tuple[list, list]:
+    """Each batch's answers, then the log and the conflicts; `traces` gets the paths
+    each push took (`PgCentral.push_trace`: PostgreSQL only)."""
     store = open_central(url)
     try:
-        answers = [[(r.status, r.reason, r.kept_change_id, r.current and r.current.change_id)
-                    for r in store.push(pusher, DEVICE, batch)] for pusher, batch in batches]
+        answers = []
+        for pusher, batch in batches:
+            answers.append([(r.status, r.reason, r.kept_change_id,
+                             r.current and r.current.change_id)
+                            for r in store.push(pusher, DEVICE, batch)])
+            if traces is not None:
+                traces.append(store.push_trace)  # type: ignore[attr-defined]
         log, cursor = [], None
         while True:
             page = store.pull(cursor)
@@ -93,8 +106,49 @@ def test_postgresql_push_answers_as_the_sqlite_file_does(tmp_path: Path,
                            "rejected", "stale", "stale"]
     assert statuses[3] == ["duplicate"]  # the id is logged, under another record
     assert [a[:2] for a in pg_answers[4]] == [("rejected", "not_owner"), ("applied", None)]
+    assert statuses[5] == ["stale", "applied"]  # the id kept aside, under a new record
     log, kept = pg_state
-    assert len(log) == 5 and len(kept) == 4
+    assert len(log) == 6 and len(kept) == 4
+
+
+def _new_records_scenario() -> list[tuple[str, list[Change]]]:
+    """Batches of first revisions that the log's keys decide (stored with no lookup), and
+    ones they send back to the lookup: a replay, a record another laptop stored first
+    (other content: stale; the same: a duplicate of it), a change id kept aside sent
+    again for a new record; and ones that never try (a refusal, a next revision)."""
+    one, two = _change(new_id(), 1), _change(new_id(), 1)
+    rival = _change(one.record_id, 1, findings="另一台电脑的首版")
+    same = Change(new_id(), "inspection", two.record_id, 1, two.body)
+    fresh = new_id()
+    again = Change(rival.change_id, "inspection", fresh, 1, _change(fresh, 1).body)
+    return [(INSPECTOR, batch) for batch in (
+        [one, two], [one, two], [_change(new_id(), 1), one, _change(new_id(), 1)],
+        [rival, _change(new_id(), 1)], [same], [again],
+        [_change(new_id(), 1, owner=OTHER)], [_change(one.record_id, 2, one.change_id)])] + [
+        (OTHER, [two])]  # refused were it new, but logged: a duplicate
+
+
+def test_new_records_skip_the_lookup_and_the_rest_fall_back_alike_on_both_engines(
+        tmp_path: Path, request: pytest.FixtureRequest) -> None:
+    batches = _new_records_scenario()
+    traces: list[list[str]] = []
+    sqlite = _answers(_central("sqlite", tmp_path, request), batches)
+    pg = _answers(_central("postgresql", tmp_path, request), batches, traces)
+    assert pg == sqlite
+    assert [[a[0] for a in batch] for batch in pg[0]] == [
+        ["applied", "applied"], ["duplicate", "duplicate"], ["applied", "duplicate", "applied"],
+        ["stale", "applied"],
+        ["duplicate"], ["stale"], ["rejected"], ["applied"], ["duplicate"]]
+    assert traces == [
+        ["new"],  # stored by the COPY alone
+        ["new", "shared"],  # a replay: its first change id is logged
+        ["new", "shared"],  # a logged change id inside: the COPY met it
+        ["new", "shared", "exclusive"],  # the COPY met the record: a conflict
+        ["new", "shared", "exclusive"],  # the same content: a duplicate of another id
+        ["new", "shared", "exclusive"],  # the id was kept aside: the probe found it
+        ["new", "shared"],  # refused as if new: the lookup may know better (a logged id)
+        ["shared"],  # a next revision
+        ["new", "shared"]]  # refused as if new, and the lookup knows better
 
 
 def _moved_answers(url: str) -> tuple[list, list]:

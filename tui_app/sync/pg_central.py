@@ -10,6 +10,9 @@ conflict, a pack, a contended revision), it is decided again under the EXCLUSIVE
 which no other push holds meanwhile. The bureau's writes take the exclusive lock too.
 The batch goes in by COPY, the fast path (research/sync_perf.md §2).
 
+A batch of first revisions of new records (the evening's common push) is not looked up
+in the log at all: the log's own keys answer the lookup (`PgCentral._push_new`).
+
 The pull cursor is (xid, seq), read only below the oldest transaction still running
 (`pg_snapshot_xmin`): a plain sequence can commit out of order, and a reader that
 passed seq 7 while seq 6 was still uncommitted would skip 6 for ever.
@@ -19,7 +22,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, ExitStack, contextmanager
 from typing import Any
 
@@ -65,6 +68,31 @@ class _LoggedElsewhere(Exception):
     """A pushed change id is in the log under another record: decide again, by change id."""
 
 
+# The lookup's rows for the batch's change ids kept aside (`conflict`), every id: a change
+# id kept aside is stale whatever record and rev it claims when sent again (as the SQLite
+# file answers). One index scan for the id array, passed through a sub-select so the
+# planner does not weigh its 1,000 elements, and none when nothing was ever kept aside:
+# 0.07 ms of server time with the table empty, 0.33 with 100 conflicts, 0.50 with 10,000,
+# against 0.41 / 0.49 / 0.67 ms probing id by id (`_probe`; README, issue 12).
+_LOST_ROWS = ("SELECT 'lost', change_id, kept_change_id, NULL, NULL, NULL FROM conflict"
+              f" WHERE change_id = ANY(CAST((SELECT {_SPLIT}) AS text[]))"
+              " AND EXISTS (SELECT 1 FROM conflict)")
+# What a batch of new records is checked for before its COPY (`_push_new`): its change ids
+# kept aside, and whether its first or last change id is logged. A replay (a laptop that
+# sends its batch again, having missed the answer) is thus looked up at once instead of
+# sending the whole COPY to see it fail: the replay of 100k changes took 1.36 s that way,
+# against 1.01 s for their first push.
+_NEW_CHECK = (f"{_LOST_ROWS} UNION ALL SELECT 'logged', change_id, NULL, NULL, NULL, NULL"
+              f" FROM change WHERE change_id = ANY(CAST((SELECT {_SPLIT}) AS text[]))")
+
+
+def _all_new(changes: Sequence[Change]) -> bool:
+    """Is every change a first revision (rev 1, no base) of a record, not a pack (whose rev
+    the store assigns)? Then the log's keys can stand for its lookup (`_push_new`)."""
+    return bool(changes) and all(c.rev == 1 and c.base is None and c.kind != PACK_KIND
+                                 for c in changes)
+
+
 class _Contended(Exception):
     """A push under the shared lock is not plain, or met another push's key: decide it
     again under the exclusive lock (nothing of it was stored)."""
@@ -91,6 +119,7 @@ class PgCentral(SqlCentral):
     def __init__(self, url: str, *, create: bool = False, catch_up_on_push: bool = True) -> None:
         super().__init__(url, catch_up_on_push=catch_up_on_push)
         self.shown_url = _safe(url)
+        self.push_trace: list[str] = []  # the paths the last push took (`push`)
         try:
             # autocommit: every unit of work is an explicit `transaction()` block below
             self.conn = psycopg.connect(url, connect_timeout=10, autocommit=True)
@@ -133,6 +162,7 @@ class PgCentral(SqlCentral):
 
     @contextmanager
     def _push_txn(self, lookup: str, params: Sequence[Any], *, shared: bool = False,
+                  meanwhile: Callable[[], object] | None = None,
                   ) -> Iterator[tuple[psycopg.Cursor[Any], list[tuple[Any, ...]]]]:
         """A push's transaction, opened in ONE round trip: BEGIN, the push lock, sequential
         and bitmap scans and JIT off, and the batch's `lookup` (run after the lock is held, so it sees every
@@ -143,7 +173,9 @@ class PgCentral(SqlCentral):
         autovacuum's ANALYZE) the planner read the whole log for the batch's record ids;
         bitmap scans, because with such statistics each id's probe built a bitmap; JIT,
         because such statistics (450 rows an id) put the lookup's estimate past
-        `jit_above_cost`, and compiling it took 147 ms for a 1 ms lookup."""
+        `jit_above_cost`, and compiling it took 147 ms for a 1 ms lookup.
+
+        `meanwhile` runs once the statements are sent, while the server works on them."""
         with self._errors(), self.conn.cursor() as cur, self.conn.cursor() as found:
             try:
                 with self.conn.pipeline():
@@ -151,6 +183,8 @@ class PgCentral(SqlCentral):
                     cur.execute((_SHARED_LOCK if shared else _LOCK) + _BY_KEY, ("push",))
                     # a generic plan cannot see the arrays' size: 5-25x slower at 1M changes
                     found.execute(lookup, params, prepare=False)
+                    if meanwhile is not None:
+                        meanwhile()
                 yield cur, found.fetchall()
             except BaseException:
                 if not self.conn.broken:
@@ -233,19 +267,12 @@ class PgCentral(SqlCentral):
         the batch's change ids are logged, and the log's key is probed only when
         `by_change_id`: after a change id logged under another record (a laptop that
         reuses ids) made the COPY fail on that key. That saves a third of the lookups.
-        The changes kept aside and the records moved to another owner are probed for the
-        records found in the log (one key probe each) and the changes with a base: a batch
-        of new records probes nothing more."""
+        The changes kept aside are probed by change id, all of them (`_LOST_ROWS`); the
+        records moved to another owner, for the records found in the log."""
         ids = _joined(c.change_id for c in changes)
         records = _joined({c.record_id for c in changes})
-        # a change kept aside lost to its record's logged revision, or was made on a base
-        # the log did not hold: so only a change with a base, or of a record in the log,
-        # can be kept aside; the first are probed by change id, the others by record
-        based = _joined(c.change_id for c in changes if c.rev > 1 or c.base is not None)
         slot = _probe("change_id, record_id, rev, kind, pushed_by FROM change"
                       " WHERE record_id = r.id")
-        lost = _probe("change_id, kept_change_id FROM conflict WHERE change_id = i.id")
-        lost_here = _probe("change_id, kept_change_id FROM conflict WHERE record_id = s.record_id")
         moved = _probe("inspector_id, record_id FROM record_owner WHERE record_id = s.record_id")
         logged = _probe("change_id FROM change WHERE change_id = i.id")
         by_id = (" UNION ALL SELECT 'logged', c.change_id, NULL, NULL, NULL, NULL"
@@ -253,14 +280,11 @@ class PgCentral(SqlCentral):
         return (f"WITH slot AS MATERIALIZED (SELECT c.* FROM unnest({_SPLIT}) AS r(id), {slot} AS c),"
                 " held AS MATERIALIZED (SELECT DISTINCT record_id FROM slot)"
                 " SELECT 'slot', change_id, record_id, rev, kind, pushed_by FROM slot"
-                " UNION ALL SELECT 'lost', k.change_id, k.kept_change_id, NULL, NULL, NULL"
-                f" FROM unnest({_SPLIT}) AS i(id), {lost} AS k"
-                " UNION ALL SELECT 'lost', k.change_id, k.kept_change_id, NULL, NULL, NULL"
-                f" FROM held AS s, {lost_here} AS k"
+                f" UNION ALL {_LOST_ROWS}"
                 " UNION ALL SELECT 'moved', o.inspector_id, o.record_id, NULL, NULL, NULL"
                 f" FROM held AS s, {moved} AS o"
                 f"{by_id}",
-                [records, based, *([ids] if by_change_id else [])])
+                [records, ids, *([ids] if by_change_id else [])])
 
     @staticmethod
     def _known(cur: psycopg.Cursor[Any], changes: Sequence[Change],
@@ -277,8 +301,7 @@ class PgCentral(SqlCentral):
                 if change_id in batch:
                     known.logged.add(change_id)
             elif what == "lost":
-                if change_id in batch:  # a record's other losers are not this batch's
-                    known.lost[change_id] = other
+                known.lost[change_id] = other
             elif what == "moved":
                 moved[other] = change_id
             else:
@@ -296,25 +319,87 @@ class PgCentral(SqlCentral):
     def push(self, inspector_id: str, device_id: str, changes: Sequence[Change], *,
              role: str = BUREAU, strict: bool = False) -> list[PushResult]:
         """Decide and store a batch in one transaction; answer per change after COMMIT
-        (`SqlCentral._answer`). Under the shared lock first (module docstring)."""
+        (`SqlCentral._answer`). A batch of new records without a lookup first
+        (`_push_new`), then under the shared lock (module docstring), then exclusively.
+        `push_trace` names the paths this push took, the last the one that stored it
+        (for tests: "new", "shared", "exclusive", "by_change_id")."""
+        self.push_trace = []
+        blobless = missing_templates(changes, self.held_blobs)  # blobs are never deleted
+        if _all_new(changes):
+            try:
+                return self._push_new(inspector_id, device_id, changes, role, blobless)
+            except _Contended:
+                pass  # not all applied as new, or the log or the conflicts know some of it
         try:
-            return self._push(inspector_id, device_id, changes, role, strict,
+            return self._push(inspector_id, device_id, changes, role, strict, blobless,
                               by_change_id=False, shared=True)
         except _Contended:
             pass  # not a plain batch, or a key met meanwhile: decided again exclusively
         try:
-            return self._push(inspector_id, device_id, changes, role, strict, by_change_id=False)
+            return self._push(inspector_id, device_id, changes, role, strict, blobless,
+                              by_change_id=False)
         except _LoggedElsewhere:
-            return self._push(inspector_id, device_id, changes, role, strict, by_change_id=True)
+            return self._push(inspector_id, device_id, changes, role, strict, blobless,
+                              by_change_id=True)
+
+    def _push_new(self, inspector_id: str, device_id: str, changes: Sequence[Change],
+                  role: str, blobless: set[str]) -> list[PushResult]:
+        """Store a batch of first revisions with no lookup of the log, if `decide` applies
+        it whole as if the log held none of it (decided while the server takes the lock):
+        the log's keys check that instead. The COPY into the log fails on `change_id` if
+        a change id is logged (a replay), and on (record_id, rev) if a record is: a
+        record's logged revisions start at 1 and run on without a gap (every writer adds
+        rev n only on top of n-1), so (record, 1) absent means the record is absent, with
+        no owner, kind, holder or move to weigh; then `decide` answers as it did here. A
+        concurrent push of the same record (side by side under the shared lock) makes
+        this COPY wait on the key until it ends, then fail (or succeed, if it rolled
+        back). The changes kept aside are the only thing the keys do not tell: probed by
+        change id, pipelined with BEGIN and the lock (`_NEW_CHECK`, with the replay
+        check), and written only under the exclusive lock, so they cannot change
+        meanwhile. Any of these, or a change `decide` does not apply (a change the log
+        holds may be a duplicate, not a refusal), raises `_Contended`: nothing is stored,
+        and the batch is looked up. (`strict` is not passed: a batch applied whole has
+        nothing to refuse.)"""
+        self.push_trace.append("new")
+        now = utc_now()
+        ids = _joined(c.change_id for c in changes)
+        ends = _joined((changes[0].change_id, changes[-1].change_id))
+        decided: list[Decision] = []
+
+        def as_new() -> None:
+            decided.append(decide(changes, inspector_id, Known(blobless=blobless), role=role))
+
+        with self._push_txn(_NEW_CHECK, [ids, ends], shared=True,
+                            meanwhile=as_new) as (cur, known):
+            decision = decided[0]
+            if known or any(r.status != "applied" for r in decision.results):
+                raise _Contended
+            try:
+                self._log(cur, decision.applied, inspector_id, device_id, now)
+            except (_LoggedElsewhere, psycopg.errors.UniqueViolation,
+                    psycopg.errors.DeadlockDetected):
+                raise _Contended from None
+            pushed_in = self._pushed_in(cur, decision)
+        return self._answer(decision, changes, {}, lambda: self._await_horizon(pushed_in))
+
+    def _pushed_in(self, cur: psycopg.Cursor[Any], decision: Decision) -> int:
+        """The push's transaction id, when a catch-up follows it (and waits for its
+        horizon, `_await_horizon`); 0 when none does."""
+        if not (self.catch_up_on_push and decision.applied):
+            return 0
+        cur.execute("SELECT pg_current_xact_id()::text")
+        return int(cur.fetchone()[0])
 
     def _push(self, inspector_id: str, device_id: str, changes: Sequence[Change], role: str,
-              strict: bool, *, by_change_id: bool, shared: bool = False) -> list[PushResult]:
+              strict: bool, blobless: set[str], *, by_change_id: bool,
+              shared: bool = False) -> list[PushResult]:
         """The advisory lock makes deciding and writing atomic against other pushes that
         could overturn the decision (module docstring), so the applied changes go straight
         into the log by one binary COPY, and the ones kept aside by one COPY into a stage
         and one INSERT … SELECT. `shared`: only a plain batch, else `_Contended`."""
+        self.push_trace.append("shared" if shared else "by_change_id" if by_change_id
+                               else "exclusive")
         now = utc_now()
-        blobless = missing_templates(changes, self.held_blobs)  # blobs are never deleted
         lookup = self._lookup(changes, by_change_id=by_change_id)
         with self._push_txn(*lookup, shared=shared) as (cur, rows):
             known = self._known(cur, changes, rows)
@@ -334,10 +419,7 @@ class PgCentral(SqlCentral):
             if decision.lost:
                 self._keep_aside(cur, decision.lost, inspector_id, device_id, now)
             current = self._stale_current(cur, changes, decision)
-            pushed_in = 0
-            if self.catch_up_on_push and decision.applied:  # the catch-up waits for this
-                cur.execute("SELECT pg_current_xact_id()::text")  # transaction's horizon
-                pushed_in = int(cur.fetchone()[0])
+            pushed_in = self._pushed_in(cur, decision)
         return self._answer(decision, changes, current, lambda: self._await_horizon(pushed_in))
 
     def _write(self, cur: psycopg.Cursor[Any], decision: Decision, inspector_id: str,
