@@ -209,6 +209,7 @@ def test_record_add_answers_any_options_with_a_message(fuzz_ctx, options: list[t
 @given(st.lists(st.sampled_from(["--from", "--to", "--date", "--limit", "--page", "--action", "--text"]), max_size=3),
        st.lists(cli_values, min_size=3, max_size=3))
 @example(["--page"], ["9" * 30, "", ""])
+@example(["--text"], ["00\x00", "", ""])  # a NUL stopped the FTS5 query
 def test_record_list_answers_any_options_with_a_message(fuzz_ctx, options: list[str], values: list[str]) -> None:
     _ctx, folder = fuzz_ctx
     args = [part for pair in zip(options, values, strict=False) for part in pair]

@@ -70,9 +70,10 @@ def _wait_for_growth(url: str, proc: subprocess.Popen[bytes], target: int, rng: 
 def test_service_killed_mid_push_then_restarted(tmp_path: Path, pg_url: str) -> None:
     service = Service(_init(pg_url), tmp_path / "svc")
     # enough records that the last kills still land mid-push: a fast service takes in a
-    # few batches more between seeing the log grow and the kill
-    a = _laptop(tmp_path, pg_url, service.url, records=500, edits=20)
-    total = 520
+    # few batches more between seeing the log grow and the kill (with 500, a quiet machine
+    # had pushed them all by the last rounds, whose moments then repeat)
+    a = _laptop(tmp_path, pg_url, service.url, records=1000, edits=20)
+    total = 1020
     rng = random.Random(20261202)
     moments: set[tuple[str, int, int]] = set()
     # right after the store committed a batch, before the answer left: the k-th push

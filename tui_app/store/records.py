@@ -309,8 +309,10 @@ def _sources(db: Database, query: ListQuery, *, counting: bool,
     A text filter over records is answered from the search index (store/search.py): its
     hits drive the query, unless they are so many that reading the list in its own
     order finds a page sooner (never for a count, which reads every match either way).
-    `plan` forces "index", "scan" or "reference" (the plain predicate), for the tests."""
-    kind, text = query.kind, query.text
+    `plan` forces "index", "scan" or "reference" (the plain predicate), for the tests.
+    A NUL in the text is dropped: no key, argument or form can enter one, and SQLite's
+    full-text query parser would stop at it ("unterminated string")."""
+    kind, text = query.kind, (query.text or "").replace("\x00", "")
     if kind == "entity":
         where, params = _where(query, _entity_text(text) if text else None)
         return _from(kind), where, params
