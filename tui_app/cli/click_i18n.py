@@ -127,7 +127,7 @@ def _cells(text: str) -> int:
 
 _original_short_help = click.core._make_default_short_help
 SENTENCE_ENDS = "。；！？"  # where a Chinese command's short help ends
-CLAUSE_ENDS = "，、：；"  # where it may be cut, with "…", when its sentence is too long
+CLAUSE_ENDS = "，、："  # where it may be cut, with "…", when its sentence is too long
 
 
 def _short_help(text: str, max_length: int = 45) -> str:
