@@ -49,5 +49,5 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cli.central.snapshot.built": ("全区快照已生成：{records} 条记录版本，{mb} MB，{parts} 个分块，"
                                    "游标 {cursor}，用时 {seconds} 秒。",
                                    "District snapshot built: {records} record revisions, {mb} MB "
-                                   "in {parts} parts, cursor {cursor}, {seconds} s."),
+                                   "in {parts} part(s), cursor {cursor}, {seconds} s."),
 }
